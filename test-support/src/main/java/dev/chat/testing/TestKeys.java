@@ -35,13 +35,14 @@ public final class TestKeys {
             gen.initialize(2048);
             KeyPair pair = gen.generateKeyPair();
             Path dir = Files.createTempDirectory("jwt-keys");
+            // deleteOnExit runs in reverse order of registration: the folder first, so it goes last.
+            dir.toFile().deleteOnExit();
             Path priv = dir.resolve("private.pem");
             Path pub = dir.resolve("public.pem");
             Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
             priv.toFile().deleteOnExit();
             pub.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return new TestKeys(priv, pub, pair);
         } catch (IOException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("could not generate a key pair", e);

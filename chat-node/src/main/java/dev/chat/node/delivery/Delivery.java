@@ -1,0 +1,143 @@
+package dev.chat.node.delivery;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.chat.node.node.ChatConfig;
+import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.presence.PresenceManager;
+import dev.chat.node.protocol.ClientFrame;
+import dev.chat.node.protocol.ErrorCode;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.routing.Broker;
+import dev.chat.node.routing.Router;
+import dev.chat.node.socket.LocalSockets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The hot path, from a socket's frame to the recipient's sockets: store (deduplicated) → ack the sender →
+ * route. Also what a socket is owed when it opens, and what an ack changes.
+ */
+@Singleton
+public class Delivery {
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
+
+    private final MessageLog log;
+    private final Router router;
+    private final Broker broker;
+    private final PresenceManager presence;
+    private final LocalSockets sockets;
+    private final InFlight inFlight;
+    private final Pusher pusher;
+    private final Sweeper sweeper;
+    private final ServerFrames frames;
+    private final String node;
+    private final int pendingBatch;
+    private final Counter accepted;
+    private final Counter duplicates;
+    private final Counter acked;
+    private final Timer sendToAck;
+
+    Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
+            InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, NodeIdentity identity,
+            ChatConfig config, MeterRegistry registry) {
+        this.log = log;
+        this.router = router;
+        this.broker = broker;
+        this.presence = presence;
+        this.sockets = sockets;
+        this.inFlight = inFlight;
+        this.pusher = pusher;
+        this.sweeper = sweeper;
+        this.frames = frames;
+        this.node = identity.id();
+        this.pendingBatch = config.delivery().pendingBatch();
+        this.accepted = Counter.builder("chat.messages.accepted").register(registry);
+        this.duplicates = Counter.builder("chat.messages.duplicates")
+                .description("sends retried with an ID already accepted: acked again, not delivered again")
+                .register(registry);
+        this.acked = Counter.builder("chat.messages.acked").description("recipient acks that changed a message")
+                .register(registry);
+        this.sendToAck = Timer.builder("chat.send.to.ack").description("from a send frame to its ack")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        broker.listen(router::onPayload, sweeper::sweepSoon);
+    }
+
+    /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
+    public Uni<String> send(String from, ClientFrame.Send send) {
+        long start = System.nanoTime();
+        long ts = System.currentTimeMillis();
+        return log.append(from, send.id(), send.to(), send.body(), ts).map(appended -> {
+            switch (appended.outcome()) {
+                case UNKNOWN_RECIPIENT:
+                    return frames.error(send.id(), ErrorCode.UNKNOWN_RECIPIENT, "no user '" + send.to() + "'");
+                case DUPLICATE:
+                    duplicates.increment();
+                    LOG.debugf("node=%s user=%s msg=%s duplicate send, acked again", node, from, send.id());
+                    break;
+                default:
+                    accepted.increment();
+                    Message m = appended.message();
+                    router.route(m.to(), m.id(), frames.msg(m));
+            }
+            sendToAck.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return frames.ack(send.id());
+        }).onFailure().recoverWithItem(e -> {
+            LOG.warnf("node=%s user=%s msg=%s not stored: %s", node, from, send.id(), e.getMessage());
+            return frames.error(send.id(), ErrorCode.UNAVAILABLE,
+                    "the message could not be stored; it was not accepted: retry with the same id");
+        });
+    }
+
+    /** The recipient has the message: it leaves the unacked set on every node. */
+    public Uni<Void> ack(String user, String id) {
+        inFlight.acked(user, id);
+        return log.ack(user, id).invoke(changed -> {
+            if (changed) {
+                acked.increment();
+            }
+        }).onFailure().invoke(e -> LOG.warnf("node=%s user=%s msg=%s ack not recorded: %s", node, user, id,
+                e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * A socket opened: register it in the presence map first, then push what the user is owed. In that
+     * order, a message stored meanwhile is either routed here or found by the read.
+     */
+    public Uni<Void> opened(String user, WebSocketConnection connection) {
+        int here = sockets.add(user, connection);
+        LOG.infof("node=%s user=%s socket=%s opened (%d here)", node, user, connection.id(), here);
+        return presence.opened(user, connection.id(), here)
+                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s presence write failed (%s); the sweep covers",
+                        node, user, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .chain(() -> log.unacked(user, pendingBatch))
+                .invoke(owed -> owed.forEach(m -> pusher.pushTo(connection, user, m.id(), frames.msg(m))))
+                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s could not load unacked messages (%s); the sweep retries",
+                        node, user, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> closed(String user, WebSocketConnection connection) {
+        int here = sockets.remove(user, connection);
+        if (here == 0) {
+            inFlight.forget(user);
+        }
+        LOG.infof("node=%s user=%s socket=%s closed (%d left here)", node, user, connection.id(), here);
+        return presence.closed(user, connection.id(), here)
+                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s presence removal failed: %s", node, user,
+                        e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.chat.node.delivery;
+
+import jakarta.inject.Singleton;
+
+import dev.chat.node.socket.LocalSockets;
+import io.micrometer.core.instrument.Counter;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Writes a msg frame to a user's sockets on this node and notes it as in flight until acked. */
+@Singleton
+public class Pusher {
+    private final LocalSockets sockets;
+    private final InFlight inFlight;
+    private final Counter pushed;
+
+    Pusher(LocalSockets sockets, InFlight inFlight, MeterRegistry registry) {
+        this.sockets = sockets;
+        this.inFlight = inFlight;
+        this.pushed = Counter.builder("chat.messages.pushed").description("msg frames written to sockets")
+                .register(registry);
+    }
+
+    /** Writes to one socket: what a socket that just opened is owed. */
+    public void pushTo(WebSocketConnection connection, String user, String id, String frame) {
+        connection.sendText(frame).subscribe().with(ok -> {
+        }, e -> {
+        });
+        inFlight.pushed(user, id, System.currentTimeMillis());
+        pushed.increment();
+    }
+
+    /** Answers how many sockets the frame was written to (0 when the user has none here any more). */
+    public int push(String user, String id, String frame) {
+        int n = sockets.send(user, frame);
+        if (n > 0) {
+            inFlight.pushed(user, id, System.currentTimeMillis());
+            pushed.increment(n);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.chat.node.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.socket.LocalSockets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Looks in PostgreSQL, every {@code chat.delivery.sweep-interval}, for unacked messages of the users
+ * connected here and pushes those that are due (see {@link InFlight}). This is what makes pub/sub's
+ * at-most-once enough: a lost publish, a publish to a node that died, or an ack that never came all end
+ * here, within a sweep and the redelivery delay.
+ */
+@Singleton
+public class Sweeper {
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    /** A message younger than this may still be on its way through Redis; pushing it now would double it. */
+    private static final long IN_TRANSIT_MS = 1_000;
+    private static final int USERS_PER_QUERY = 1_000;
+    private static final int ROWS_PER_QUERY = 5_000;
+
+    private final MessageLog log;
+    private final LocalSockets sockets;
+    private final InFlight inFlight;
+    private final Pusher pusher;
+    private final ServerFrames frames;
+    private final Vertx vertx;
+    private final String node;
+    private final Counter redelivered;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    Sweeper(MessageLog log, LocalSockets sockets, InFlight inFlight, Pusher pusher, ServerFrames frames, Vertx vertx,
+            NodeIdentity identity, MeterRegistry registry) {
+        this.log = log;
+        this.sockets = sockets;
+        this.inFlight = inFlight;
+        this.pusher = pusher;
+        this.frames = frames;
+        this.vertx = vertx;
+        this.node = identity.id();
+        this.redelivered = Counter.builder("chat.messages.redelivered")
+                .description("unacked messages pushed again by the sweep").register(registry);
+    }
+
+    @Scheduled(every = "${chat.delivery.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        List<String> users = new ArrayList<>(sockets.users());
+        if (users.isEmpty() || !running.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        long before = System.currentTimeMillis() - IN_TRANSIT_MS;
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < users.size(); i += USERS_PER_QUERY) {
+            chunks.add(users.subList(i, Math.min(users.size(), i + USERS_PER_QUERY)));
+        }
+        return Multi.createFrom().iterable(chunks)
+                .onItem().transformToUniAndConcatenate(chunk -> log.unacked(chunk, before, ROWS_PER_QUERY))
+                .invoke(this::pushDue)
+                .collect().last()
+                .onFailure().invoke(e -> LOG.warnf("node=%s sweep failed: %s", node, e.getMessage()))
+                .onFailure().recoverWithNull()
+                .eventually(() -> running.set(false))
+                .replaceWithVoid();
+    }
+
+    private void pushDue(List<Message> messages) {
+        long now = System.currentTimeMillis();
+        for (Message m : messages) {
+            if (inFlight.due(m.to(), m.id(), now) && pusher.push(m.to(), m.id(), frames.msg(m)) > 0) {
+                redelivered.increment();
+                LOG.debugf("node=%s user=%s msg=%s pushed again", node, m.to(), m.id());
+            }
+        }
+    }
+
+    /** After a gap in the subscription: sweep now rather than at the next tick. */
+    public void sweepSoon() {
+        vertx.runOnContext(() -> sweep().subscribe().with(x -> {
+        }, e -> {
+        }));
+    }
+}

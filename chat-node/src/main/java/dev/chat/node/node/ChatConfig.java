@@ -1,0 +1,54 @@
+package dev.chat.node.node;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every knob of a chat node, under {@code chat.*} in application.properties. */
+@ConfigMapping(prefix = "chat")
+public interface ChatConfig {
+    NodeSettings node();
+
+    Delivery delivery();
+
+    Presence presence();
+
+    Jwt jwt();
+
+    interface Jwt {
+        /** The {@code iss} user-service signs with; tokens from anyone else are refused. */
+        @WithDefault("chat")
+        String issuer();
+    }
+
+    interface NodeSettings {
+        /** This node's id in the presence map and its Redis channel name; unique per running node. */
+        Optional<String> id();
+    }
+
+    interface Delivery {
+        /** The longest accepted message body, in characters (documented in docs/protocol.md). */
+        @WithDefault("4000")
+        int maxBodyChars();
+
+        /** How long a pushed message may stay unacked on an open socket before it is pushed again. */
+        @WithDefault("5s")
+        Duration redeliverAfter();
+
+        /** How often the node looks in PostgreSQL for unacked messages of its users. */
+        @WithDefault("2s")
+        Duration sweepInterval();
+
+        /** How many unacked messages one look fetches for a user; the rest follow as acks arrive. */
+        @WithDefault("500")
+        int pendingBatch();
+    }
+
+    interface Presence {
+        /** How often the node refreshes its heartbeat; presence-service evicts a node silent for 5 s. */
+        @WithDefault("1s")
+        Duration heartbeatInterval();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.chat.node.presence;
+
+import java.util.Set;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The presence map as a chat node uses it: which nodes hold a user's sockets.
+ *
+ * <p>Guarantees: one node's writes apply in the order it makes them. {@link #nodesOf} is one Redis round
+ * trip; its answer may name a node that has just died (a publish there reaches no one, and the message
+ * waits in PostgreSQL) and may miss a socket registered in the same instant, which is why callers must
+ * register a socket <em>before</em> they read its user's unacked messages: whatever the lookup missed,
+ * that read finds.
+ */
+public interface PresenceManager {
+    /** Records a socket of {@code user} here; {@code socketsHere} is the user's count on this node after it. */
+    Uni<Void> opened(String user, String socketId, int socketsHere);
+
+    /** Removes a socket of {@code user} here; {@code socketsHere} is what remains on this node. */
+    Uni<Void> closed(String user, String socketId, int socketsHere);
+
+    /** The nodes that hold at least one socket of {@code user}. */
+    Uni<Set<String>> nodesOf(String user);
+}

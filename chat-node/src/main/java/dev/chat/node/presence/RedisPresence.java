@@ -1,0 +1,56 @@
+package dev.chat.node.presence;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.redis.CommandLink;
+import dev.chat.presence.model.PresenceKeys;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/** {@link PresenceManager} on the Redis layout of {@link PresenceKeys}, writing absolute counts. */
+@Singleton
+public class RedisPresence implements PresenceManager {
+    private final CommandLink redis;
+    private final String node;
+
+    RedisPresence(CommandLink redis, NodeIdentity identity) {
+        this.redis = redis;
+        this.node = identity.id();
+    }
+
+    @Override
+    public Uni<Void> opened(String user, String socketId, int socketsHere) {
+        return redis.batch(List.of(
+                Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(socketId).arg(user),
+                Request.cmd(Command.HSET).arg(PresenceKeys.user(user)).arg(node).arg(socketsHere))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> closed(String user, String socketId, int socketsHere) {
+        Request userEntry = socketsHere > 0
+                ? Request.cmd(Command.HSET).arg(PresenceKeys.user(user)).arg(node).arg(socketsHere)
+                : Request.cmd(Command.HDEL).arg(PresenceKeys.user(user)).arg(node);
+        return redis.batch(List.of(Request.cmd(Command.HDEL).arg(PresenceKeys.nodeSockets(node)).arg(socketId),
+                userEntry)).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Set<String>> nodesOf(String user) {
+        return redis.send(Request.cmd(Command.HKEYS).arg(PresenceKeys.user(user))).map(r -> {
+            Set<String> nodes = new HashSet<>();
+            if (r != null) {
+                for (Response n : r) {
+                    nodes.add(n.toString());
+                }
+            }
+            return nodes;
+        });
+    }
+}

@@ -1,0 +1,31 @@
+package dev.chat.node.protocol;
+
+/** The {@code code} of an error frame; docs/protocol.md lists what each means for a client. */
+public enum ErrorCode {
+    /** Not JSON, or not a JSON object. */
+    BAD_JSON("bad_json"),
+    /** A field is missing or has the wrong type. */
+    BAD_FRAME("bad_frame"),
+    /** The {@code type} is not one the server knows. */
+    UNKNOWN_TYPE("unknown_type"),
+    /** The message ID is empty, too long or has characters outside [A-Za-z0-9._:-]. */
+    BAD_ID("bad_id"),
+    /** The body is empty or longer than the documented limit. */
+    BAD_BODY("bad_body"),
+    /** No account has that username. */
+    UNKNOWN_RECIPIENT("unknown_recipient"),
+    /** Binary frames are not part of the protocol. */
+    BINARY_NOT_SUPPORTED("binary_not_supported"),
+    /** The message could not be stored (database unavailable): not accepted, retry with the same ID. */
+    UNAVAILABLE("unavailable");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.chat.node.redis;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * One long-lived Redis connection that comes back by itself after Redis or the network fails.
+ *
+ * <p>Commands sent on it are pipelined and answered in order, which is why the node publishes through one
+ * link: messages to a node's channel leave in the order they were accepted. While the link is down a
+ * command fails at once with {@link RedisUnavailable} instead of queueing without bound; callers fall
+ * back on PostgreSQL, which holds every accepted message anyway.
+ *
+ * <p>A push handler, when given, is installed before {@code onConnected} runs, so a SUBSCRIBE sent there
+ * never races its own confirmation (quarkus-redis-client's high-level subscribe can hang on that race).
+ */
+public final class RedisLink {
+    private static final Logger LOG = Logger.getLogger(RedisLink.class);
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    private final String name;
+    private final Redis redis;
+    private final Vertx vertx;
+    private final Consumer<Response> pushHandler;
+    private final Consumer<RedisLink> onConnected;
+    private volatile RedisConnection connection;
+    private volatile boolean closed;
+    private long backoffMs = 100;
+
+    public RedisLink(String name, Redis redis, Vertx vertx, Consumer<Response> pushHandler,
+            Consumer<RedisLink> onConnected) {
+        this.name = name;
+        this.redis = redis;
+        this.vertx = vertx;
+        this.pushHandler = pushHandler;
+        this.onConnected = onConnected;
+    }
+
+    public void open() {
+        closed = false;
+        connect();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        redis.connect().subscribe().with(c -> {
+            if (pushHandler != null) {
+                c.handler(pushHandler);
+            }
+            c.exceptionHandler(e -> LOG.warnf("redis link %s: %s", name, e.toString()));
+            c.endHandler(() -> lost(c));
+            connection = c;
+            backoffMs = 100;
+            LOG.infof("redis link %s connected", name);
+            try {
+                onConnected.accept(this);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "redis link %s: on-connect step failed", name);
+            }
+        }, e -> {
+            LOG.warnf("redis link %s: cannot connect (%s); retrying in %d ms", name, e.getMessage(), backoffMs);
+            retryLater();
+        });
+    }
+
+    private void lost(RedisConnection c) {
+        if (connection == c) {
+            connection = null;
+            LOG.warnf("redis link %s lost; reconnecting", name);
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        long delay = backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        vertx.setTimer(delay, t -> connect());
+    }
+
+    public boolean isUp() {
+        return connection != null;
+    }
+
+    public Uni<Response> send(Request request) {
+        RedisConnection c = connection;
+        if (c == null) {
+            return Uni.createFrom().failure(new RedisUnavailable(name));
+        }
+        return c.send(request).onFailure().invoke(e -> dropIfBroken(c, e));
+    }
+
+    public Uni<List<Response>> batch(List<Request> requests) {
+        RedisConnection c = connection;
+        if (c == null) {
+            return Uni.createFrom().failure(new RedisUnavailable(name));
+        }
+        return c.batch(requests).onFailure().invoke(e -> dropIfBroken(c, e));
+    }
+
+    /** A command that failed for a connection-level reason leaves the connection unusable: start over. */
+    private void dropIfBroken(RedisConnection c, Throwable e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("closed") || msg.contains("Connection") || e instanceof java.io.IOException) {
+            c.closeAndForget();
+            lost(c);
+        }
+    }
+
+    public void close() {
+        closed = true;
+        RedisConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.closeAndForget();
+        }
+    }
+
+    /** Redis cannot be reached right now. */
+    public static final class RedisUnavailable extends RuntimeException {
+        RedisUnavailable(String link) {
+            super("redis link " + link + " is down", null, false, false);
+        }
+    }
+}

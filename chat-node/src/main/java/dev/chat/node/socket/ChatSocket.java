@@ -1,0 +1,83 @@
+package dev.chat.node.socket;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.chat.node.delivery.Delivery;
+import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.protocol.ClientFrame;
+import dev.chat.node.protocol.ErrorCode;
+import dev.chat.node.protocol.FrameException;
+import dev.chat.node.protocol.FrameReader;
+import dev.chat.node.protocol.ServerFrames;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame (HTTP security
+ * refuses it with 401 without a valid JWT); the user is the token's {@code upn}, whatever frames say.
+ * Frames of one socket are handled one after another, so a client's sends are stored in the order sent.
+ */
+@Authenticated
+@WebSocket(path = "/ws/chat")
+public class ChatSocket {
+    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    Delivery delivery;
+    @Inject
+    FrameReader reader;
+    @Inject
+    ServerFrames frames;
+    @Inject
+    NodeIdentity node;
+
+    // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
+    // once stored and written to from outside this socket's callbacks.
+    @OnOpen
+    Uni<Void> open(WebSocketConnection connection) {
+        return delivery.opened(user(), connection);
+    }
+
+    @OnTextMessage
+    Uni<Void> text(String text, WebSocketConnection connection) {
+        ClientFrame frame;
+        try {
+            frame = reader.read(text);
+        } catch (FrameException e) {
+            LOG.debugf("node=%s user=%s msg=%s refused: %s", node.id(), user(), e.id(), e.getMessage());
+            return connection.sendText(frames.error(e.id(), e.code(), e.getMessage()));
+        }
+        if (frame instanceof ClientFrame.Send send) {
+            return delivery.send(user(), send).chain(connection::sendText);
+        }
+        return delivery.ack(user(), ((ClientFrame.Ack) frame).id());
+    }
+
+    // Sent explicitly as text: a value returned from a binary callback would go back as a binary frame.
+    @OnBinaryMessage
+    Uni<Void> binary(Buffer ignored, WebSocketConnection connection) {
+        return connection.sendText(frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
+                "frames are JSON text; binary frames are ignored"));
+    }
+
+    @OnClose
+    Uni<Void> close(WebSocketConnection connection) {
+        return delivery.closed(user(), connection);
+    }
+
+    private String user() {
+        return identity.getPrincipal().getName();
+    }
+}

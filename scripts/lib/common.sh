@@ -1,0 +1,381 @@
+# shellcheck shell=bash disable=SC2034
+# Shared functions for the operator scripts. Sourced, never run: every script in scripts/ does
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# and gets the repo root, the run-dir layout, process bookkeeping by PID and the port plan.
+
+CHAT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PROG="scripts/$(basename "$0")"
+
+# The components of the local stack, in start order.
+COMPONENTS=(postgres redis user-service presence-service chat-node-1 chat-node-2 chat-node-3 haproxy)
+JAVA_COMPONENTS=(user-service presence-service chat-node-1 chat-node-2 chat-node-3)
+
+DEFAULT_PORT_BASE=8080
+
+STARTED=()    # components this invocation launched (see launch)
+LAUNCH_ENV=() # VAR=VALUE entries for the next launch
+
+die() {
+  echo "$PROG: $*" >&2
+  exit 1
+}
+
+say() {
+  echo "$PROG: $*"
+}
+
+warn() {
+  echo "$PROG: warning: $*" >&2
+}
+
+is_root() {
+  [[ "$(id -u)" == 0 ]]
+}
+
+# usage_error MESSAGE: a bad command line, with a pointer to --help.
+usage_error() {
+  echo "$PROG: $*" >&2
+  echo "Try '$PROG --help'." >&2
+  exit 2
+}
+
+# need_value OPTION "$@": fails unless the option has a value after it.
+need_value() {
+  [[ $# -ge 2 && -n "$2" ]] || usage_error "option $1 needs a value"
+}
+
+is_component() {
+  local c
+  for c in "${COMPONENTS[@]}"; do
+    [[ "$c" == "$1" ]] && return 0
+  done
+  return 1
+}
+
+is_java_component() {
+  local c
+  for c in "${JAVA_COMPONENTS[@]}"; do
+    [[ "$c" == "$1" ]] && return 0
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------- run dir layout
+
+default_run_dir() {
+  echo "$CHAT_ROOT/.run"
+}
+
+# abs_path DIR: DIR made absolute (it need not exist).
+abs_path() {
+  case "$1" in
+    /*) echo "$1" ;;
+    *) echo "$PWD/$1" ;;
+  esac
+}
+
+# set_run_dir DIR: defines RUN and the paths inside it.
+set_run_dir() {
+  RUN="$(abs_path "$1")"
+  RUN="${RUN%/}"
+  PIDS="$RUN/pids"
+  LOGS="$RUN/logs"
+  SECRETS="$RUN/secrets"
+  HAPROXY_SOCKET="$RUN/haproxy.sock"
+}
+
+pid_file() { echo "$PIDS/$1.pid"; }
+start_file() { echo "$PIDS/$1.start"; }
+log_file() { echo "$LOGS/$1.log"; }
+
+# ---------------------------------------------------------------- port plan
+
+validate_port_base() {
+  [[ "$1" =~ ^[0-9]+$ ]] || usage_error "--port-base must be a number, not '$1'"
+  (($1 >= 1024 && $1 + 21 <= 65535)) || usage_error "--port-base must be between 1024 and 65514, not $1"
+}
+
+# component_port NAME BASE: the port NAME listens on.
+component_port() {
+  local base=$2
+  case "$1" in
+    haproxy) echo "$base" ;;
+    haproxy-stats) echo $((base + 4)) ;;
+    user-service) echo $((base + 1)) ;;
+    presence-service) echo $((base + 2)) ;;
+    chat-node-[1-9]) echo $((base + 10 + ${1#chat-node-})) ;;
+    redis) echo $((base + 20)) ;;
+    postgres) echo $((base + 21)) ;;
+    *) die "internal error: no port for '$1'" ;;
+  esac
+}
+
+# component_ports NAME BASE: every port NAME needs (HAProxy has a second one for stats).
+component_ports() {
+  component_port "$1" "$2"
+  if [[ "$1" == haproxy ]]; then
+    component_port haproxy-stats "$2"
+  fi
+}
+
+# port_listener PORT: prints who listens on TCP PORT (any address) and succeeds, or fails when nobody does.
+port_listener() {
+  local port=$1 line users hex inode pids=""
+  if command -v ss >/dev/null 2>&1; then
+    line="$(ss -H -ltnp "sport = :$port" 2>/dev/null | head -n 1 || true)"
+    [[ -n "$line" ]] || return 1
+    users="$(grep -o 'users:(.*)' <<<"$line" || true)"
+    if [[ -n "$users" ]]; then
+      # users:(("java",pid=123,fd=10)) -> java (pid 123)
+      sed -E 's/users:\(\("([^"]*)",pid=([0-9]+).*/\1 (pid \2)/' <<<"$users"
+    else
+      echo "a process this user cannot see"
+    fi
+    return 0
+  fi
+  # No ss: read the kernel's socket tables and look the inode up among the processes' fds.
+  hex="$(printf '%04X' "$port")"
+  inode="$(awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10; exit }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null || true)"
+  [[ -n "$inode" ]] || return 1
+  pids="$(find /proc/[0-9]*/fd -lname "socket:\[$inode\]" 2>/dev/null | cut -d/ -f3 | sort -u | head -n 1 || true)"
+  if [[ -n "$pids" ]]; then
+    echo "$(cat "/proc/$pids/comm" 2>/dev/null || echo '?') (pid $pids)"
+  else
+    echo "a process this user cannot see"
+  fi
+}
+
+# check_ports_free BASE NAME...: fails loudly on the first port already taken.
+check_ports_free() {
+  local base=$1 name port who
+  shift
+  for name in "$@"; do
+    for port in $(component_ports "$name" "$base"); do
+      if who="$(port_listener "$port")"; then
+        die "port $port (for $name) is in use by $who; stop it or pick another --port-base"
+      fi
+    done
+  done
+}
+
+# ---------------------------------------------------------------- processes by PID
+
+# proc_field PID: prints "STATE STARTTIME" of a process from /proc, fails when it does not exist.
+proc_state() {
+  local stat rest
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  rest="${stat##*) }" # the command name may hold spaces and parentheses: cut after the last ')'
+  # shellcheck disable=SC2086
+  set -- $rest
+  # rest starts at field 3 (state); starttime is field 22, i.e. the 20th here.
+  echo "$1 ${20}"
+}
+
+# is_alive PID: true while the process runs. A zombie counts as gone: nothing may reap the
+# stack's processes (they outlive scripts/up and PID 1 of a container need not reap orphans).
+is_alive() {
+  local st
+  [[ "$1" =~ ^[0-9]+$ ]] || return 1
+  st="$(proc_state "$1")" || return 1
+  [[ "${st%% *}" != Z && "${st%% *}" != X ]]
+}
+
+# running_pid NAME: prints the PID recorded for NAME when that very process still runs
+# (same PID and same start time as recorded, so a recycled PID is never mistaken for it).
+running_pid() {
+  local pidf startf pid recorded st
+  pidf="$(pid_file "$1")"
+  startf="$(start_file "$1")"
+  [[ -f "$pidf" ]] || return 1
+  pid="$(tr -d '[:space:]' <"$pidf")"
+  is_alive "$pid" || return 1
+  if [[ -f "$startf" ]]; then
+    recorded="$(tr -d '[:space:]' <"$startf")"
+    st="$(proc_state "$pid")" || return 1
+    [[ "${st#* }" == "$recorded" ]] || return 1
+  fi
+  echo "$pid"
+}
+
+# launch NAME CMD...: starts CMD in the background in its own session, with stdin from /dev/null and
+# stdout+stderr appended to the component's log; records its PID and start time. The VAR=VALUE
+# entries of the array LAUNCH_ENV are exported to CMD only (never on a command line, where ps would
+# show secrets). setsid execs in place (as do setpriv and env), so the recorded PID is the server's.
+launch() {
+  local name=$1 pid st
+  shift
+  mkdir -p "$PIDS" "$LOGS"
+  {
+    echo
+    echo "==== $(date -u '+%Y-%m-%dT%H:%M:%SZ') $PROG starting $name"
+  } >>"$(log_file "$name")"
+  (
+    cd "$RUN" || exit 1
+    exec 9>&- # the run-dir lock must not outlive this script
+    for kv in "${LAUNCH_ENV[@]+"${LAUNCH_ENV[@]}"}"; do
+      export "${kv?}"
+    done
+    exec setsid "$@"
+  ) >>"$(log_file "$name")" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$(pid_file "$name")"
+  if st="$(proc_state "$pid")"; then
+    echo "${st#* }" >"$(start_file "$name")"
+  fi
+  STARTED+=("$name")
+}
+
+# stop_components TIMEOUT NAME...: stops each running component by its recorded PID (TERM, or
+# INT for PostgreSQL's fast shutdown), waits up to TIMEOUT seconds for all of them, then KILLs
+# what is left. Removes their pid files. Silent about components that were not running.
+stop_components() {
+  local timeout=$1 name pid sig deadline left
+  shift
+  local -a names=() pids=()
+  for name in "$@"; do
+    if pid="$(running_pid "$name")"; then
+      sig=TERM
+      [[ "$name" == postgres ]] && sig=INT
+      kill -s "$sig" "$pid" 2>/dev/null || true
+      names+=("$name")
+      pids+=("$pid")
+      say "stopping $name (pid $pid)"
+    fi
+    rm -f "$(pid_file "$name")" "$(start_file "$name")"
+  done
+  ((${#pids[@]} > 0)) || return 0
+  deadline=$((SECONDS + timeout))
+  while :; do
+    left=0
+    for pid in "${pids[@]}"; do
+      is_alive "$pid" && left=$((left + 1))
+    done
+    ((left == 0)) && return 0
+    ((SECONDS >= deadline)) && break
+    sleep 0.1
+  done
+  local i
+  for i in "${!pids[@]}"; do
+    if is_alive "${pids[$i]}"; then
+      warn "${names[$i]} (pid ${pids[$i]}) did not stop within ${timeout}s: killing it"
+      kill -s KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
+  deadline=$((SECONDS + 5))
+  for pid in "${pids[@]}"; do
+    while is_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+  done
+}
+
+# stop_in_order TIMEOUT NAME...: stops the given components front to back: HAProxy and the
+# services first, then Redis and PostgreSQL once nothing uses them any more.
+stop_in_order() {
+  local timeout=$1 name
+  shift
+  local -a front=() back=()
+  for name in "$@"; do
+    case "$name" in
+      postgres | redis) back+=("$name") ;;
+      *) front+=("$name") ;;
+    esac
+  done
+  ((${#front[@]} == 0)) || stop_components "$timeout" "${front[@]}"
+  ((${#back[@]} == 0)) || stop_components "$timeout" "${back[@]}"
+}
+
+# lock_run_dir: one scripts/up or scripts/down at a time per run dir (fd 9, released on exit).
+lock_run_dir() {
+  mkdir -p "$RUN"
+  exec 9>"$RUN/.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 30 9 || die "another scripts/up or scripts/down is still working on $RUN (lock $RUN/.lock)"
+  fi
+}
+
+# log_tail NAME [LINES]: the last lines of a component's log, indented, for failure messages.
+log_tail() {
+  local f lines=${2:-40}
+  f="$(log_file "$1")"
+  if [[ -s "$f" ]]; then
+    echo "---- last $lines lines of $f"
+    tail -n "$lines" "$f" | sed 's/^/  | /'
+    echo "----"
+  else
+    echo "---- $f is empty or missing"
+  fi
+}
+
+# ---------------------------------------------------------------- secrets
+
+# ensure_secrets: generates, once, the JWT key pair and the passwords into $SECRETS (mode 700/600).
+# Existing files are kept, so a stack keeps its data and tokens across restarts.
+ensure_secrets() {
+  command -v openssl >/dev/null 2>&1 || die "openssl is not installed: run scripts/install-deps"
+  case "$SECRETS/" in
+    "$CHAT_ROOT"/*)
+      case "$SECRETS/" in
+        "$CHAT_ROOT/.run/"* | "$CHAT_ROOT"/*/target/*) ;;
+        *) die "refusing to write secrets to $SECRETS: inside the repository only .run/ and target/ are git-ignored" ;;
+      esac
+      ;;
+  esac
+  mkdir -p "$SECRETS"
+  chmod 700 "$SECRETS"
+  (
+    umask 077
+    local f
+    if [[ ! -s "$SECRETS/jwt-private.pem" ]]; then
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$SECRETS/jwt-private.pem.tmp" 2>/dev/null \
+        || die "openssl could not generate the JWT key pair"
+      mv "$SECRETS/jwt-private.pem.tmp" "$SECRETS/jwt-private.pem"
+      rm -f "$SECRETS/jwt-public.pem"
+      say "generated a new JWT key pair in $SECRETS"
+    fi
+    if [[ ! -s "$SECRETS/jwt-public.pem" ]]; then
+      openssl pkey -in "$SECRETS/jwt-private.pem" -pubout -out "$SECRETS/jwt-public.pem" 2>/dev/null \
+        || die "openssl could not derive the JWT public key from $SECRETS/jwt-private.pem"
+    fi
+    for f in redis-password postgres-password postgres-superuser-password; do
+      if [[ ! -s "$SECRETS/$f" ]]; then
+        openssl rand -hex 24 >"$SECRETS/$f"
+      fi
+    done
+    chmod 600 "$SECRETS"/*
+  )
+}
+
+secret() {
+  tr -d '[:space:]' <"$SECRETS/$1"
+}
+
+# ---------------------------------------------------------------- tools
+
+postgres_bin() {
+  if [[ -n "${PG_BIN:-}" ]]; then
+    echo "$PG_BIN"
+    return
+  fi
+  local d best="" v bestv=0
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/postgres" ]] || continue
+    v="$(basename "$(dirname "$d")")"
+    [[ "$v" =~ ^[0-9]+$ ]] || continue
+    if ((v > bestv)); then
+      bestv=$v
+      best=$d
+    fi
+  done
+  [[ -n "$best" ]] || return 1
+  echo "$best"
+}
+
+# as_postgres CMD...: runs CMD as the postgres system user when we are root (PostgreSQL refuses
+# root); setpriv execs in place, so a PID taken of it is the server's.
+as_postgres() {
+  if is_root; then
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
+  else
+    "$@"
+  fi
+}

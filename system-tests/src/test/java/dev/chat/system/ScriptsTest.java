@@ -1,0 +1,389 @@
+package dev.chat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The operator scripts and local-stack tooling: their command lines, the configs they ship (HAProxy, compose,
+ * keepalived), and one full start, crash, restart and stop of the local stack through {@link LocalStack}.
+ */
+class ScriptsTest {
+    private static final Path ROOT = LocalStack.projectRoot();
+    private static final Path TARGET = ROOT.resolve("system-tests").resolve("target");
+
+    record Result(int exit, String output) {
+    }
+
+    // ------------------------------------------------------------------ command lines
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/test",
+            "scripts/compose-secrets", ".ci/run"})
+    void everyScriptAnswersHelp(String script) {
+        Result r = run(Map.of(), "bash", script, "--help");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("Usage:"), r.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/compose-secrets"})
+    void anUnknownOptionFailsClearly(String script) {
+        Result r = run(Map.of(), "bash", script, "--no-such-option");
+        assertNotEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("unknown option --no-such-option"), r.output());
+    }
+
+    @Test
+    void theTestCommandHandsUnknownOptionsToMavenWhichRefusesThem() {
+        Result r = run(Map.of(), "bash", "scripts/test", "--no-install", "--no-such-option");
+        assertNotEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("no-such-option"), r.output());
+    }
+
+    @Test
+    void ciRunsTheTestCommand() throws IOException {
+        String ci = Files.readString(ROOT.resolve(".ci/run"));
+        assertTrue(ci.startsWith("#!/usr/bin/env bash"), ci);
+        assertTrue(ci.contains("scripts/test"), ci);
+    }
+
+    @Test
+    void badValuesAreRefusedWithAReason() {
+        Result base = run(Map.of(), "bash", "scripts/up", "--port-base", "eighty");
+        assertNotEquals(0, base.exit());
+        assertTrue(base.output().contains("--port-base must be a number"), base.output());
+        Result only = run(Map.of(), "bash", "scripts/up", "--only", "chat-node-9");
+        assertNotEquals(0, only.exit());
+        assertTrue(only.output().contains("unknown component 'chat-node-9'"), only.output());
+        Result missing = run(Map.of(), "bash", "scripts/down", "--run-dir");
+        assertNotEquals(0, missing.exit());
+        assertTrue(missing.output().contains("--run-dir needs a value"), missing.output());
+    }
+
+    // ------------------------------------------------------------------ down
+
+    @Test
+    void downIsHarmlessWhenNothingRuns() throws IOException {
+        Path empty = Files.createTempDirectory(mkTarget(), "empty-run-");
+        Result r = run(Map.of(), "bash", "scripts/down", "--run-dir", empty.toString());
+        assertEquals(0, r.exit(), r.output());
+        Result absent = run(Map.of(), "bash", "scripts/down", "--run-dir", empty.resolve("never-made").toString());
+        assertEquals(0, absent.exit(), absent.output());
+        assertFalse(Files.exists(empty.resolve("never-made")));
+    }
+
+    @Test
+    @Timeout(60)
+    void downSignalsOnlyTheProcessesItRecorded() throws Exception {
+        Path run = Files.createTempDirectory(mkTarget(), "foreign-run-");
+        Files.createDirectories(run.resolve("pids"));
+        Process stranger = new ProcessBuilder("sleep", "300").start();
+        try {
+            // A pid file whose PID now belongs to another process (its start time differs): down must not touch it.
+            Files.writeString(run.resolve("pids/redis.pid"), stranger.pid() + "\n");
+            Files.writeString(run.resolve("pids/redis.start"), "1\n");
+            Result r = run(Map.of(), "bash", "scripts/down", "--run-dir", run.toString());
+            assertEquals(0, r.exit(), r.output());
+            assertTrue(stranger.isAlive(), "scripts/down killed a process it did not start:\n" + r.output());
+            assertFalse(Files.exists(run.resolve("pids/redis.pid")), "stale pid file left behind");
+        } finally {
+            stranger.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ up refuses loudly
+
+    @Test
+    @Timeout(120)
+    void upFailsLoudlyWhenAPortIsTakenAndLeavesNothingRunning() throws Exception {
+        int base = freeBase();
+        Path run = Files.createTempDirectory(mkTarget(), "busy-run-");
+        try (ServerSocket squatter = new ServerSocket(base + 1, 1, InetAddress.getLoopbackAddress())) {
+            Result r = run(Map.of(), "bash", "scripts/up", "--no-install", "--no-build", "--port-base",
+                    Integer.toString(base), "--run-dir", run.toString());
+            assertNotEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("port " + (base + 1) + " (for user-service) is in use"), r.output());
+        }
+        try (var pids = Files.list(run.resolve("pids"))) {
+            assertEquals(List.of(), pids.filter(p -> p.toString().endsWith(".pid")).toList());
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing was started at all
+        }
+    }
+
+    // ------------------------------------------------------------------ shipped configs
+
+    private static Map<String, String> haproxySampleEnv(Path socketDir) {
+        return Map.of("CHAT_BIND_ADDR", "127.0.0.1", "CHAT_FRONT_PORT", "18080", "CHAT_STATS_PORT", "18084",
+                "CHAT_USER_SERVICE_ADDR", "127.0.0.1:18081", "CHAT_PRESENCE_SERVICE_ADDR", "127.0.0.1:18082",
+                "CHAT_NODE_1_ADDR", "127.0.0.1:18091", "CHAT_NODE_2_ADDR", "127.0.0.1:18092",
+                "CHAT_NODE_3_ADDR", "127.0.0.1:18093", "CHAT_HAPROXY_SOCKET", socketDir.resolve("haproxy.sock").toString());
+    }
+
+    @Test
+    void haproxyAcceptsItsConfigWithSampleValues() throws IOException {
+        Path dir = Files.createTempDirectory(mkTarget(), "haproxy-check-");
+        Result ok = run(haproxySampleEnv(dir), haproxy(), "-c", "-f", "haproxy/haproxy.cfg");
+        assertEquals(0, ok.exit(), ok.output());
+        assertTrue(ok.output().contains("Configuration file is valid"), ok.output());
+        // The addresses really come from the environment: without it the file does not parse.
+        Result bare = run(Map.of(), haproxy(), "-c", "-f", "haproxy/haproxy.cfg");
+        assertNotEquals(0, bare.exit(), bare.output());
+    }
+
+    @Test
+    void haproxyConfigHasTheContractRoutesAndTimeouts() throws IOException {
+        String cfg = Files.readString(ROOT.resolve("haproxy/haproxy.cfg"));
+        for (String expected : List.of("path_beg /api/users", "path_beg /api/auth", "path_beg /api/presence",
+                "balance leastconn", "option httpchk GET /q/health/ready", "http-check expect status 200",
+                "inter 1s fall 2 rise 2", "timeout tunnel 1h", "timeout client-fin 10s", "hard-stop-after 30s",
+                "option forwardfor", "prometheus-exporter", "level admin")) {
+            assertTrue(cfg.contains(expected), "haproxy.cfg lacks '" + expected + "'");
+        }
+    }
+
+    @Test
+    void dockerComposeAcceptsItsFile() throws IOException {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed");
+        Path dir = Files.createTempDirectory(mkTarget(), "compose-check-");
+        Files.writeString(dir.resolve("jwt-private.pem"), "sample");
+        Files.writeString(dir.resolve("jwt-public.pem"), "sample");
+        Map<String, String> env = Map.of("CHAT_DB_PASSWORD", "sample-db", "CHAT_REDIS_PASSWORD", "sample-redis",
+                "CHAT_JWT_PRIVATE_KEY", dir.resolve("jwt-private.pem").toString(),
+                "CHAT_JWT_PUBLIC_KEY", dir.resolve("jwt-public.pem").toString());
+        Result ok = run(env, "docker-compose", "-f", "docker-compose.yml", "config");
+        assertEquals(0, ok.exit(), ok.output());
+        for (String service : List.of("postgres", "redis", "user-service", "presence-service", "chat-node-1",
+                "chat-node-2", "chat-node-3", "haproxy")) {
+            assertTrue(ok.output().contains("\n  " + service + ":"), "no service " + service + ":\n" + ok.output());
+        }
+        // Without the generated secrets it refuses, and says how to make them.
+        Result bare = run(Map.of(), "docker-compose", "-f", "docker-compose.yml", "config");
+        assertNotEquals(0, bare.exit(), bare.output());
+        assertTrue(bare.output().contains("scripts/compose-secrets"), bare.output());
+    }
+
+    @Test
+    void keepalivedAcceptsTheSampleOnceItsScriptsAreInPlace() throws IOException {
+        assumeTrue(onPath("keepalived") || Files.isExecutable(Path.of("/usr/sbin/keepalived")),
+                "keepalived is not installed");
+        // enable_script_security: keepalived only runs scripts no non-root user could change.
+        assumeTrue("root".equals(System.getProperty("user.name")), "keepalived's script checks need root");
+        Path dir = Files.createTempDirectory(mkTarget(), "keepalived-check-");
+        String conf = Files.readString(ROOT.resolve("keepalived/keepalived.conf"))
+                .replace("/etc/keepalived/chat/", ROOT.resolve("keepalived") + "/");
+        Files.writeString(dir.resolve("keepalived.conf"), conf);
+        Result r = run(Map.of(), keepalived(), "--config-test=" + dir.resolve("test.log"), "-f",
+                dir.resolve("keepalived.conf").toString());
+        String log = Files.exists(dir.resolve("test.log")) ? Files.readString(dir.resolve("test.log")) : "";
+        assertEquals(0, r.exit(), r.output() + log);
+    }
+
+    @Test
+    void keepalivedScriptsAnswerHelpAndLogTransitions() throws IOException {
+        Result help = run(Map.of(), "bash", "keepalived/notify.sh", "--help");
+        assertEquals(0, help.exit(), help.output());
+        Path log = Files.createTempDirectory(mkTarget(), "notify-").resolve("transitions.log");
+        Result r = run(Map.of("CHAT_KEEPALIVED_LOG", log.toString()), "bash", "keepalived/notify.sh", "INSTANCE",
+                "chat_vip", "MASTER", "150");
+        assertEquals(0, r.exit(), r.output());
+        String line = Files.readString(log);
+        assertTrue(line.matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z .*INSTANCE chat_vip -> MASTER.*"), line);
+        Result down = run(Map.of(), "bash", "keepalived/check_haproxy.sh", "http://127.0.0.1:1/healthz");
+        assertNotEquals(0, down.exit(), "a dead HAProxy must fail the check");
+    }
+
+    // ------------------------------------------------------------------ the whole stack
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void upStartsTheStackAChatNodeSurvivesKill9AndDownStopsEverything() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        List<Long> pids = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start()) {
+            try {
+                for (String c : LocalStack.COMPONENTS) {
+                    pids.add(stack.pid(c));
+                }
+                // Every service is ready on its own port, and HAProxy routes to all of them.
+                for (int port : List.of(stack.userServicePort(), stack.presenceServicePort(), stack.nodePort(1),
+                        stack.nodePort(2), stack.nodePort(3))) {
+                    assertEquals(200, status(http, "http://127.0.0.1:" + port + "/q/health/ready"), "port " + port);
+                }
+                assertTrue(haproxyServers(http, stack).values().stream().allMatch("UP"::equals),
+                        haproxyServers(http, stack).toString());
+                assertNotEquals(503, status(http, stack.baseUrl() + "/"), "HAProxy has no chat node for /");
+                assertEquals(200, status(http, stack.statsUrl() + "/metrics"));
+                assertTrue(Files.exists(stack.haproxySocket()), "no admin socket");
+                assertEquals("PONG", stack.redisCli("PING").trim());
+                assertEquals("chat", stack.psql("SELECT current_user"));
+
+                // A crash: HAProxy takes node-2 out; restarting it brings it back.
+                stack.kill9("chat-node-2");
+                assertFalse(stack.isRunning("chat-node-2"));
+                awaitTrue(Duration.ofSeconds(15), () -> "DOWN".equals(haproxyServers(http, stack).get("node-2")),
+                        "HAProxy did not mark node-2 DOWN");
+                stack.start("chat-node-2");
+                assertTrue(stack.isRunning("chat-node-2"));
+                assertEquals("UP", haproxyServers(http, stack).get("node-2"));
+
+                // Starting a component that runs is refused.
+                IllegalStateException twice = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalStateException.class, () -> stack.start("redis"));
+                assertTrue(twice.getMessage().contains("redis is already running"), twice.getMessage());
+                pids.add(stack.pid("chat-node-2"));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\n" + stack.diagnostics(), e);
+            }
+        }
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid),
+                    "pid " + pid + " still runs after scripts/down");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static int status(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** HAProxy's view of its servers: server name to status (UP, DOWN, ...), from the stats CSV. */
+    private static Map<String, String> haproxyServers(HttpClient http, LocalStack stack) {
+        try {
+            String csv = http.send(HttpRequest.newBuilder(URI.create(stack.statsUrl() + "/stats;csv"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, String> servers = new HashMap<>();
+            for (String line : csv.split("\n")) {
+                String[] f = line.split(",", -1);
+                if (line.startsWith("#") || f.length < 18 || f[1].equals("FRONTEND") || f[1].equals("BACKEND")) {
+                    continue;
+                }
+                servers.put(f[1], f[17]);
+            }
+            return servers;
+        } catch (IOException e) {
+            throw new IllegalStateException("HAProxy stats unavailable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTrue(Duration timeout, BooleanSupplier condition, String message) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(message + " within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static int freeBase() {
+        for (int base = 32700 - 22; base > 20000; base -= 37) {
+            boolean free = true;
+            for (int p = base; p <= base + 21 && free; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                    // free
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port block");
+    }
+
+    private static Path mkTarget() throws IOException {
+        return Files.createDirectories(TARGET.resolve("scripts-test"));
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String haproxy() {
+        return onPath("haproxy") ? "haproxy" : "/usr/sbin/haproxy";
+    }
+
+    private static String keepalived() {
+        return onPath("keepalived") ? "keepalived" : "/usr/sbin/keepalived";
+    }
+
+    /** Runs a command from the repository root with extra environment; bounded at two minutes. */
+    private static Result run(Map<String, String> env, String... cmd) {
+        try {
+            Path out = Files.createTempFile(mkTarget(), "cmd", ".out");
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // The compose check must not see values from the caller's environment.
+            pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + String.join(" ", cmd) + "\n" + Files.readString(out));
+            }
+            String text = Files.readString(out);
+            Files.deleteIfExists(out);
+            return new Result(p.exitValue(), text);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + String.join(" ", cmd), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

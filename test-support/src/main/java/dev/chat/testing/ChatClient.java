@@ -1,0 +1,249 @@
+package dev.chat.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A contract client for tests, on the JDK's WebSocket: it carries the JWT in the Authorization header,
+ * records every frame it receives, and (unless told otherwise) acks every msg frame, as a real client does.
+ * Waits poll with a deadline.
+ */
+public final class ChatClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final List<JsonNode> frames = new ArrayList<>();
+    private final boolean autoAck;
+    private volatile WebSocket socket;
+    private volatile Integer closeCode;
+    /** The JDK socket allows one outstanding send: every send chains after the previous one. */
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+
+    private ChatClient(boolean autoAck) {
+        this.autoAck = autoAck;
+    }
+
+    public static ChatClient connect(URI uri, String token) {
+        return connect(uri, token, true);
+    }
+
+    public static ChatClient connect(URI uri, String token, boolean autoAck) {
+        ChatClient c = new ChatClient(autoAck);
+        try {
+            WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            c.socket = b.buildAsync(uri, c.new Listener()).get(15, TimeUnit.SECONDS);
+            return c;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not connect to " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The HTTP status an upgrade attempt was refused with, or empty when the upgrade succeeded. */
+    public static Optional<Integer> refusal(URI uri, String authorizationHeader) {
+        try {
+            WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            if (authorizationHeader != null) {
+                b.header("Authorization", authorizationHeader);
+            }
+            WebSocket ws = b.buildAsync(uri, new WebSocket.Listener() {
+            }).get(15, TimeUnit.SECONDS);
+            ws.abort();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                return Optional.of(h.getResponse().statusCode());
+            }
+            throw new IllegalStateException("upgrade failed without an HTTP answer", e);
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private synchronized CompletableFuture<?> enqueue(String text) {
+        lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true));
+        return lastSend;
+    }
+
+    public void send(String text) {
+        try {
+            enqueue(text).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("send failed: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void sendBinary(byte[] data) {
+        lastSend = lastSend.handle((x, e) -> null).thenCompose(x -> socket.sendBinary(ByteBuffer.wrap(data), true));
+        lastSend.join();
+    }
+
+    public void sendMessage(String id, String to, String body) {
+        ObjectNode n = JSON.createObjectNode().put("type", "send").put("id", id).put("to", to).put("body", body);
+        send(n.toString());
+    }
+
+    public void ack(String id) {
+        send(JSON.createObjectNode().put("type", "ack").put("id", id).toString());
+    }
+
+    /** The first received frame matching {@code p}, waiting up to {@code timeout}. */
+    public JsonNode await(Predicate<JsonNode> p, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            synchronized (frames) {
+                for (JsonNode f : frames) {
+                    if (p.test(f)) {
+                        return f;
+                    }
+                }
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0) {
+                    throw new AssertionError("no matching frame within " + timeout + "; got " + frames);
+                }
+                try {
+                    frames.wait(Math.min(left, 100));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /** Waits until at least {@code n} received frames match. */
+    public void awaitCount(Predicate<JsonNode> p, int n, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (count(p) < n) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("expected " + n + " matching frames within " + timeout + ", got "
+                        + count(p) + ": " + frames());
+            }
+            synchronized (frames) {
+                try {
+                    frames.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    public int count(Predicate<JsonNode> p) {
+        synchronized (frames) {
+            return (int) frames.stream().filter(p).count();
+        }
+    }
+
+    public List<JsonNode> frames() {
+        synchronized (frames) {
+            return List.copyOf(frames);
+        }
+    }
+
+    public static Predicate<JsonNode> type(String type) {
+        return f -> type.equals(f.path("type").asText());
+    }
+
+    public static Predicate<JsonNode> frame(String type, String id) {
+        return f -> type.equals(f.path("type").asText()) && id.equals(f.path("id").asText());
+    }
+
+    public boolean isOpen() {
+        return closeCode == null && !socket.isInputClosed();
+    }
+
+    public Integer closeCode() {
+        return closeCode;
+    }
+
+    /** Drops the connection without a close handshake, as a crashed client or a cut network would. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (socket != null && !socket.isOutputClosed()) {
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                socket.abort();
+            }
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (JsonProcessingException e) {
+                    node = JSON.createObjectNode().put("type", "unparseable").put("text", text);
+                }
+                if (autoAck && "msg".equals(node.path("type").asText())) {
+                    enqueue(JSON.createObjectNode().put("type", "ack").put("id", node.path("id").asText())
+                            .toString());
+                }
+                synchronized (frames) {
+                    frames.add(node);
+                    frames.notifyAll();
+                }
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeCode = statusCode;
+            synchronized (frames) {
+                frames.notifyAll();
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closeCode = -1;
+            synchronized (frames) {
+                frames.notifyAll();
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.chat.users.account;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.chat.users.auth.PasswordHasher;
+import dev.chat.users.events.AccountEvents;
+import io.smallrye.mutiny.Uni;
+
+/** Creates accounts; the caller has already validated the username and password rules. */
+@ApplicationScoped
+public class AccountRegistration {
+    private final AccountRepository accounts;
+    private final PasswordHasher hasher;
+    private final AccountEvents events;
+
+    public AccountRegistration(AccountRepository accounts, PasswordHasher hasher, AccountEvents events) {
+        this.accounts = accounts;
+        this.hasher = hasher;
+        this.events = events;
+    }
+
+    public Uni<Account> register(String username, String password) {
+        // The existence check only spares the bcrypt work for the common case; the insert decides.
+        return accounts.usernameExists(username)
+                .flatMap(exists -> exists
+                        ? Uni.createFrom().failure(new UsernameTakenException(username))
+                        : hasher.hash(password))
+                .flatMap(hash -> accounts.insert(new Account(username, hash)))
+                .onFailure(UniqueViolation::isCauseOf).transform(e -> new UsernameTakenException(username))
+                .invoke(events::accountCreated);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.chat.users.api;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The one error body of this API: {@code {"error": CODE, "message": TEXT}}. */
+public record ApiError(String error, String message) {
+    static Response response(Response.Status status, String error, String message) {
+        return response(status.getStatusCode(), error, message);
+    }
+
+    static Response response(int status, String error, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(error, message)).build();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.chat.users.api;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import dev.chat.users.account.AccountRegistration;
+import dev.chat.users.account.AccountRepository;
+import dev.chat.users.account.Usernames;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserResource {
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 50;
+
+    private final AccountRegistration registration;
+    private final AccountRepository accounts;
+
+    public UserResource(AccountRegistration registration, AccountRepository accounts) {
+        this.registration = registration;
+        this.accounts = accounts;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(@NotNull(message = "request body is required") @Valid SignupRequest request,
+            UriInfo uri) {
+        return registration.register(request.username(), request.password())
+                .map(account -> {
+                    URI location = uri.getBaseUriBuilder().path("api/users").path(account.username()).build();
+                    return Response.created(location).entity(UserView.of(account)).build();
+                });
+    }
+
+    /** Users whose name starts with {@code query} (case-insensitive: usernames are lower case). */
+    @GET
+    @Authenticated
+    public Uni<List<UserView>> search(@QueryParam("query") String query, @QueryParam("limit") String limit) {
+        int max = parseLimit(limit);
+        String prefix = query == null ? "" : query.toLowerCase(Locale.ROOT);
+        if (prefix.length() > Usernames.MAX_LENGTH) {
+            return Uni.createFrom().item(List.of());
+        }
+        return accounts.findByUsernamePrefix(prefix, max)
+                .map(found -> found.stream().map(UserView::of).toList());
+    }
+
+    @GET
+    @Path("{username}")
+    @Authenticated
+    public Uni<UserView> byUsername(@PathParam("username") String username) {
+        return accounts.findByUsername(username.toLowerCase(Locale.ROOT))
+                .onItem().ifNull().failWith(() -> new ApiException(Response.Status.NOT_FOUND, "not_found",
+                        "no such user"))
+                .map(UserView::of);
+    }
+
+    // Taken as text: JAX-RS answers an unparsable @QueryParam int with 404, which would mislead clients.
+    static int parseLimit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_LIMIT;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+        }
+        if (n < 1) {
+            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+        }
+        return Math.min(n, MAX_LIMIT);
+    }
+}

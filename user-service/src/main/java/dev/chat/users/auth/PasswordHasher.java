@@ -1,0 +1,71 @@
+package dev.chat.users.auth;
+
+import java.nio.charset.StandardCharsets;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * bcrypt hashing and verification. Both take tens to hundreds of milliseconds of CPU, so they run on a
+ * Vert.x worker: executeBlocking resumes on the caller's context, which Hibernate Reactive requires.
+ */
+@ApplicationScoped
+public class PasswordHasher {
+    /**
+     * bcrypt reads at most 72 bytes of the password. Rather than silently ignoring the rest or pre-hashing
+     * (a non-standard scheme), signup rejects longer passwords ({@link PasswordPolicy}), so every stored hash
+     * is plain bcrypt over the whole password.
+     */
+    public static final int MAX_BYTES = 72;
+
+    // Verified against when the account does not exist, so an unknown username costs as much as a known one.
+    private static final char[] DUMMY_PASSWORD = "not-a-real-password".toCharArray();
+
+    private final Vertx vertx;
+    private final int cost;
+    private volatile String dummyHash;
+
+    public PasswordHasher(Vertx vertx, AuthConfig config) {
+        this.vertx = vertx;
+        this.cost = config.password().bcryptCost();
+    }
+
+    public Uni<String> hash(String password) {
+        if (utf8Length(password) > MAX_BYTES) {
+            return Uni.createFrom().failure(new IllegalArgumentException("password longer than " + MAX_BYTES + " bytes"));
+        }
+        return vertx.executeBlocking(() -> BCrypt.with(BCrypt.Version.VERSION_2B)
+                .hashToString(cost, password.toCharArray()), false);
+    }
+
+    /**
+     * True when {@code password} matches {@code hash}. A null hash (no such account) or a password no account
+     * can have still costs one full verification, and answers false.
+     */
+    public Uni<Boolean> verify(String password, String hash) {
+        return vertx.executeBlocking(() -> {
+            if (hash == null || utf8Length(password) > MAX_BYTES) {
+                BCrypt.verifyer().verify(DUMMY_PASSWORD, dummyHash());
+                return false;
+            }
+            return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
+        }, false);
+    }
+
+    public static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    // Made lazily, on a worker thread, with the configured cost so the dummy check is as slow as a real one.
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = BCrypt.with(BCrypt.Version.VERSION_2B).hashToString(cost, DUMMY_PASSWORD);
+            dummyHash = h;
+        }
+        return h;
+    }
+}

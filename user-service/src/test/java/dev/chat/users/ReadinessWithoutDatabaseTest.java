@@ -1,0 +1,57 @@
+package dev.chat.users;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.quarkus.JwtKeysResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Runs on a cluster of its own, so stopping it cannot disturb the other test classes. */
+@QuarkusTest
+@WithTestResource(OwnPostgresResource.class)
+@WithTestResource(JwtKeysResource.class)
+class ReadinessWithoutDatabaseTest {
+    @OwnPostgresResource.InjectPostgres
+    LocalPostgres pg;
+
+    @Test
+    void notReadyWhileTheDatabaseIsDownAndReadyAgainAfter() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        pg.stop();
+        try {
+            awaitReadiness(503, "DOWN");
+            // Liveness is about the process, not its dependencies: restarting would not bring the database back.
+            given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        } finally {
+            pg.restart();
+        }
+        awaitReadiness(200, "UP");
+        TestUsers.signup(TestUsers.unique("back"), TestUsers.PASSWORD);
+    }
+
+    private static void awaitReadiness(int status, String state) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            var response = given().when().get("/q/health/ready").then().extract();
+            if (response.statusCode() == status && state.equals(response.path("status"))) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("readiness still " + response.statusCode() + " " + response.body().asString());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

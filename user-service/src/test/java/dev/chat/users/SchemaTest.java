@@ -1,0 +1,69 @@
+package dev.chat.users;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.chat.testing.quarkus.JwtKeysResource;
+import dev.chat.testing.quarkus.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/** chat-node reads accounts.username directly, so the table's shape is an agreement, not a detail. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(JwtKeysResource.class)
+class SchemaTest {
+    @Inject
+    Pool db;
+
+    @Test
+    void accountsTableIsExactlyWhatTheMigrationSays() {
+        List<String> columns = new ArrayList<>();
+        for (Row r : query("SELECT column_name, data_type, is_nullable, is_identity, identity_generation,"
+                + " column_default FROM information_schema.columns"
+                + " WHERE table_schema = 'public' AND table_name = 'accounts' ORDER BY ordinal_position")) {
+            columns.add(String.join("|", r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+                    String.valueOf(r.getString(4)), String.valueOf(r.getString(5))));
+        }
+        assertEquals(List.of(
+                "id|bigint|NO|YES|ALWAYS|null",
+                "username|text|NO|NO|null|null",
+                "password_hash|text|NO|NO|null|null",
+                "created_at|timestamp with time zone|NO|NO|null|now()"), columns);
+
+        String unique = query("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                + " WHERE conrelid = 'accounts'::regclass AND contype = 'u'").iterator().next().getString(0);
+        assertEquals("UNIQUE (username)", unique);
+    }
+
+    @Test
+    void flywayKeepsItsOwnHistoryAndHibernateGeneratesNothing() {
+        Row v1 = query("SELECT version, success FROM flyway_history_users WHERE version = '1'").iterator().next();
+        assertEquals(Boolean.TRUE, v1.getBoolean("success"));
+
+        Set<String> tables = new TreeSet<>();
+        query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+                .forEach(r -> tables.add(r.getString(0)));
+        assertEquals(Set.of("accounts", "flyway_history_users"), tables);
+
+        Set<String> sequences = new TreeSet<>();
+        query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'S' AND n.nspname = 'public'")
+                .forEach(r -> sequences.add(r.getString(0)));
+        assertEquals(Set.of("accounts_id_seq"), sequences, "only the identity column's own sequence");
+    }
+
+    private Iterable<Row> query(String sql) {
+        return db.query(sql).execute().await().indefinitely();
+    }
+}
