@@ -32,6 +32,8 @@ public final class ChatClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final List<JsonNode> frames = new ArrayList<>();
+    /** When each msg ID first arrived (System.nanoTime), for latency figures. */
+    private final java.util.Map<String, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean autoAck;
     private volatile WebSocket socket;
     private volatile Integer closeCode;
@@ -169,6 +171,11 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** System.nanoTime() of the first msg frame with this ID, or null when none came yet. */
+    public Long arrival(String id) {
+        return arrivals.get(id);
+    }
+
     public static Predicate<JsonNode> type(String type) {
         return f -> type.equals(f.path("type").asText());
     }
@@ -215,6 +222,9 @@ public final class ChatClient implements AutoCloseable {
                     node = JSON.readTree(text);
                 } catch (JsonProcessingException e) {
                     node = JSON.createObjectNode().put("type", "unparseable").put("text", text);
+                }
+                if ("msg".equals(node.path("type").asText())) {
+                    arrivals.putIfAbsent(node.path("id").asText(), System.nanoTime());
                 }
                 if (autoAck && "msg".equals(node.path("type").asText())) {
                     enqueue(JSON.createObjectNode().put("type", "ack").put("id", node.path("id").asText())
