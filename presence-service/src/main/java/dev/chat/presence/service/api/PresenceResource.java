@@ -1,0 +1,79 @@
+package dev.chat.presence.service.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import dev.chat.presence.service.config.PresenceSettings;
+import dev.chat.presence.service.query.NodeStatus;
+import dev.chat.presence.service.query.PresenceQuery;
+import dev.chat.presence.service.query.UserPresence;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Presence queries. Any authenticated user may ask about anyone: presence is what a chat client shows next to
+ * a contact's name. The literal {@code /nodes} path wins over {@code /{user}} (JAX-RS prefers literal
+ * segments), so a user called "nodes" is only visible through the bulk queries.
+ */
+@Path("/api/presence")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class PresenceResource {
+    @Inject
+    PresenceQuery query;
+
+    @Inject
+    PresenceSettings settings;
+
+    @GET
+    @Path("/{user}")
+    public Uni<UserPresence> single(@RestPath String user) {
+        return query.lookup(Usernames.require(user));
+    }
+
+    @GET
+    public Uni<Map<String, BulkEntry>> bulkGet(@RestQuery List<String> users) {
+        List<String> names = Usernames.splitQuery(users);
+        if (names == null) {
+            throw ApiException.badRequest("query parameter users is required, e.g. ?users=alice,bob");
+        }
+        return bulk(names);
+    }
+
+    @POST
+    @Path("/query")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Map<String, BulkEntry>> bulkPost(BulkQuery body) {
+        if (body == null) {
+            throw ApiException.badRequest("body {\"users\": [...]} is required");
+        }
+        return bulk(body.users());
+    }
+
+    @GET
+    @Path("/nodes")
+    public Uni<List<NodeStatus>> nodes() {
+        return query.nodes();
+    }
+
+    private Uni<Map<String, BulkEntry>> bulk(List<String> names) {
+        List<String> valid = Usernames.requireAll(names, settings.maxBulkUsers());
+        return query.lookup(valid).map(all -> {
+            Map<String, BulkEntry> out = new LinkedHashMap<>();
+            all.forEach((user, presence) -> out.put(user, BulkEntry.of(presence)));
+            return out;
+        });
+    }
+}
