@@ -34,15 +34,18 @@ import dev.chat.testing.ChatClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static LocalStack stack;
-
     @BeforeAll
     static void up() {
-        stack = LocalStack.shared();
+        stack();
+    }
+
+    /** The JVM's one stack; the other system tests share it (and these helpers). */
+    static LocalStack stack() {
+        return LocalStack.shared();
     }
 
     private static URI ws() {
-        return URI.create(stack.wsUrl());
+        return URI.create(stack().wsUrl());
     }
 
     private static String id() {
@@ -53,7 +56,7 @@ class ChatThroughProxyTest {
     static Set<String> nodesOf(Account asker, String user, int sockets) {
         Instant deadline = Instant.now().plus(WAIT);
         while (true) {
-            var body = given().baseUri(stack.baseUrl()).auth().oauth2(asker.token())
+            var body = given().baseUri(stack().baseUrl()).auth().oauth2(asker.token())
                     .get("/api/presence/" + user).then().statusCode(200).extract().jsonPath();
             if (body.getInt("sockets") == sockets) {
                 return new HashSet<>(body.getList("nodes", String.class));
@@ -82,8 +85,8 @@ class ChatThroughProxyTest {
     @Test
     @Order(1)
     void twoUsersOnDifferentNodesExchangeMessagesBothWays() {
-        Account alice = Accounts.create(stack, "alice");
-        Account bob = Accounts.create(stack, "bob");
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
         try (ChatClient a = ChatClient.connect(ws(), alice.token())) {
             Set<String> aliceNodes = nodesOf(alice, alice.name(), 1);
             try (ChatClient b = connectAvoiding(bob, aliceNodes, 1)) {
@@ -105,8 +108,8 @@ class ChatThroughProxyTest {
     @Test
     @Order(2)
     void aRetriedSendIsAckedEachTimeAndDeliveredOnce() {
-        Account alice = Accounts.create(stack, "alice");
-        Account bob = Accounts.create(stack, "bob");
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
         try (ChatClient a = ChatClient.connect(ws(), alice.token());
                 ChatClient b = connectAvoiding(bob, nodesOf(alice, alice.name(), 1), 1)) {
             String m = id();
@@ -125,8 +128,8 @@ class ChatThroughProxyTest {
     @Test
     @Order(3)
     void anOfflineRecipientGetsEveryMessageOnReconnectAndNotAgainAfterAcking() {
-        Account alice = Accounts.create(stack, "alice");
-        Account bob = Accounts.create(stack, "bob");
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
         List<String> ids = List.of(id(), id(), id(), id(), id());
         try (ChatClient a = ChatClient.connect(ws(), alice.token())) {
             for (String m : ids) {
@@ -152,8 +155,8 @@ class ChatThroughProxyTest {
     @Test
     @Order(4)
     void aUserWithSocketsOnTwoNodesGetsEachMessageOnBoth() {
-        Account alice = Accounts.create(stack, "alice");
-        Account bob = Accounts.create(stack, "bob");
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
         try (ChatClient phone = ChatClient.connect(ws(), bob.token())) {
             Set<String> first = nodesOf(bob, bob.name(), 1);
             try (ChatClient laptop = connectAvoiding(bob, first, 2); ChatClient a = ChatClient.connect(ws(), alice.token())) {
@@ -181,15 +184,15 @@ class ChatThroughProxyTest {
     @Test
     @Order(10)
     void aMessageToAUserWhoseNodeWasKilledReachesThemAfterTheyReconnect() {
-        Account alice = Accounts.create(stack, "alice");
-        Account bob = Accounts.create(stack, "bob");
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
         String killed = null;
         try (ChatClient a = ChatClient.connect(ws(), alice.token())) {
             Set<String> aliceNodes = nodesOf(alice, alice.name(), 1);
             ChatClient b = connectAvoiding(bob, aliceNodes, 1);
             String bobNode = nodesOf(alice, bob.name(), 1).iterator().next();
             killed = "chat-" + bobNode; // node-2 runs as component chat-node-2
-            stack.kill9(killed);
+            stack().kill9(killed);
             awaitClosed(b);
 
             List<String> ids = new ArrayList<>();
@@ -209,10 +212,10 @@ class ChatThroughProxyTest {
             back.close();
         } finally {
             if (killed != null) {
-                stack.start(killed);
+                stack().start(killed);
             }
         }
-        assertTrue(stack.isRunning(killed));
+        assertTrue(stack().isRunning(killed));
     }
 
     /** A client's reconnect loop: HAProxy needs a health check or two to stop offering the dead node. */
@@ -244,7 +247,7 @@ class ChatThroughProxyTest {
         Instant deadline = Instant.now().plus(WAIT);
         String n = "";
         while (Instant.now().isBefore(deadline)) {
-            n = stack.psql("SELECT count(*) FROM messages WHERE recipient = '" + user + "' AND acked_at IS NULL");
+            n = stack().psql("SELECT count(*) FROM messages WHERE recipient = '" + user + "' AND acked_at IS NULL");
             if (n.equals("0")) {
                 return;
             }

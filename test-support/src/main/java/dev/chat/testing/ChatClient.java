@@ -171,9 +171,9 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    /** System.nanoTime() of the first msg frame with this ID, or null when none came yet. */
-    public Long arrival(String id) {
-        return arrivals.get(id);
+    /** System.nanoTime() of the first frame of this type (msg or ack) and ID, or null when none came yet. */
+    public Long arrival(String type, String id) {
+        return arrivals.get(type + ":" + id);
     }
 
     public static Predicate<JsonNode> type(String type) {
@@ -223,8 +223,9 @@ public final class ChatClient implements AutoCloseable {
                 } catch (JsonProcessingException e) {
                     node = JSON.createObjectNode().put("type", "unparseable").put("text", text);
                 }
-                if ("msg".equals(node.path("type").asText())) {
-                    arrivals.putIfAbsent(node.path("id").asText(), System.nanoTime());
+                String kind = node.path("type").asText();
+                if ("msg".equals(kind) || "ack".equals(kind)) {
+                    arrivals.putIfAbsent(kind + ":" + node.path("id").asText(), System.nanoTime());
                 }
                 if (autoAck && "msg".equals(node.path("type").asText())) {
                     enqueue(JSON.createObjectNode().put("type", "ack").put("id", node.path("id").asText())
