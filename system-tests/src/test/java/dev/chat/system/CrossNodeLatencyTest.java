@@ -26,8 +26,10 @@ import dev.chat.testing.ChatClient;
  */
 class CrossNodeLatencyTest {
     private static final int PAIRS = 10;
-    private static final int PER_SENDER = 300;
-    private static final int WARM_UP_PER_SENDER = 150;
+    /** Measured messages per sender; more with -Dlatency.per-sender=N (CI keeps the default). */
+    private static final int PER_SENDER = Integer.getInteger("latency.per-sender", 300);
+    /** Unmeasured messages per sender first: JIT-cold JVMs are several times slower. */
+    private static final int WARM_UP_PER_SENDER = Integer.getInteger("latency.warm-up-per-sender", 150);
     /** Each sender sends every 20 ms: 500 msgs/s in all, a moderate load. */
     private static final long PERIOD_NANOS = Duration.ofMillis(20).toNanos();
 
@@ -72,6 +74,13 @@ class CrossNodeLatencyTest {
                     + "p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms%n", micros.length,
                     PAIRS * 1_000_000_000L / PERIOD_NANOS, pct(micros, 50), pct(micros, 90), pct(micros, 99),
                     micros[micros.length - 1] / 1000.0);
+            for (int n = 1; n <= LocalStack.CHAT_NODES; n++) {
+                String metrics = io.restassured.RestAssured.get(stack.nodeUrl(n) + "/q/metrics").asString();
+                System.out.println("node-" + n + " " + metrics.lines()
+                        .filter(l -> l.startsWith("chat_send_to_ack_seconds_count") || l.startsWith("chat_send_to_ack_seconds_sum")
+                                || l.startsWith("chat_send_to_ack_seconds_max"))
+                        .toList());
+            }
             for (ChatClient s : senders) {
                 assertEquals(WARM_UP_PER_SENDER + PER_SENDER, s.count(ChatClient.type("ack")), "every send acked");
             }
