@@ -194,6 +194,8 @@ class ChatThroughProxyTest {
             killed = "chat-" + bobNode; // node-2 runs as component chat-node-2
             stack().kill9(killed);
             awaitClosed(b);
+            // presence-service notices the silent node and drops its entries within seconds.
+            assertEquals(Set.of(), nodesOf(alice, bob.name(), 0));
 
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -216,6 +218,92 @@ class ChatThroughProxyTest {
             }
         }
         assertTrue(stack().isRunning(killed));
+    }
+
+    @Test
+    @Order(11)
+    void aGracefullyStoppedNodeTellsItsClientsToReconnectAndLeavesThePresenceMapAtOnce() {
+        Account carol = Accounts.create(stack(), "carol");
+        String stopped = null;
+        try {
+            ChatClient c = ChatClient.connect(ws(), carol.token());
+            String node = nodesOf(carol, carol.name(), 1).iterator().next();
+            stopped = "chat-" + node;
+            stack().stop(stopped);
+            awaitClosed(c);
+            assertEquals(Integer.valueOf(1012), c.closeCode(), "closed with 1012 (service restart)");
+            var body = given().baseUri(stack().baseUrl()).auth().oauth2(carol.token())
+                    .get("/api/presence/" + carol.name()).then().statusCode(200).extract().jsonPath();
+            assertEquals(0, body.getInt("sockets"), "left the presence map before exiting: " + body.prettify());
+        } finally {
+            if (stopped != null) {
+                stack().start(stopped);
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    void nodesAreNotReadyWhileRedisOrPostgresIsDownAndRecoverAfter() {
+        int port = stack().nodePort(1);
+        stack().kill9("redis");
+        try {
+            awaitReadiness(port, 503);
+        } finally {
+            stack().start("redis");
+        }
+        awaitEveryServiceReady();
+        stack().stop("postgres");
+        try {
+            awaitReadiness(port, 503);
+        } finally {
+            stack().start("postgres");
+        }
+        awaitEveryServiceReady();
+        // And the stack still carries messages end to end.
+        twoUsersOnDifferentNodesExchangeMessagesBothWays();
+    }
+
+    /** Every service ready, then HAProxy agreeing (in that order: a check failed before may still count). */
+    static void awaitEveryServiceReady() {
+        for (int i = 1; i <= LocalStack.CHAT_NODES; i++) {
+            awaitReadiness(stack().nodePort(i), 200);
+        }
+        awaitReadiness(stack().userServicePort(), 200);
+        awaitReadiness(stack().presenceServicePort(), 200);
+        awaitAllServersUp();
+    }
+
+    /** Until HAProxy's health checks see every service ready again (they lag readiness by up to 2 s). */
+    static void awaitAllServersUp() {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        List<String> down = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            down = given().get(stack().statsUrl() + "/stats;csv").asString().lines()
+                    .map(l -> l.split(","))
+                    .filter(f -> f.length > 17 && !f[0].startsWith("#") && !f[1].equals("FRONTEND")
+                            && !f[1].equals("BACKEND") && !f[0].equals("stats"))
+                    .filter(f -> !f[17].equals("UP"))
+                    .map(f -> f[0] + "/" + f[1] + "=" + f[17]).toList();
+            if (down.isEmpty()) {
+                return;
+            }
+            pause(100);
+        }
+        throw new AssertionError("HAProxy still sees servers not UP: " + down);
+    }
+
+    private static void awaitReadiness(int port, int status) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            last = given().baseUri("http://127.0.0.1:" + port).get("/q/health/ready").statusCode();
+            if (last == status) {
+                return;
+            }
+            pause(100);
+        }
+        throw new AssertionError("readiness of port " + port + " stayed " + last + ", expected " + status);
     }
 
     /** A client's reconnect loop: HAProxy needs a health check or two to stop offering the dead node. */

@@ -17,6 +17,17 @@ public interface ChatConfig {
 
     Jwt jwt();
 
+    DrainSettings drain();
+
+    interface DrainSettings {
+        /**
+         * How long after SIGTERM the node closes its sockets: long enough for HAProxy's health check (every
+         * second, two failures) to stop sending it new ones; shorter than {@code quarkus.shutdown.delay}.
+         */
+        @WithDefault("2500ms")
+        Duration closeSocketsAfter();
+    }
+
     interface Jwt {
         /** The {@code iss} user-service signs with; tokens from anyone else are refused. */
         @WithDefault("chat")

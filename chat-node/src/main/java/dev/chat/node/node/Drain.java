@@ -8,42 +8,48 @@ import java.util.Set;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.presence.NodeHeartbeat;
 import dev.chat.node.socket.LocalSockets;
 import dev.chat.presence.model.NodeEviction;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
 /**
- * Leaving without losing anything: readiness goes down (HAProxy stops sending new sockets), every socket
- * is closed with 1012 "service restart" so clients reconnect elsewhere at once, and the node removes its
- * own presence entries instead of waiting for presence-service to time it out. Unacked messages stay in
- * PostgreSQL and follow each user to their new node.
+ * Leaving without losing anything. On SIGTERM Quarkus first runs a shutdown delay
+ * ({@code quarkus.shutdown.delay}); at its start readiness goes down and new upgrades are refused with
+ * 503, so HAProxy's health check takes the node out of rotation; shortly before the delay ends every socket
+ * is closed with 1012 "service restart", so clients reconnect to the other nodes at once, and the node
+ * removes its own presence entries instead of waiting for presence-service to time it out. Unacked
+ * messages stay in PostgreSQL and follow each user to their new node.
  */
 @Singleton
-@Readiness
-public class Drain implements HealthCheck {
+public class Drain {
     private static final Logger LOG = Logger.getLogger(Drain.class);
     private static final CloseReason RESTART = new CloseReason(1012, "node draining; reconnect");
 
     private final LocalSockets sockets;
     private final NodeHeartbeat heartbeat;
     private final Redis redis;
+    private final Vertx vertx;
+    private final ChatConfig config;
     private final String node;
     private volatile boolean draining;
+    private volatile Uni<Void> drained;
 
-    Drain(LocalSockets sockets, NodeHeartbeat heartbeat, Redis redis, NodeIdentity identity) {
+    Drain(LocalSockets sockets, NodeHeartbeat heartbeat, Redis redis, Vertx vertx, ChatConfig config,
+            NodeIdentity identity) {
         this.sockets = sockets;
         this.heartbeat = heartbeat;
         this.redis = redis;
+        this.vertx = vertx;
+        this.config = config;
         this.node = identity.id();
     }
 
@@ -51,8 +57,15 @@ public class Drain implements HealthCheck {
         return draining;
     }
 
-    /** Starts a drain; safe to call more than once. */
-    public Uni<Void> drain() {
+    /** Closes every socket and leaves the presence map; runs once, later calls share its outcome. */
+    public synchronized Uni<Void> drain() {
+        if (drained == null) {
+            drained = closeAndLeave().memoize().indefinitely();
+        }
+        return drained;
+    }
+
+    private Uni<Void> closeAndLeave() {
         draining = true;
         heartbeat.stop();
         List<Uni<Void>> closing = new ArrayList<>();
@@ -71,16 +84,22 @@ public class Drain implements HealthCheck {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
+    /** SIGTERM: out of rotation now, sockets closed once HAProxy has had two health checks to notice. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        draining = true;
+        long closeAfter = Math.max(1, config.drain().closeSocketsAfter().toMillis());
+        LOG.infof("node=%s draining: not ready; closing sockets in %d ms", node, closeAfter);
+        vertx.setTimer(closeAfter, t -> drain().subscribe().with(x -> {
+        }, e -> {
+        }));
+    }
+
+    /** The last step of any shutdown; after a delay-drain it finds nothing left to do but is harmless. */
     void onShutdown(@Observes ShutdownEvent event) {
         try {
             drain().await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.warnf("node=%s drain at shutdown incomplete: %s", node, e.getMessage());
         }
-    }
-
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("chat-node drain").status(!draining).withData("node", node).build();
     }
 }
