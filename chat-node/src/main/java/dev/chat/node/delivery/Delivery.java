@@ -1,5 +1,7 @@
 package dev.chat.node.delivery;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -44,6 +46,8 @@ public class Delivery {
     private final Counter duplicates;
     private final Counter acked;
     private final Timer sendToAck;
+    private final Timer sendToDelivery;
+    private final Counter dbErrors;
 
     Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
             InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, NodeIdentity identity,
@@ -66,6 +70,11 @@ public class Delivery {
         this.acked = Counter.builder("chat.messages.acked").description("recipient acks that changed a message")
                 .register(registry);
         this.sendToAck = Timer.builder("chat.send.to.ack").description("from a send frame to its ack")
+                .publishPercentileHistogram().register(registry);
+        this.dbErrors = Counter.builder("chat.db.errors").description("PostgreSQL statements that failed")
+                .register(registry);
+        this.sendToDelivery = Timer.builder("chat.send.to.delivery")
+                .description("from acceptance to the recipient's first ack (a full round to the recipient)")
                 .publishPercentileHistogram().register(registry);
     }
 
@@ -90,24 +99,32 @@ public class Delivery {
                     Message m = appended.message();
                     router.route(m.to(), m.id(), frames.msg(m));
             }
-            sendToAck.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            sendToAck.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return frames.ack(send.id());
         }).onFailure().recoverWithItem(e -> {
+            dbErrors.increment();
             LOG.warnf("node=%s user=%s msg=%s not stored: %s", node, from, send.id(), e.getMessage());
             return frames.error(send.id(), ErrorCode.UNAVAILABLE,
                     "the message could not be stored; it was not accepted: retry with the same id");
         });
     }
 
-    /** The recipient has the message: it leaves the unacked set on every node. */
+    /**
+     * The recipient has the message: it leaves the unacked set on every node, and the sender's open sockets
+     * learn it was delivered.
+     */
     public Uni<Void> ack(String user, String id) {
         inFlight.acked(user, id);
-        return log.ack(user, id).invoke(changed -> {
-            if (changed) {
+        return log.ack(user, id).invoke(first -> {
+            if (first != null) {
                 acked.increment();
+                sendToDelivery.record(Math.max(0, System.currentTimeMillis() - first.ts()), TimeUnit.MILLISECONDS);
+                router.notify(first.from(), frames.delivered(id, user));
             }
-        }).onFailure().invoke(e -> LOG.warnf("node=%s user=%s msg=%s ack not recorded: %s", node, user, id,
-                e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+        }).onFailure().invoke(e -> {
+            dbErrors.increment();
+            LOG.warnf("node=%s user=%s msg=%s ack not recorded: %s", node, user, id, e.getMessage());
+        }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /**

@@ -23,8 +23,14 @@ public interface MessageLog {
     /** Unacked messages of any of {@code users} accepted before {@code beforeTs}, oldest first. */
     Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit);
 
-    /** Records that {@code user} has message {@code id}; answers whether a message changed state. */
-    Uni<Boolean> ack(String user, String id);
+    /**
+     * Records that {@code user} has message {@code id}. Answers the message's sender and time when this ack
+     * changed it, null when there was nothing to change (already acked, or not the user's message).
+     */
+    Uni<Acked> ack(String user, String id);
+
+    record Acked(String from, long ts) {
+    }
 
     record Appended(Outcome outcome, Message message) {
         public enum Outcome {

@@ -38,7 +38,7 @@ public class PgMessageLog implements MessageLog {
     private static final String UNACKED_MANY = "SELECT " + COLUMNS + " FROM messages "
             + "WHERE recipient = ANY($1) AND acked_at IS NULL AND ts < $2 ORDER BY seq LIMIT $3";
     private static final String ACK = "UPDATE messages SET acked_at = now() "
-            + "WHERE recipient = $1 AND client_id = $2 AND acked_at IS NULL";
+            + "WHERE recipient = $1 AND client_id = $2 AND acked_at IS NULL RETURNING sender, ts";
 
     private final Pool pool;
 
@@ -79,8 +79,14 @@ public class PgMessageLog implements MessageLog {
     }
 
     @Override
-    public Uni<Boolean> ack(String user, String id) {
-        return pool.preparedQuery(ACK).execute(Tuple.of(user, id)).map(rows -> rows.rowCount() > 0);
+    public Uni<Acked> ack(String user, String id) {
+        return pool.preparedQuery(ACK).execute(Tuple.of(user, id)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row r = rows.iterator().next();
+            return new Acked(r.getString("sender"), r.getLong("ts"));
+        });
     }
 
     private static List<Message> messages(RowSet<Row> rows) {

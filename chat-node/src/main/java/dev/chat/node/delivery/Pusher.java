@@ -30,6 +30,11 @@ public class Pusher {
         pushed.increment();
     }
 
+    /** Writes a frame nobody acks to the user's sockets here; nothing is tracked. */
+    public void notice(String user, String frame) {
+        sockets.send(user, frame);
+    }
+
     /** Answers how many sockets the frame was written to (0 when the user has none here any more). */
     public int push(String user, String id, String frame) {
         int n = sockets.send(user, frame);

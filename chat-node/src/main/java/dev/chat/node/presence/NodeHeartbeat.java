@@ -13,6 +13,8 @@ import dev.chat.node.node.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.node.socket.LocalSockets;
 import dev.chat.presence.model.PresenceKeys;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -31,9 +33,12 @@ public class NodeHeartbeat {
     private final CommandLink redis;
     private final LocalSockets sockets;
     private final String node;
+    private final Counter beats;
     private volatile boolean stopped;
 
-    NodeHeartbeat(CommandLink redis, LocalSockets sockets, NodeIdentity identity) {
+    NodeHeartbeat(CommandLink redis, LocalSockets sockets, NodeIdentity identity, MeterRegistry registry) {
+        this.beats = Counter.builder("chat.node.heartbeats").description("heartbeats written to the presence map")
+                .register(registry);
         this.redis = redis;
         this.sockets = sockets;
         this.node = identity.id();
@@ -45,6 +50,7 @@ public class NodeHeartbeat {
             return Uni.createFrom().voidItem();
         }
         return redis.send(Request.cmd(Command.ZADD).arg(PresenceKeys.NODES).arg(System.currentTimeMillis()).arg(node))
+                .invoke(() -> beats.increment())
                 .onItem().transformToUni(added -> added != null && added.toInteger() == 1 ? rewrite() : Uni.createFrom().voidItem())
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("node=%s heartbeat failed: %s", node, e.getMessage());

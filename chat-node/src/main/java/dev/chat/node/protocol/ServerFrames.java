@@ -26,6 +26,11 @@ public class ServerFrames {
                 .put("to", m.to()).put("body", m.body()).put("ts", m.ts()));
     }
 
+    /** Extension: tells the sender that {@code to} has message {@code id} (its first ack). */
+    public String delivered(String id, String to) {
+        return write(mapper.createObjectNode().put("type", "delivered").put("id", id).put("to", to));
+    }
+
     public String error(String id, ErrorCode code, String message) {
         ObjectNode node = mapper.createObjectNode().put("type", "error");
         if (id == null) {

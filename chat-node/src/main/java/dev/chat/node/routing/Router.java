@@ -27,6 +27,7 @@ public class Router {
     private final String self;
     private final Counter published;
     private final Counter unheard;
+    private final Counter redisErrors;
 
     Router(PresenceManager presence, Broker broker, Pusher pusher, NodeIdentity identity, MeterRegistry registry) {
         this.presence = presence;
@@ -34,21 +35,33 @@ public class Router {
         this.pusher = pusher;
         this.self = identity.id();
         this.published = Counter.builder("chat.messages.routed").tag("via", "redis").register(registry);
+        this.redisErrors = Counter.builder("chat.redis.errors").description("Redis commands that failed")
+                .register(registry);
         this.unheard = Counter.builder("chat.messages.unheard")
                 .description("publishes no node was subscribed to; the message waits in PostgreSQL")
                 .register(registry);
     }
 
+    /** Routes a msg frame: it is pushed again until acked (see InFlight and the sweep). */
     public void route(String to, String id, String frame) {
         presence.nodesOf(to).subscribe().with(nodes -> deliver(nodes, to, id, frame),
-                e -> LOG.warnf("node=%s user=%s msg=%s presence lookup failed (%s); left to the sweep",
-                        self, to, id, e.getMessage()));
+                e -> {
+                    redisErrors.increment();
+                    LOG.warnf("node=%s user=%s msg=%s presence lookup failed (%s); left to the sweep", self, to, id,
+                            e.getMessage());
+                });
+    }
+
+    /** Routes a notice nobody acks (e.g. delivered): at most once, to the sockets open right now. */
+    public void notify(String to, String frame) {
+        presence.nodesOf(to).subscribe().with(nodes -> deliver(nodes, to, "", frame),
+                e -> LOG.debugf("node=%s user=%s notice dropped: %s", self, to, e.getMessage()));
     }
 
     private void deliver(Set<String> nodes, String to, String id, String frame) {
         for (RouteTarget target : RouteTarget.of(nodes, self)) {
             if (target.local()) {
-                pusher.push(to, id, frame);
+                write(to, id, frame);
                 continue;
             }
             published.increment();
@@ -58,8 +71,11 @@ public class Router {
                     LOG.debugf("node=%s user=%s msg=%s no subscriber on %s; left to the sweep", self, to, id,
                             target.node());
                 }
-            }, e -> LOG.warnf("node=%s user=%s msg=%s publish to %s failed (%s); left to the sweep", self, to, id,
-                    target.node(), e.getMessage()));
+            }, e -> {
+                redisErrors.increment();
+                LOG.warnf("node=%s user=%s msg=%s publish to %s failed (%s); left to the sweep", self, to, id,
+                        target.node(), e.getMessage());
+            });
         }
     }
 
@@ -70,6 +86,14 @@ public class Router {
             LOG.warnf("node=%s dropped a payload that is not an envelope", self);
             return;
         }
-        pusher.push(e.recipient(), e.id(), e.frame());
+        write(e.recipient(), e.id(), e.frame());
+    }
+
+    private void write(String user, String id, String frame) {
+        if (id.isEmpty()) {
+            pusher.notice(user, frame);
+        } else {
+            pusher.push(user, id, frame);
+        }
     }
 }

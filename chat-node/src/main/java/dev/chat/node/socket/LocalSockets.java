@@ -8,6 +8,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /** The sockets open on this node, by user: where a message for a user on this node is written. */
@@ -16,6 +18,13 @@ public class LocalSockets {
     private static final Logger LOG = Logger.getLogger(LocalSockets.class);
 
     private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
+
+    LocalSockets(MeterRegistry registry) {
+        Gauge.builder("chat.sockets.open", this, LocalSockets::total).description("sockets open on this node")
+                .register(registry);
+        Gauge.builder("chat.users.connected", byUser, Map::size).description("users with a socket on this node")
+                .register(registry);
+    }
 
     /** Adds the socket; answers how many sockets the user now has here. */
     public int add(String user, WebSocketConnection connection) {

@@ -122,6 +122,30 @@ class ChatSocketTest {
     }
 
     @Test
+    void theSenderLearnsWhenTheRecipientHasTheMessage() {
+        String alice = user("alice");
+        String bob = user("bob");
+        try (ChatClient a = connect(alice); ChatClient b = ChatClient.connect(ws(), token(bob), false)) {
+            awaitPresence(bob, true);
+            String m = id();
+            a.sendMessage(m, bob, "did you get this?");
+            a.await(frame("ack", m), WAIT);
+            b.await(frame("msg", m), WAIT);
+            assertEquals(0, a.count(frame("delivered", m)), "not delivered before the recipient acks");
+            b.ack(m);
+            JsonNode delivered = a.await(frame("delivered", m), WAIT);
+            assertEquals(bob, delivered.get("to").asText());
+            b.ack(m);
+            String marker = id();
+            a.sendMessage(marker, bob, "marker");
+            b.await(frame("msg", marker), WAIT);
+            b.ack(marker);
+            a.await(frame("delivered", marker), WAIT);
+            assertEquals(1, a.count(frame("delivered", m)), "a second ack of the same message tells nothing new");
+        }
+    }
+
+    @Test
     void fromIsTheAuthenticatedSenderWhateverTheFrameSays() {
         String alice = user("alice");
         String bob = user("bob");

@@ -1,0 +1,83 @@
+package dev.chat.node.api;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+
+import dev.chat.common.Usernames;
+import dev.chat.common.api.ApiException;
+import dev.chat.node.history.Conversation;
+import dev.chat.node.history.ConversationLog;
+import dev.chat.node.history.HistoryMessage;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Extension of the contract for the web page: a person's conversations with unread counts, their history
+ * a page at a time (newest first, older by {@code before}), and read marks. Only the caller's own.
+ */
+@Authenticated
+@Path("/api/conversations")
+public class ConversationResource {
+    private static final int MAX_LIMIT = 100;
+
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    ConversationLog log;
+
+    @GET
+    public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
+        return log.conversations(me(), limit(limit, 50));
+    }
+
+    @GET
+    @Path("/{peer}/messages")
+    public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") Long before,
+            @QueryParam("limit") Integer limit) {
+        if (before != null && before <= 0) {
+            throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
+        }
+        return log.page(me(), peer(peer), before == null ? Long.MAX_VALUE : before, limit(limit, 50));
+    }
+
+    @PUT
+    @Path("/{peer}/read")
+    public Uni<Void> read(@PathParam("peer") String peer, ReadMark mark) {
+        if (mark == null || mark.ts() == null || mark.ts() < 0) {
+            throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
+        }
+        return log.markRead(me(), peer(peer), mark.ts());
+    }
+
+    /** {@code {"ts": EPOCH_MS}}: everything from the peer up to and including ts is read. */
+    public record ReadMark(Long ts) {
+    }
+
+    private String me() {
+        return identity.getPrincipal().getName();
+    }
+
+    private static String peer(String peer) {
+        if (!Usernames.isValid(peer)) {
+            throw ApiException.badRequest("invalid_username", "username must be " + Usernames.RULE);
+        }
+        return peer;
+    }
+
+    private static int limit(Integer limit, int dflt) {
+        if (limit == null) {
+            return dflt;
+        }
+        if (limit < 1) {
+            throw ApiException.badRequest("invalid_request", "limit must be at least 1");
+        }
+        return Math.min(limit, MAX_LIMIT);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.chat.node.history;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.inject.Singleton;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reads of the message log for people, not for delivery: conversations, pages of history, read marks. */
+@Singleton
+public class ConversationLog {
+    private static final String CONVERSATIONS = """
+            WITH mine AS (
+              SELECT recipient AS peer, seq FROM messages WHERE sender = $1
+              UNION ALL
+              SELECT sender AS peer, seq FROM messages WHERE recipient = $1
+            ), last AS (
+              SELECT peer, max(seq) AS seq FROM mine GROUP BY peer ORDER BY max(seq) DESC LIMIT $2
+            )
+            SELECT l.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
+                   m.acked_at IS NOT NULL AS delivered,
+                   (SELECT count(*) FROM messages u
+                     WHERE u.sender = l.peer AND u.recipient = $1 AND u.sender <> $1
+                       AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
+                                             WHERE r.reader = $1 AND r.peer = l.peer), 0)) AS unread
+            FROM last l JOIN messages m ON m.seq = l.seq
+            ORDER BY l.seq DESC""";
+    private static final String PAGE = """
+            SELECT seq, client_id, sender, recipient, body, ts, acked_at IS NOT NULL AS delivered FROM messages
+            WHERE ((sender = $1 AND recipient = $2) OR (sender = $2 AND recipient = $1)) AND seq < $3
+            ORDER BY seq DESC LIMIT $4""";
+    private static final String MARK_READ = """
+            INSERT INTO conversation_reads (reader, peer, read_ts) VALUES ($1, $2, $3)
+            ON CONFLICT (reader, peer) DO UPDATE SET read_ts = GREATEST(conversation_reads.read_ts, EXCLUDED.read_ts)""";
+
+    private final Pool pool;
+
+    ConversationLog(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<List<Conversation>> conversations(String user, int limit) {
+        return pool.preparedQuery(CONVERSATIONS).execute(Tuple.of(user, limit)).map(rows -> {
+            List<Conversation> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(new Conversation(r.getString("peer"), message(r), r.getLong("unread")));
+            }
+            return out;
+        });
+    }
+
+    /** Messages between {@code user} and {@code peer} older than {@code beforeSeq}, newest first. */
+    public Uni<List<HistoryMessage>> page(String user, String peer, long beforeSeq, int limit) {
+        return pool.preparedQuery(PAGE).execute(Tuple.of(user, peer, beforeSeq, limit)).map(rows -> {
+            List<HistoryMessage> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(message(r));
+            }
+            return out;
+        });
+    }
+
+    /** Marks the conversation read up to {@code ts}; a mark never moves back. */
+    public Uni<Void> markRead(String user, String peer, long ts) {
+        return pool.preparedQuery(MARK_READ).execute(Tuple.of(user, peer, ts)).replaceWithVoid();
+    }
+
+    private static HistoryMessage message(Row r) {
+        return new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                r.getString("recipient"), r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"));
+    }
+}
