@@ -6,7 +6,7 @@ public enum ErrorCode {
     BAD_JSON("bad_json"),
     /** A field is missing or has the wrong type. */
     BAD_FRAME("bad_frame"),
-    /** The {@code type} is not one the server knows. */
+    /** The {@code type} is not one the server knows (send, ack, ping). */
     UNKNOWN_TYPE("unknown_type"),
     /** The message ID is empty, too long or has characters outside [A-Za-z0-9._:-]. */
     BAD_ID("bad_id"),

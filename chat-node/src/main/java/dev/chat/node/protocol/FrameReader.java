@@ -45,12 +45,16 @@ public class FrameReader {
             throw new FrameException(ErrorCode.BAD_JSON, null, "frame must be a JSON object");
         }
         String type = text(root, "type", readableId(root));
-        if (!type.equals("send") && !type.equals("ack")) {
+        if (!type.equals("send") && !type.equals("ack") && !type.equals("ping")) {
             throw new FrameException(ErrorCode.UNKNOWN_TYPE, readableId(root),
                     "unknown frame type '" + clip(type) + "'");
         }
         String id = idOf(root);
-        return type.equals("send") ? readSend(root, id) : new ClientFrame.Ack(id);
+        return switch (type) {
+            case "send" -> readSend(root, id);
+            case "ack" -> new ClientFrame.Ack(id);
+            default -> new ClientFrame.Ping(id);
+        };
     }
 
     private ClientFrame.Send readSend(JsonNode root, String id) {

@@ -31,6 +31,10 @@ public class ServerFrames {
         return write(mapper.createObjectNode().put("type", "delivered").put("id", id).put("to", to));
     }
 
+    public String pong(String id) {
+        return write(mapper.createObjectNode().put("type", "pong").put("id", id));
+    }
+
     public String error(String id, ErrorCode code, String message) {
         ObjectNode node = mapper.createObjectNode().put("type", "error");
         if (id == null) {

@@ -62,7 +62,10 @@ public class ChatSocket {
         if (frame instanceof ClientFrame.Send send) {
             return delivery.send(user(), send).chain(connection::sendText);
         }
-        return delivery.ack(user(), ((ClientFrame.Ack) frame).id());
+        if (frame instanceof ClientFrame.Ack ack) {
+            return delivery.ack(user(), ack.id());
+        }
+        return connection.sendText(frames.pong(frame.id()));
     }
 
     // Sent explicitly as text: a value returned from a binary callback would go back as a binary frame.

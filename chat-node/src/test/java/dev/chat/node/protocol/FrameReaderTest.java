@@ -50,6 +50,11 @@ class FrameReaderTest {
     }
 
     @Test
+    void readsPing() {
+        assertEquals(new ClientFrame.Ping("p1"), reader.read("{\"type\":\"ping\",\"id\":\"p1\"}"));
+    }
+
+    @Test
     void idsUpTo64CharactersOnly() {
         String ok = "a".repeat(64);
         assertEquals(new ClientFrame.Ack(ok), reader.read("{\"type\":\"ack\",\"id\":\"" + ok + "\"}"));

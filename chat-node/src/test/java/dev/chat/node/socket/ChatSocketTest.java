@@ -314,6 +314,8 @@ class ChatSocketTest {
             a.await(f -> "bad_body".equals(f.path("code").asText()) && "big".equals(f.path("id").asText()), WAIT);
             a.sendMessage("nobody", "no_such_user_here", "hello?");
             a.await(f -> "unknown_recipient".equals(f.path("code").asText()) && "nobody".equals(f.path("id").asText()), WAIT);
+            a.send("{\"type\":\"ping\",\"id\":\"hb-1\"}");
+            a.await(frame("pong", "hb-1"), WAIT);
             a.sendBinary(new byte[] {1, 2, 3});
             a.await(f -> "binary_not_supported".equals(f.path("code").asText()), WAIT);
             assertEquals(0, a.count(type("ack")), "nothing refused was acked");
