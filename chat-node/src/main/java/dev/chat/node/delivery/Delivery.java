@@ -85,26 +85,43 @@ public class Delivery {
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
     public Uni<String> send(String from, ClientFrame.Send send) {
         long start = System.nanoTime();
-        long ts = System.currentTimeMillis();
-        return log.append(from, send.id(), send.to(), send.body(), ts).map(appended -> {
+        return stored(from, send.id(), start,
+                log.append(from, send.id(), send.to(), send.body(), System.currentTimeMillis()));
+    }
+
+    /** The same for a group: stored once, then routed to every other member's nodes. */
+    public Uni<String> send(String from, ClientFrame.SendToGroup send) {
+        long start = System.nanoTime();
+        return stored(from, send.id(), start,
+                log.appendToGroup(from, send.id(), send.group(), send.body(), System.currentTimeMillis()));
+    }
+
+    private Uni<String> stored(String from, String id, long start, Uni<MessageLog.Appended> append) {
+        return append.map(appended -> {
             switch (appended.outcome()) {
                 case UNKNOWN_RECIPIENT:
-                    return frames.error(send.id(), ErrorCode.UNKNOWN_RECIPIENT, "no user '" + send.to() + "'");
+                    return frames.error(id, ErrorCode.UNKNOWN_RECIPIENT, "no such user");
+                case NOT_A_MEMBER:
+                    return frames.error(id, ErrorCode.NOT_A_MEMBER, "no such group, or you are not a member of it");
                 case DUPLICATE:
                     duplicates.increment();
-                    LOG.debugf("node=%s user=%s msg=%s duplicate send, acked again", node, from, send.id());
+                    LOG.debugf("node=%s user=%s msg=%s duplicate send, acked again", node, from, id);
                     break;
                 default:
                     accepted.increment();
                     Message m = appended.message();
-                    router.route(m.to(), m.id(), frames.msg(m));
+                    if (m.group() == null) {
+                        router.route(m.to(), m.id(), frames.msg(m));
+                    } else {
+                        router.route(appended.recipients(), m.id(), frames.msg(m));
+                    }
             }
             sendToAck.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return frames.ack(send.id());
+            return frames.ack(id);
         }).onFailure().recoverWithItem(e -> {
             dbErrors.increment();
-            LOG.warnf("node=%s user=%s msg=%s not stored: %s", node, from, send.id(), e.getMessage());
-            return frames.error(send.id(), ErrorCode.UNAVAILABLE,
+            LOG.warnf("node=%s user=%s msg=%s not stored: %s", node, from, id, e.getMessage());
+            return frames.error(id, ErrorCode.UNAVAILABLE,
                     "the message could not be stored; it was not accepted: retry with the same id");
         });
     }
@@ -116,9 +133,13 @@ public class Delivery {
     public Uni<Void> ack(String user, String id) {
         inFlight.acked(user, id);
         return log.ack(user, id).invoke(first -> {
-            if (first != null) {
-                acked.increment();
-                sendToDelivery.record(Math.max(0, System.currentTimeMillis() - first.ts()), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+            acked.increment();
+            sendToDelivery.record(Math.max(0, System.currentTimeMillis() - first.ts()), TimeUnit.MILLISECONDS);
+            // Group senders are not told of each member's ack: a large group would flood them.
+            if (first.group() == null) {
                 router.notify(first.from(), frames.delivered(id, user));
             }
         }).onFailure().invoke(e -> {
@@ -132,6 +153,7 @@ public class Delivery {
      * order, a message stored meanwhile is either routed here or found by the read.
      */
     public Uni<Void> opened(String user, WebSocketConnection connection) {
+        long openedAt = System.nanoTime();
         int here = sockets.add(user, connection);
         LOG.infof("node=%s user=%s socket=%s opened (%d here)", node, user, connection.id(), here);
         return presence.opened(user, connection.id(), here)
@@ -139,7 +161,9 @@ public class Delivery {
                         node, user, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .chain(() -> log.unacked(user, pendingBatch))
-                .invoke(owed -> owed.forEach(m -> pusher.pushTo(connection, user, m.id(), frames.msg(m))))
+                // What was routed here since the socket was added already reached it with the user's others.
+                .invoke(owed -> owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
+                        .forEach(m -> pusher.pushTo(connection, user, m.id(), frames.msg(m))))
                 .onFailure().invoke(e -> LOG.warnf("node=%s user=%s could not load unacked messages (%s); the sweep retries",
                         node, user, e.getMessage()))
                 .onFailure().recoverWithNull()

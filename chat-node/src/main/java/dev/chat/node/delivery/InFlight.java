@@ -8,27 +8,39 @@ import jakarta.inject.Singleton;
 import dev.chat.node.node.ChatConfig;
 
 /**
- * When this node last pushed each unacked message to a user's sockets here. It decides whether the sweep
- * pushes a message again: never within {@code chat.delivery.redeliver-after} of the last push, so a
- * slow recipient is not flooded, and at once for a message never pushed here (its publish was lost).
+ * When this node last pushed each unacked message to a user's sockets here (monotonic time). It decides
+ * whether the sweep pushes a message again: never within {@code chat.delivery.redeliver-after} of the last
+ * push, so a slow recipient is not flooded, and at once for a message never pushed here (its publish was
+ * lost); and whether a socket that just opened still needs a message, or already got it with the others.
  */
 @Singleton
 public class InFlight {
     private final Map<String, Map<String, Long>> byUser = new ConcurrentHashMap<>();
-    private final long redeliverAfterMs;
+    private final long redeliverAfterNanos;
 
     InFlight(ChatConfig config) {
-        this.redeliverAfterMs = config.delivery().redeliverAfter().toMillis();
+        this.redeliverAfterNanos = config.delivery().redeliverAfter().toNanos();
     }
 
-    public void pushed(String user, String id, long nowMs) {
-        byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(id, nowMs);
+    public void pushed(String user, String id) {
+        byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(id, System.nanoTime());
     }
 
-    public boolean due(String user, String id, long nowMs) {
+    /** Never pushed here, or pushed longer ago than the redelivery delay. */
+    public boolean due(String user, String id) {
+        Long last = last(user, id);
+        return last == null || System.nanoTime() - last >= redeliverAfterNanos;
+    }
+
+    /** Pushed to the user's sockets here at or after {@code sinceNanos} (System.nanoTime()). */
+    public boolean pushedSince(String user, String id, long sinceNanos) {
+        Long last = last(user, id);
+        return last != null && last - sinceNanos >= 0;
+    }
+
+    private Long last(String user, String id) {
         Map<String, Long> ids = byUser.get(user);
-        Long last = ids == null ? null : ids.get(id);
-        return last == null || nowMs - last >= redeliverAfterMs;
+        return ids == null ? null : ids.get(id);
     }
 
     public void acked(String user, String id) {
@@ -46,4 +58,5 @@ public class InFlight {
     public int size() {
         return byUser.values().stream().mapToInt(Map::size).sum();
     }
+
 }

@@ -8,33 +8,42 @@ import io.smallrye.mutiny.Uni;
 /**
  * The durable log of messages, the source of truth for delivery.
  *
- * <p>Guarantees: {@link #append} completes only after the message is committed, so an ack sent after it
+ * <p>Guarantees: an append completes only after the message is committed, so an ack sent after it
  * survives any crash; appending the same (from, id) twice stores one message and answers the stored one
- * ({@link Appended.Outcome#DUPLICATE}). A message stays in {@link #unacked} until its recipient acks it.
- * Callers must check the recipient's name syntax first; the log checks that the account exists.
+ * ({@link Appended.Outcome#DUPLICATE}), whether it went to a user or a group. A message stays in
+ * {@link #unacked} for each of its recipients until that recipient acks it. Callers must check name and ID
+ * syntax first; the log checks that the recipient exists, or that the sender is a member of the group.
  */
 public interface MessageLog {
 
     Uni<Appended> append(String from, String id, String to, String body, long ts);
 
-    /** The oldest unacked messages of one user, in order. */
+    /** Stores a group message once, with a delivery entry for every member but the sender. */
+    Uni<Appended> appendToGroup(String from, String id, long group, String body, long ts);
+
+    /** The oldest unacked messages of one user, in order; group messages carry the user as {@code to}. */
     Uni<List<Message>> unacked(String user, int limit);
 
     /** Unacked messages of any of {@code users} accepted before {@code beforeTs}, oldest first. */
     Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit);
 
     /**
-     * Records that {@code user} has message {@code id}. Answers the message's sender and time when this ack
-     * changed it, null when there was nothing to change (already acked, or not the user's message).
+     * Records that {@code user} has message {@code id}. Answers the message's sender, time and group when this
+     * ack changed it, null when there was nothing to change (already acked, or not the user's message).
      */
     Uni<Acked> ack(String user, String id);
 
-    record Acked(String from, long ts) {
+    record Acked(String from, long ts, Long group) {
     }
 
-    record Appended(Outcome outcome, Message message) {
+    /** {@code recipients}: who the accepted message goes to (empty for a duplicate or a refusal). */
+    record Appended(Outcome outcome, Message message, List<String> recipients) {
         public enum Outcome {
-            ACCEPTED, DUPLICATE, UNKNOWN_RECIPIENT
+            ACCEPTED, DUPLICATE, UNKNOWN_RECIPIENT, NOT_A_MEMBER
+        }
+
+        static Appended refused(Outcome outcome) {
+            return new Appended(outcome, null, List.of());
         }
     }
 }

@@ -26,7 +26,7 @@ public class Pusher {
         connection.sendText(frame).subscribe().with(ok -> {
         }, e -> {
         });
-        inFlight.pushed(user, id, System.currentTimeMillis());
+        inFlight.pushed(user, id);
         pushed.increment();
     }
 
@@ -39,7 +39,7 @@ public class Pusher {
     public int push(String user, String id, String frame) {
         int n = sockets.send(user, frame);
         if (n > 0) {
-            inFlight.pushed(user, id, System.currentTimeMillis());
+            inFlight.pushed(user, id);
             pushed.increment(n);
         }
         return n;

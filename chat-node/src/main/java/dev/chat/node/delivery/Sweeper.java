@@ -77,9 +77,8 @@ public class Sweeper {
     }
 
     private void pushDue(List<Message> messages) {
-        long now = System.currentTimeMillis();
         for (Message m : messages) {
-            if (inFlight.due(m.to(), m.id(), now) && pusher.push(m.to(), m.id(), frames.msg(m)) > 0) {
+            if (inFlight.due(m.to(), m.id()) && pusher.push(m.to(), m.id(), frames.msg(m)) > 0) {
                 redelivered.increment();
                 LOG.debugf("node=%s user=%s msg=%s pushed again", node, m.to(), m.id());
             }

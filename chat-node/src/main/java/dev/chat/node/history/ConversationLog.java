@@ -15,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ConversationLog {
     private static final String CONVERSATIONS = """
             WITH mine AS (
-              SELECT recipient AS peer, seq FROM messages WHERE sender = $1
+              SELECT recipient AS peer, seq FROM messages WHERE sender = $1 AND recipient IS NOT NULL
               UNION ALL
               SELECT sender AS peer, seq FROM messages WHERE recipient = $1
             ), last AS (
@@ -71,6 +71,6 @@ public class ConversationLog {
 
     private static HistoryMessage message(Row r) {
         return new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
-                r.getString("recipient"), r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"));
+                r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"));
     }
 }

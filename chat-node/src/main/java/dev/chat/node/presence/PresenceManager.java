@@ -1,5 +1,7 @@
 package dev.chat.node.presence;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 
 import io.smallrye.mutiny.Uni;
@@ -22,4 +24,7 @@ public interface PresenceManager {
 
     /** The nodes that hold at least one socket of {@code user}. */
     Uni<Set<String>> nodesOf(String user);
+
+    /** For many users in one round trip: each user's nodes (users with none are left out). */
+    Uni<Map<String, Set<String>>> nodesOf(Collection<String> users);
 }

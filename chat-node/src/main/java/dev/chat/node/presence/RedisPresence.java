@@ -1,7 +1,11 @@
 package dev.chat.node.presence;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.inject.Singleton;
@@ -43,14 +47,38 @@ public class RedisPresence implements PresenceManager {
 
     @Override
     public Uni<Set<String>> nodesOf(String user) {
-        return redis.send(Request.cmd(Command.HKEYS).arg(PresenceKeys.user(user))).map(r -> {
-            Set<String> nodes = new HashSet<>();
-            if (r != null) {
-                for (Response n : r) {
-                    nodes.add(n.toString());
+        return redis.send(Request.cmd(Command.HKEYS).arg(PresenceKeys.user(user))).map(RedisPresence::nodes);
+    }
+
+    @Override
+    public Uni<Map<String, Set<String>>> nodesOf(Collection<String> users) {
+        List<String> order = List.copyOf(users);
+        if (order.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Request> batch = new ArrayList<>(order.size());
+        for (String u : order) {
+            batch.add(Request.cmd(Command.HKEYS).arg(PresenceKeys.user(u)));
+        }
+        return redis.batch(batch).map(replies -> {
+            Map<String, Set<String>> out = new HashMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                Set<String> nodes = nodes(replies.get(i));
+                if (!nodes.isEmpty()) {
+                    out.put(order.get(i), nodes);
                 }
             }
-            return nodes;
+            return out;
         });
+    }
+
+    private static Set<String> nodes(Response r) {
+        Set<String> nodes = new HashSet<>();
+        if (r != null) {
+            for (Response n : r) {
+                nodes.add(n.toString());
+            }
+        }
+        return nodes;
     }
 }

@@ -9,6 +9,17 @@ public sealed interface ClientFrame {
     record Send(String id, String to, String body) implements ClientFrame {
     }
 
+    /** Extension: {@code {"type":"send","id":ID,"group":G,"body":TEXT}}, a message to every member of G. */
+    record SendToGroup(String id, long group, String body) implements ClientFrame {
+    }
+
+    /**
+     * Extension: {@code {"type":"typing","to":U}} or {@code {"type":"typing","group":G}}: ephemeral, never
+     * stored, rate-limited; the ID is optional. Exactly one of {@code to} and {@code group} is set.
+     */
+    record Typing(String id, String to, Long group) implements ClientFrame {
+    }
+
     /** {@code {"type":"ack","id":ID}}: the recipient has the message. */
     record Ack(String id) implements ClientFrame {
     }

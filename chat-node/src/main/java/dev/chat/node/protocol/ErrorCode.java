@@ -12,6 +12,8 @@ public enum ErrorCode {
     BAD_ID("bad_id"),
     /** The body is empty or longer than the documented limit. */
     BAD_BODY("bad_body"),
+    /** No such group, or the sender is not a member of it. */
+    NOT_A_MEMBER("not_a_member"),
     /** No account has that username. */
     UNKNOWN_RECIPIENT("unknown_recipient"),
     /** Binary frames are not part of the protocol. */

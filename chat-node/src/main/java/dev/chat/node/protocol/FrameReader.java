@@ -20,6 +20,7 @@ import dev.chat.node.node.ChatConfig;
 public class FrameReader {
     /** A UUID fits; so does any client's own scheme of up to 64 URL-safe characters. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern GROUP = Pattern.compile("[1-9][0-9]{0,17}");
 
     private final ObjectMapper mapper;
     private final int maxBodyChars;
@@ -45,29 +46,55 @@ public class FrameReader {
             throw new FrameException(ErrorCode.BAD_JSON, null, "frame must be a JSON object");
         }
         String type = text(root, "type", readableId(root));
-        if (!type.equals("send") && !type.equals("ack") && !type.equals("ping")) {
-            throw new FrameException(ErrorCode.UNKNOWN_TYPE, readableId(root),
-                    "unknown frame type '" + clip(type) + "'");
-        }
-        String id = idOf(root);
         return switch (type) {
-            case "send" -> readSend(root, id);
-            case "ack" -> new ClientFrame.Ack(id);
-            default -> new ClientFrame.Ping(id);
+            case "send" -> readSend(root, idOf(root));
+            case "ack" -> new ClientFrame.Ack(idOf(root));
+            case "ping" -> new ClientFrame.Ping(idOf(root));
+            case "typing" -> readTyping(root);
+            default -> throw new FrameException(ErrorCode.UNKNOWN_TYPE, readableId(root),
+                    "unknown frame type '" + clip(type) + "'");
         };
     }
 
-    private ClientFrame.Send readSend(JsonNode root, String id) {
-        String to = text(root, "to", id);
-        if (!Usernames.isValid(to)) {
-            throw new FrameException(ErrorCode.UNKNOWN_RECIPIENT, id, "no user '" + clip(to) + "'");
-        }
+    private ClientFrame readSend(JsonNode root, String id) {
         String body = text(root, "body", id);
         if (body.isEmpty() || body.length() > maxBodyChars) {
             throw new FrameException(ErrorCode.BAD_BODY, id,
                     "body must be 1 to " + maxBodyChars + " characters, was " + body.length());
         }
-        return new ClientFrame.Send(id, to, body);
+        if (root.has("group")) {
+            if (root.has("to")) {
+                throw new FrameException(ErrorCode.BAD_FRAME, id, "a send has 'to' or 'group', not both");
+            }
+            return new ClientFrame.SendToGroup(id, group(root, id), body);
+        }
+        return new ClientFrame.Send(id, recipient(root, id), body);
+    }
+
+    private static ClientFrame readTyping(JsonNode root) {
+        String id = root.has("id") ? idOf(root) : null;
+        if (root.has("group") == root.has("to")) {
+            throw new FrameException(ErrorCode.BAD_FRAME, id, "typing has exactly one of 'to' and 'group'");
+        }
+        return root.has("group") ? new ClientFrame.Typing(id, null, group(root, id))
+                : new ClientFrame.Typing(id, recipient(root, id), null);
+    }
+
+    private static String recipient(JsonNode root, String id) {
+        String to = text(root, "to", id);
+        if (!Usernames.isValid(to)) {
+            throw new FrameException(ErrorCode.UNKNOWN_RECIPIENT, id, "no user '" + clip(to) + "'");
+        }
+        return to;
+    }
+
+    /** Group IDs are opaque strings to clients; this server makes them of digits. */
+    private static long group(JsonNode root, String id) {
+        String g = text(root, "group", id);
+        if (!GROUP.matcher(g).matches()) {
+            throw new FrameException(ErrorCode.NOT_A_MEMBER, id, "no group '" + clip(g) + "'");
+        }
+        return Long.parseLong(g);
     }
 
     private static String idOf(JsonNode root) {

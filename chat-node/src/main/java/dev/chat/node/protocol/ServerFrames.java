@@ -21,9 +21,24 @@ public class ServerFrames {
         return write(mapper.createObjectNode().put("type", "ack").put("id", id));
     }
 
+    /** One frame per message, shared by every recipient: a group message names its group, not a member. */
     public String msg(Message m) {
-        return write(mapper.createObjectNode().put("type", "msg").put("id", m.id()).put("from", m.from())
-                .put("to", m.to()).put("body", m.body()).put("ts", m.ts()));
+        ObjectNode node = mapper.createObjectNode().put("type", "msg").put("id", m.id()).put("from", m.from());
+        if (m.group() != null) {
+            node.put("group", Long.toString(m.group()));
+        } else {
+            node.put("to", m.to());
+        }
+        return write(node.put("body", m.body()).put("ts", m.ts()));
+    }
+
+    /** Extension: someone is typing, to one user or in a group; never stored. */
+    public String typing(String from, Long group) {
+        ObjectNode node = mapper.createObjectNode().put("type", "typing").put("from", from);
+        if (group != null) {
+            node.put("group", Long.toString(group));
+        }
+        return write(node);
     }
 
     /** Extension: tells the sender that {@code to} has message {@code id} (its first ack). */

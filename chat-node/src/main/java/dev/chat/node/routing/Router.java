@@ -1,6 +1,7 @@
 package dev.chat.node.routing;
 
-import java.util.Set;
+import java.util.Collection;
+import java.util.List;
 
 import jakarta.inject.Singleton;
 
@@ -13,9 +14,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Sends a stored message towards the recipient's sockets: one presence lookup, then one publish per node
- * that holds them, or a direct write when that node is this one. Best effort by design: whatever does not
- * arrive is still in PostgreSQL and reaches the recipient through the sweep or their next connect.
+ * Sends a stored message towards its recipients' sockets: one presence lookup (one round trip for any
+ * number of recipients), then one publish per node that holds any of them, or a direct write when that
+ * node is this one. Best effort by design: whatever does not arrive is still in PostgreSQL and reaches the
+ * recipient through the sweep or their next connect.
  */
 @Singleton
 public class Router {
@@ -42,40 +44,57 @@ public class Router {
                 .register(registry);
     }
 
-    /** Routes a msg frame: it is pushed again until acked (see InFlight and the sweep). */
+    /** Routes a msg frame to one user: it is pushed again until acked (see InFlight and the sweep). */
     public void route(String to, String id, String frame) {
-        presence.nodesOf(to).subscribe().with(nodes -> deliver(nodes, to, id, frame),
-                e -> {
-                    redisErrors.increment();
-                    LOG.warnf("node=%s user=%s msg=%s presence lookup failed (%s); left to the sweep", self, to, id,
-                            e.getMessage());
-                });
+        presence.nodesOf(to).subscribe().with(nodes -> deliver(RouteTarget.plan(to, nodes, self), id, frame),
+                e -> lookupFailed(to, id, e));
     }
 
-    /** Routes a notice nobody acks (e.g. delivered): at most once, to the sockets open right now. */
+    /** Routes a msg frame to many users (a group's members), grouped by the node that holds them. */
+    public void route(Collection<String> recipients, String id, String frame) {
+        if (recipients.isEmpty()) {
+            return;
+        }
+        presence.nodesOf(recipients).subscribe().with(byUser -> deliver(RouteTarget.plan(byUser, self), id, frame),
+                e -> lookupFailed(recipients.size() + " members", id, e));
+    }
+
+    /** Routes a notice nobody acks (delivered, typing): at most once, to the sockets open right now. */
     public void notify(String to, String frame) {
-        presence.nodesOf(to).subscribe().with(nodes -> deliver(nodes, to, "", frame),
+        presence.nodesOf(to).subscribe().with(nodes -> deliver(RouteTarget.plan(to, nodes, self), "", frame),
                 e -> LOG.debugf("node=%s user=%s notice dropped: %s", self, to, e.getMessage()));
     }
 
-    private void deliver(Set<String> nodes, String to, String id, String frame) {
-        for (RouteTarget target : RouteTarget.of(nodes, self)) {
+    public void notify(Collection<String> recipients, String frame) {
+        presence.nodesOf(recipients).subscribe().with(byUser -> deliver(RouteTarget.plan(byUser, self), "", frame),
+                e -> LOG.debugf("node=%s notice to %d users dropped: %s", self, recipients.size(), e.getMessage()));
+    }
+
+    private void lookupFailed(String to, String id, Throwable e) {
+        redisErrors.increment();
+        LOG.warnf("node=%s user=%s msg=%s presence lookup failed (%s); left to the sweep", self, to, id, e.getMessage());
+    }
+
+    private void deliver(List<RouteTarget> targets, String id, String frame) {
+        for (RouteTarget target : targets) {
             if (target.local()) {
-                write(to, id, frame);
+                write(target.recipients(), id, frame);
                 continue;
             }
-            published.increment();
-            broker.publish(target.node(), new Envelope(to, id, frame).encode()).subscribe().with(receivers -> {
-                if (receivers == 0) {
-                    unheard.increment();
-                    LOG.debugf("node=%s user=%s msg=%s no subscriber on %s; left to the sweep", self, to, id,
-                            target.node());
-                }
-            }, e -> {
-                redisErrors.increment();
-                LOG.warnf("node=%s user=%s msg=%s publish to %s failed (%s); left to the sweep", self, to, id,
-                        target.node(), e.getMessage());
-            });
+            if (!id.isEmpty()) {
+                published.increment();
+            }
+            broker.publish(target.node(), new Envelope(target.recipients(), id, frame).encode()).subscribe().with(
+                    receivers -> {
+                        if (receivers == 0 && !id.isEmpty()) {
+                            unheard.increment();
+                            LOG.debugf("node=%s msg=%s no subscriber on %s; left to the sweep", self, id, target.node());
+                        }
+                    }, e -> {
+                        redisErrors.increment();
+                        LOG.warnf("node=%s msg=%s publish to %s failed (%s); left to the sweep", self, id,
+                                target.node(), e.getMessage());
+                    });
         }
     }
 
@@ -86,14 +105,16 @@ public class Router {
             LOG.warnf("node=%s dropped a payload that is not an envelope", self);
             return;
         }
-        write(e.recipient(), e.id(), e.frame());
+        write(e.recipients(), e.id(), e.frame());
     }
 
-    private void write(String user, String id, String frame) {
-        if (id.isEmpty()) {
-            pusher.notice(user, frame);
-        } else {
-            pusher.push(user, id, frame);
+    private void write(List<String> users, String id, String frame) {
+        for (String user : users) {
+            if (id.isEmpty()) {
+                pusher.notice(user, frame);
+            } else {
+                pusher.push(user, id, frame);
+            }
         }
     }
 }

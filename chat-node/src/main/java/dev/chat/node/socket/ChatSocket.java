@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.delivery.Delivery;
+import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.node.NodeIdentity;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
@@ -42,6 +43,8 @@ public class ChatSocket {
     ServerFrames frames;
     @Inject
     NodeIdentity node;
+    @Inject
+    TypingNotices typingNotices;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -61,6 +64,12 @@ public class ChatSocket {
         }
         if (frame instanceof ClientFrame.Send send) {
             return delivery.send(user(), send).chain(connection::sendText);
+        }
+        if (frame instanceof ClientFrame.SendToGroup send) {
+            return delivery.send(user(), send).chain(connection::sendText);
+        }
+        if (frame instanceof ClientFrame.Typing typing) {
+            return typingNotices.typing(user(), typing, connection);
         }
         if (frame instanceof ClientFrame.Ack ack) {
             return delivery.ack(user(), ack.id());

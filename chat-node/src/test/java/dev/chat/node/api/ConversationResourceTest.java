@@ -14,8 +14,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.chat.node.TestAccounts;
 import dev.chat.testing.ChatClient;
-import dev.chat.testing.LocalPostgres;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
@@ -24,7 +24,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.jwt.build.Jwt;
 
 /** The web page's reads: conversations with unread counts, history pages, read marks. */
 @QuarkusTest
@@ -39,21 +38,15 @@ class ConversationResourceTest {
 
     @BeforeAll
     static void accountsTable() {
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS accounts ("
-                + "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username text NOT NULL UNIQUE, "
-                + "password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
-                + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER);
+        TestAccounts.ensureTable();
     }
 
     private static String user(String prefix) {
-        String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE,
-                "INSERT INTO accounts (username, password_hash) VALUES ('" + name + "', 'x')");
-        return name;
+        return TestAccounts.create(prefix);
     }
 
     private static String token(String user) {
-        return Jwt.upn(user).issuer("chat").groups("user").expiresIn(600).sign();
+        return TestAccounts.token(user);
     }
 
     /** Sends {@code n} messages from {@code from} to {@code to} through the socket; answers their IDs. */

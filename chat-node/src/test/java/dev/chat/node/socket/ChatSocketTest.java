@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.chat.node.TestAccounts;
 import dev.chat.node.node.NodeIdentity;
 import dev.chat.presence.model.PresenceKeys;
 import dev.chat.testing.ChatClient;
@@ -56,22 +57,15 @@ class ChatSocketTest {
 
     @BeforeAll
     static void accountsTable() {
-        // user-service owns this table; the node only reads it to check recipients.
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS accounts ("
-                + "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username text NOT NULL UNIQUE, "
-                + "password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
-                + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER);
+        TestAccounts.ensureTable();
     }
 
     private static String user(String prefix) {
-        String name = prefix + "_" + SEQ.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 6);
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE,
-                "INSERT INTO accounts (username, password_hash) VALUES ('" + name + "', 'x')");
-        return name;
+        return TestAccounts.create(prefix + "_" + SEQ.incrementAndGet());
     }
 
     private static String token(String user) {
-        return Jwt.upn(user).issuer("chat").groups("user").expiresIn(600).sign();
+        return TestAccounts.token(user);
     }
 
     private URI ws() {

@@ -1,0 +1,179 @@
+package dev.chat.node.api;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import dev.chat.common.Usernames;
+import dev.chat.common.api.ApiException;
+import dev.chat.node.groups.GroupException;
+import dev.chat.node.groups.GroupLog;
+import dev.chat.node.groups.GroupViews;
+import dev.chat.node.groups.Role;
+import dev.chat.node.history.HistoryMessage;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** Group conversations (extension of the contract): membership, roles, invites, history, read marks. */
+@Authenticated
+@Path("/api/groups")
+public class GroupResource {
+    private static final int MAX_NAME = 64;
+    private static final int MAX_FIRST_MEMBERS = 5_000;
+
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    GroupLog groups;
+
+    public record NewGroup(String name, List<String> members) {
+    }
+
+    public record Rename(String name) {
+    }
+
+    public record NewMember(String username) {
+    }
+
+    public record RoleChange(String role) {
+    }
+
+    public record Join(String code) {
+    }
+
+    public record ReadMark(Long ts) {
+    }
+
+    @POST
+    public Uni<Response> create(NewGroup body) {
+        if (body == null) {
+            throw ApiException.badRequest("invalid_request", "body must be {\"name\": ..., \"members\": [...]}");
+        }
+        List<String> members = body.members() == null ? List.of() : body.members();
+        if (members.size() > MAX_FIRST_MEMBERS) {
+            throw ApiException.badRequest("invalid_request", "at most " + MAX_FIRST_MEMBERS + " first members");
+        }
+        members.forEach(GroupResource::username);
+        return groups.create(me(), name(body.name()), members)
+                .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build());
+    }
+
+    @GET
+    public Uni<List<GroupViews.Summary>> mine() {
+        return groups.groupsOf(me());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<GroupViews.Group> group(@PathParam("id") String id) {
+        return groups.group(groupId(id), me()).onItem().ifNull().failWith(GroupException::notFound);
+    }
+
+    @PUT
+    @Path("/{id}")
+    public Uni<Void> rename(@PathParam("id") String id, Rename body) {
+        return groups.rename(groupId(id), me(), name(body == null ? null : body.name()));
+    }
+
+    @POST
+    @Path("/{id}/members")
+    public Uni<Response> add(@PathParam("id") String id, NewMember body) {
+        String user = username(body == null ? null : body.username());
+        return groups.add(groupId(id), me(), user).replaceWith(Response.status(201).build());
+    }
+
+    /** Removing oneself is leaving. */
+    @DELETE
+    @Path("/{id}/members/{username}")
+    public Uni<Void> remove(@PathParam("id") String id, @PathParam("username") String username) {
+        return groups.remove(groupId(id), me(), username(username));
+    }
+
+    @PUT
+    @Path("/{id}/members/{username}/role")
+    public Uni<Void> role(@PathParam("id") String id, @PathParam("username") String username, RoleChange body) {
+        Role role;
+        try {
+            role = Role.of(body == null || body.role() == null ? "" : body.role());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_request", "role must be \"admin\" or \"member\"");
+        }
+        return groups.setRole(groupId(id), me(), username(username), role);
+    }
+
+    @POST
+    @Path("/{id}/invite")
+    public Uni<GroupViews.Invite> invite(@PathParam("id") String id) {
+        return groups.invite(groupId(id), me());
+    }
+
+    @POST
+    @Path("/join")
+    public Uni<GroupViews.Group> join(Join body) {
+        if (body == null || body.code() == null || body.code().isBlank() || body.code().length() > 64) {
+            throw ApiException.badRequest("invalid_request", "body must be {\"code\": INVITE_CODE}");
+        }
+        String me = me();
+        return groups.join(me, body.code()).chain(id -> groups.group(id, me));
+    }
+
+    @GET
+    @Path("/{id}/messages")
+    public Uni<List<HistoryMessage>> messages(@PathParam("id") String id, @QueryParam("before") Long before,
+            @QueryParam("limit") Integer limit) {
+        if (before != null && before <= 0) {
+            throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
+        }
+        int n = limit == null ? 50 : limit;
+        if (n < 1) {
+            throw ApiException.badRequest("invalid_request", "limit must be at least 1");
+        }
+        return groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100));
+    }
+
+    @PUT
+    @Path("/{id}/read")
+    public Uni<Void> read(@PathParam("id") String id, ReadMark mark) {
+        if (mark == null || mark.ts() == null || mark.ts() < 0) {
+            throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
+        }
+        return groups.markRead(groupId(id), me(), mark.ts());
+    }
+
+    private String me() {
+        return identity.getPrincipal().getName();
+    }
+
+    private static long groupId(String id) {
+        if (id == null || !id.matches("[1-9][0-9]{0,17}")) {
+            throw GroupException.notFound();
+        }
+        return Long.parseLong(id);
+    }
+
+    private static String name(String name) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty() || n.length() > MAX_NAME || n.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("invalid_name", "a group name is 1 to " + MAX_NAME
+                    + " characters, without control characters");
+        }
+        return n;
+    }
+
+    private static String username(String u) {
+        if (!Usernames.isValid(u)) {
+            throw ApiException.badRequest("invalid_username", "username must be " + Usernames.RULE);
+        }
+        return u;
+    }
+}

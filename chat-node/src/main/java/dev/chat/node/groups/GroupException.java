@@ -1,0 +1,25 @@
+package dev.chat.node.groups;
+
+import dev.chat.common.api.ApiException;
+
+/** A refused group operation; the group's existence is never revealed to a non-member (404 for both). */
+public final class GroupException {
+    private GroupException() {
+    }
+
+    public static ApiException notFound() {
+        return new ApiException(404, "not_found", "no such group, or you are not a member of it");
+    }
+
+    public static ApiException forbidden(String what) {
+        return new ApiException(403, "forbidden", what);
+    }
+
+    public static ApiException unknownUsers(java.util.Collection<String> names) {
+        return new ApiException(400, "unknown_users", "no such users: " + String.join(", ", names));
+    }
+
+    public static ApiException conflict(String what) {
+        return new ApiException(409, "conflict", what);
+    }
+}

@@ -1,0 +1,279 @@
+package dev.chat.node.groups;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import dev.chat.node.history.HistoryMessage;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Groups and their members in PostgreSQL. Every change checks the actor's role in the same transaction
+ * that makes it, so two admins racing cannot get past the rules. A member sees history from the moment
+ * they joined ({@code joined_seq}): a documented choice, so that adding someone never reveals the past.
+ */
+@Singleton
+public class GroupLog {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The newest message of a group when someone joins it: they see what comes after. */
+    private static final String JOIN_POINT = "(SELECT COALESCE(max(seq), 0) FROM messages WHERE group_id = $1)";
+
+    private final Pool pool;
+
+    GroupLog(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<GroupViews.Group> create(String owner, String name, Collection<String> members) {
+        Set<String> all = new LinkedHashSet<>();
+        all.add(owner);
+        all.addAll(members);
+        return pool.withTransaction(tx -> existing(tx, all).chain(found -> {
+            List<String> missing = all.stream().filter(u -> !found.contains(u)).toList();
+            if (!missing.isEmpty()) {
+                return Uni.createFrom().failure(GroupException.unknownUsers(missing));
+            }
+            return tx.preparedQuery("INSERT INTO chat_groups (name, created_by) VALUES ($1, $2) RETURNING id")
+                    .execute(Tuple.of(name, owner)).map(rows -> rows.iterator().next().getLong("id"))
+                    .chain(id -> tx.preparedQuery("INSERT INTO group_members (group_id, username, role, joined_seq) "
+                            + "SELECT $1, u, CASE WHEN u = $2 THEN 'owner' ELSE 'member' END, 0 FROM unnest($3::text[]) u")
+                            .execute(Tuple.of(id, owner, all.toArray(String[]::new))).replaceWith(id));
+        })).chain(id -> group(id, owner));
+    }
+
+    /** The group with its members, for a member; null for anyone else. */
+    public Uni<GroupViews.Group> group(long id, String viewer) {
+        return pool.preparedQuery("SELECT g.name, m.username, m.role, "
+                + "(SELECT role FROM group_members WHERE group_id = $1 AND username = $2) AS viewer_role "
+                + "FROM chat_groups g JOIN group_members m ON m.group_id = g.id WHERE g.id = $1 "
+                + "ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, m.username")
+                .execute(Tuple.of(id, viewer)).map(rows -> {
+                    if (rows.size() == 0 || rows.iterator().next().getString("viewer_role") == null) {
+                        return null;
+                    }
+                    List<GroupViews.Member> members = new ArrayList<>();
+                    String name = null;
+                    String role = null;
+                    for (Row r : rows) {
+                        name = r.getString("name");
+                        role = r.getString("viewer_role");
+                        members.add(new GroupViews.Member(r.getString("username"), r.getString("role")));
+                    }
+                    return new GroupViews.Group(Long.toString(id), name, role, members);
+                });
+    }
+
+    /** The members of a group if {@code user} is one of them, else null: who a typing notice goes to. */
+    public Uni<List<String>> membersSeenBy(long id, String user) {
+        return pool.preparedQuery("SELECT username, bool_or(username = $2) OVER () AS is_member "
+                + "FROM group_members WHERE group_id = $1").execute(Tuple.of(id, user)).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    boolean member = false;
+                    for (Row r : rows) {
+                        member = r.getBoolean("is_member");
+                        out.add(r.getString("username"));
+                    }
+                    return member ? out : null;
+                });
+    }
+
+    public Uni<List<GroupViews.Summary>> groupsOf(String user) {
+        return pool.preparedQuery("""
+                SELECT g.id, g.name, me.role,
+                       (SELECT count(*) FROM group_members c WHERE c.group_id = g.id) AS members,
+                       l.seq, l.client_id, l.sender, l.body, l.ts,
+                       (SELECT count(*) FROM messages u WHERE u.group_id = g.id AND u.seq > me.joined_seq
+                           AND u.sender <> $1 AND u.ts > me.read_ts) AS unread
+                  FROM group_members me JOIN chat_groups g ON g.id = me.group_id
+                  LEFT JOIN LATERAL (SELECT seq, client_id, sender, body, ts FROM messages
+                                      WHERE group_id = g.id AND seq > me.joined_seq
+                                      ORDER BY seq DESC LIMIT 1) l ON true
+                 WHERE me.username = $1
+                 ORDER BY COALESCE(l.seq, 0) DESC, g.id DESC""").execute(Tuple.of(user)).map(rows -> {
+                    List<GroupViews.Summary> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        String id = Long.toString(r.getLong("id"));
+                        HistoryMessage last = r.getLong("seq") == null ? null
+                                : new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                                        null, id, r.getString("body"), r.getLong("ts"), false);
+                        out.add(new GroupViews.Summary(id, r.getString("name"), r.getString("role"),
+                                r.getInteger("members"), last, r.getLong("unread")));
+                    }
+                    return out;
+                });
+    }
+
+    /** A page of the group's history as {@code user} may see it (from their joining), newest first. */
+    public Uni<List<HistoryMessage>> page(long id, String user, long beforeSeq, int limit) {
+        return role(pool, id, user).chain(role -> role == null ? Uni.createFrom().failure(GroupException.notFound())
+                : pool.preparedQuery("""
+                        SELECT m.seq, m.client_id, m.sender, m.body, m.ts,
+                               (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to
+                          FROM messages m, group_members me
+                         WHERE m.group_id = $1 AND me.group_id = $1 AND me.username = $2
+                           AND m.seq > me.joined_seq AND m.seq < $3
+                         ORDER BY m.seq DESC LIMIT $4""").execute(Tuple.of(id, user, beforeSeq, limit)).map(rows -> {
+                    List<HistoryMessage> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                                null, Long.toString(id), r.getString("body"), r.getLong("ts"),
+                                r.getLong("delivered_to") > 0));
+                    }
+                    return out;
+                }));
+    }
+
+    public Uni<Void> markRead(long id, String user, long ts) {
+        return pool.preparedQuery("UPDATE group_members SET read_ts = GREATEST(read_ts, $3) "
+                + "WHERE group_id = $1 AND username = $2").execute(Tuple.of(id, user, ts)).invoke(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw GroupException.notFound();
+                    }
+                }).replaceWithVoid();
+    }
+
+    public Uni<Void> rename(long id, String actor, String name) {
+        return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
+            if (!role.canManageMembers()) {
+                return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins rename a group"));
+            }
+            return tx.preparedQuery("UPDATE chat_groups SET name = $2 WHERE id = $1").execute(Tuple.of(id, name))
+                    .replaceWithVoid();
+        }));
+    }
+
+    /** Adds {@code username} as a member; they see history from now on. */
+    public Uni<Void> add(long id, String actor, String username) {
+        return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
+            if (!role.canManageMembers()) {
+                return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins add members"));
+            }
+            return join(tx, id, username);
+        }));
+    }
+
+    private Uni<Void> join(SqlClient tx, long id, String username) {
+        return existing(tx, List.of(username)).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().failure(GroupException.unknownUsers(List.of(username)));
+            }
+            return tx.preparedQuery("INSERT INTO group_members (group_id, username, role, joined_seq) "
+                    + "VALUES ($1, $2, 'member', " + JOIN_POINT + ") ON CONFLICT DO NOTHING")
+                    .execute(Tuple.of(id, username)).invoke(rows -> {
+                        if (rows.rowCount() == 0) {
+                            throw GroupException.conflict(username + " is already a member");
+                        }
+                    }).replaceWithVoid();
+        });
+    }
+
+    /**
+     * Removes {@code username}: the owner removes anyone, an admin removes plain members, anyone removes
+     * themselves (leaves). What they had not received yet is dropped: a removed member stops receiving at
+     * once. A leaving owner hands the group to the longest-standing admin, else member; an empty group goes.
+     */
+    public Uni<Void> remove(long id, String actor, String username) {
+        return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(actorRole -> role(tx, id, username)
+                .chain(targetRole -> {
+                    if (targetRole == null) {
+                        return Uni.createFrom().failure(GroupException.notFound());
+                    }
+                    boolean self = actor.equals(username);
+                    boolean allowed = self || actorRole == Role.OWNER
+                            || actorRole == Role.ADMIN && targetRole == Role.MEMBER;
+                    if (!allowed) {
+                        return Uni.createFrom().failure(GroupException.forbidden(
+                                "the owner removes anyone, admins remove members, anyone can leave"));
+                    }
+                    return tx.preparedQuery("DELETE FROM group_members WHERE group_id = $1 AND username = $2")
+                            .execute(Tuple.of(id, username))
+                            .chain(() -> tx.preparedQuery("DELETE FROM group_inbox WHERE group_id = $1 AND member = $2 "
+                                    + "AND acked_at IS NULL").execute(Tuple.of(id, username)))
+                            .chain(() -> targetRole == Role.OWNER ? handOver(tx, id) : Uni.createFrom().voidItem());
+                })));
+    }
+
+    private Uni<Void> handOver(SqlClient tx, long id) {
+        return tx.preparedQuery("""
+                UPDATE group_members SET role = 'owner' WHERE group_id = $1 AND username = (
+                  SELECT username FROM group_members WHERE group_id = $1
+                   ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, username LIMIT 1)""")
+                .execute(Tuple.of(id)).chain(rows -> rows.rowCount() > 0 ? Uni.createFrom().voidItem()
+                        : tx.preparedQuery("DELETE FROM chat_groups WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid());
+    }
+
+    /** The owner makes a member an admin or an admin a member. */
+    public Uni<Void> setRole(long id, String actor, String username, Role role) {
+        return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(actorRole -> {
+            if (actorRole != Role.OWNER || role == Role.OWNER || actor.equals(username)) {
+                return Uni.createFrom().failure(GroupException.forbidden("only the owner sets roles: admin or member"));
+            }
+            return tx.preparedQuery("UPDATE group_members SET role = $3 WHERE group_id = $1 AND username = $2")
+                    .execute(Tuple.of(id, username, role.wire())).invoke(rows -> {
+                        if (rows.rowCount() == 0) {
+                            throw GroupException.notFound();
+                        }
+                    }).replaceWithVoid();
+        }));
+    }
+
+    /** A new invite code (the old one stops working); whoever has it can join as a member. */
+    public Uni<GroupViews.Invite> invite(long id, String actor) {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
+            if (!role.canManageMembers()) {
+                return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins invite"));
+            }
+            return tx.preparedQuery("UPDATE chat_groups SET invite_code = $2 WHERE id = $1")
+                    .execute(Tuple.of(id, code)).replaceWith(new GroupViews.Invite(code));
+        }));
+    }
+
+    /** Joins the group an invite code names; answers its ID. */
+    public Uni<Long> join(String user, String code) {
+        return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM chat_groups WHERE invite_code = $1")
+                .execute(Tuple.of(code)).chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(GroupException.notFound());
+                    }
+                    long id = rows.iterator().next().getLong("id");
+                    return join(tx, id, user).replaceWith(id);
+                }));
+    }
+
+    private static Uni<Set<String>> existing(SqlClient client, Collection<String> names) {
+        return client.preparedQuery("SELECT username FROM accounts WHERE username = ANY($1)")
+                .execute(Tuple.of((Object) names.toArray(String[]::new))).map(GroupLog::names);
+    }
+
+    private static Set<String> names(RowSet<Row> rows) {
+        Set<String> out = new LinkedHashSet<>();
+        for (Row r : rows) {
+            out.add(r.getString(0));
+        }
+        return out;
+    }
+
+    private static Uni<Role> role(SqlClient client, long id, String user) {
+        return client.preparedQuery("SELECT role FROM group_members WHERE group_id = $1 AND username = $2 FOR UPDATE")
+                .execute(Tuple.of(id, user))
+                .map(rows -> rows.size() == 0 ? null : Role.of(rows.iterator().next().getString("role")));
+    }
+
+    private static Uni<Role> requireRole(SqlClient client, long id, String user) {
+        return role(client, id, user).onItem().ifNull().failWith(GroupException::notFound);
+    }
+}

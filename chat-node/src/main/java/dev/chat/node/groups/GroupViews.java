@@ -1,0 +1,24 @@
+package dev.chat.node.groups;
+
+import java.util.List;
+
+import dev.chat.node.history.HistoryMessage;
+
+/** What the group API answers. Group IDs are strings to clients (opaque). */
+public final class GroupViews {
+    private GroupViews() {
+    }
+
+    public record Member(String username, String role) {
+    }
+
+    public record Group(String id, String name, String role, List<Member> members) {
+    }
+
+    /** A line of the caller's group list: newest message, unread count (messages from others). */
+    public record Summary(String id, String name, String role, int members, HistoryMessage last, long unread) {
+    }
+
+    public record Invite(String code) {
+    }
+}

@@ -1,0 +1,877 @@
+// The chat page: sign in, conversations, one conversation. Everything about the protocol lives in
+// chat-client.js; this file only shows it. User text only ever goes through textContent.
+import { ApiError, ChatApi, ChatClient, isExpired } from './chat-client.js';
+
+const SESSION_KEY = 'chat.session';
+const PAGE_SIZE = 30;
+const PRESENCE_EVERY_MS = 10000;
+const USERNAME = /^[a-z0-9_.-]{3,32}$/;
+const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
+const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
+const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', failed: '!' };
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, cls, text) => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+// ------------------------------------------------------------------ state
+
+let session = null; // {username, token, expiresAt}
+let api = null;
+let client = null;
+let authMode = 'signin';
+let openPeer = null;
+let wasDown = false;
+let everOpen = false;
+const convs = new Map(); // peer → {peer, last, unread, baselineTs}
+const threads = new Map(); // peer → {msgs: Map key→msg, els: Map key→li, minSeq, exhausted, loaded, loading, readTs}
+const presence = new Map(); // username → online
+let searchResults = [];
+const timers = {};
+
+// ------------------------------------------------------------------ session
+
+function loadSession() {
+  try {
+    const s = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null');
+    if (s && typeof s.token === 'string' && typeof s.username === 'string' && typeof s.expiresAt === 'number') {
+      return s;
+    }
+  } catch (e) {
+    // unreadable: signed out
+  }
+  return null;
+}
+
+function saveSession(s) {
+  localStorage.setItem(SESSION_KEY, JSON.stringify(s));
+}
+
+function boot() {
+  bindAuth();
+  bindChat();
+  const s = loadSession();
+  if (!s) {
+    showAuth();
+  } else if (isExpired(s.expiresAt)) {
+    localStorage.removeItem(SESSION_KEY);
+    showAuth('Your session expired. Please sign in again.');
+  } else {
+    startChat(s);
+  }
+}
+
+/** The session is over (expired or refused): back to sign-in, with a message saying why. */
+function sessionOver(message) {
+  if (!session) return;
+  stopChat();
+  localStorage.removeItem(SESSION_KEY);
+  showAuth(message);
+}
+
+function signOut() {
+  const key = session && clientStorageKey(session.username);
+  stopChat();
+  localStorage.removeItem(SESSION_KEY);
+  if (key) localStorage.removeItem(key); // a shared computer keeps nothing of this person
+  showAuth('You signed out.');
+}
+
+function clientStorageKey(username) {
+  return 'chat.client.' + username;
+}
+
+// ------------------------------------------------------------------ sign in / sign up
+
+function showAuth(notice) {
+  document.body.dataset.view = 'auth';
+  document.title = 'Sign in · Chat';
+  $('chat-view').hidden = true;
+  $('auth-view').hidden = false;
+  hideBanner();
+  setAuthMode('signin');
+  const n = $('auth-notice');
+  n.textContent = notice || '';
+  n.hidden = !notice;
+  $('auth-error').textContent = '';
+  $('auth-password').value = '';
+  $('auth-username').focus();
+}
+
+function setAuthMode(mode) {
+  authMode = mode;
+  const up = mode === 'signup';
+  $('auth-title').textContent = up ? 'Create your account' : 'Sign in';
+  $('auth-submit').textContent = up ? 'Create account' : 'Sign in';
+  $('auth-switch-text').textContent = up ? 'Have an account?' : 'New here?';
+  $('auth-switch').textContent = up ? 'Sign in' : 'Create an account';
+  $('auth-username-hint').hidden = !up;
+  $('auth-password-hint').hidden = !up;
+  $('auth-password').autocomplete = up ? 'new-password' : 'current-password';
+  $('auth-error').textContent = '';
+  for (const id of ['auth-username', 'auth-password']) $(id).removeAttribute('aria-invalid');
+}
+
+function bindAuth() {
+  $('auth-switch').addEventListener('click', () => {
+    setAuthMode(authMode === 'signin' ? 'signup' : 'signin');
+    $('auth-notice').hidden = true;
+    $('auth-username').focus();
+  });
+  $('auth-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const username = $('auth-username').value.trim().toLowerCase();
+    const password = $('auth-password').value;
+    const problem = checkCredentials(username, password);
+    if (problem) {
+      authError(problem.text, problem.field);
+      return;
+    }
+    const button = $('auth-submit');
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = authMode === 'signup' ? 'Creating your account…' : 'Signing in…';
+    $('auth-error').textContent = '';
+    try {
+      const a = new ChatApi();
+      if (authMode === 'signup') await a.signUp(username, password);
+      const r = await a.signIn(username, password);
+      const s = { username, token: r.token, expiresAt: r.expiresAt };
+      saveSession(s);
+      $('auth-password').value = '';
+      startChat(s);
+    } catch (e) {
+      authError(authMessage(e), e.code === 'username_taken' || e.code === 'invalid_username' ? 'auth-username'
+        : e.code === 'invalid_password' ? 'auth-password' : null);
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+    }
+  });
+}
+
+function checkCredentials(username, password) {
+  if (!username) return { text: 'Enter your username.', field: 'auth-username' };
+  if (!password) return { text: 'Enter your password.', field: 'auth-password' };
+  if (authMode === 'signup') {
+    if (!USERNAME.test(username)) {
+      return { text: 'Usernames have 3 to 32 characters: lower-case letters, digits, _ . or -', field: 'auth-username' };
+    }
+    if (password.length < 8) return { text: 'Passwords have at least 8 characters.', field: 'auth-password' };
+    if (password.length > 128 || new TextEncoder().encode(password).length > 72) {
+      return { text: 'That password is too long (at most 72 bytes).', field: 'auth-password' };
+    }
+  }
+  return null;
+}
+
+function authMessage(e) {
+  if (!(e instanceof ApiError)) return 'Something went wrong. Please try again.';
+  if (e.status === 0) return 'The server cannot be reached. Check your connection and try again.';
+  if (e.status === 401) return 'Wrong username or password.';
+  if (e.status === 429) return 'Too many attempts. Wait a moment and try again.';
+  switch (e.code) {
+    case 'username_taken':
+      return 'That username is taken. Pick another one.';
+    case 'invalid_username':
+      return 'Usernames have 3 to 32 characters: lower-case letters, digits, _ . or -';
+    case 'invalid_password':
+      return 'Passwords have 8 to 128 characters (at most 72 bytes).';
+    default:
+      return e.status >= 500 ? 'The server is having trouble. Please try again in a moment.' : e.message;
+  }
+}
+
+function authError(text, field) {
+  $('auth-error').textContent = text;
+  for (const id of ['auth-username', 'auth-password']) {
+    if (id === field) $(id).setAttribute('aria-invalid', 'true');
+    else $(id).removeAttribute('aria-invalid');
+  }
+  if (field) $(field).focus();
+}
+
+// ------------------------------------------------------------------ signed in
+
+async function startChat(s) {
+  session = s;
+  api = new ChatApi({ token: s.token });
+  document.body.dataset.view = 'chat';
+  document.body.dataset.connection = 'connecting';
+  $('auth-view').hidden = true;
+  $('chat-view').hidden = false;
+  $('me-name').textContent = s.username;
+  paintAvatar($('me-avatar'), s.username);
+  closeConversation(false);
+  updateTitle();
+
+  const left = s.expiresAt * 1000 - Date.now();
+  timers.expiry = setTimeout(() => sessionOver('Your session expired. Please sign in again.'),
+    Math.min(Math.max(left, 0), 2147483647));
+
+  client = new ChatClient({
+    token: s.token,
+    expiresAt: s.expiresAt,
+    authCheck: () => api.tokenAccepted(),
+    storage: localStorage,
+    storageKey: clientStorageKey(s.username),
+  });
+  client.on('message', onMessage);
+  client.on('status', onStatus);
+  client.on('connection', onConnection);
+  client.on('unauthorized', () => sessionOver('Your session expired. Please sign in again.'));
+
+  // The list first: a redelivered message it already counts as unread is not counted again.
+  await loadConversations();
+  if (client && session === s) client.connect();
+  timers.presence = setInterval(refreshPresence, PRESENCE_EVERY_MS);
+}
+
+function stopChat() {
+  if (client) client.close();
+  client = null;
+  session = null;
+  api = null;
+  for (const t of Object.values(timers)) {
+    clearTimeout(t);
+    clearInterval(t);
+  }
+  convs.clear();
+  threads.clear();
+  presence.clear();
+  openPeer = null;
+  wasDown = false;
+  everOpen = false;
+  searchResults = [];
+  $('people-search').value = '';
+  renderSearch();
+  $('conversation-list').replaceChildren();
+  $('messages').replaceChildren();
+  delete document.body.dataset.connection;
+}
+
+/** An API call; a 401 ends the session. Answers null when the call failed. */
+async function call(fn) {
+  const s = session;
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && session === s) {
+      sessionOver('Your session expired. Please sign in again.');
+    }
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------ connection banner
+
+function onConnection(c) {
+  document.body.dataset.connection = c.state;
+  if (c.state === 'open') {
+    if (wasDown) {
+      showBanner('up', 'Connected again.');
+      timers.banner = setTimeout(hideBanner, 4000);
+      // Catch up on what the socket does not repeat: delivered notices, the list's unread counts.
+      loadConversations();
+      if (openPeer) loadNewest(openPeer);
+    }
+    wasDown = false;
+    everOpen = true;
+  } else if (c.state === 'down') {
+    wasDown = true;
+    const text = navigator.onLine === false ? 'You are offline. Waiting for the network…'
+      : everOpen ? 'Connection lost. Reconnecting…' : 'Cannot reach the chat. Retrying…';
+    showBanner('down', text);
+  }
+}
+
+function showBanner(state, text) {
+  clearTimeout(timers.banner);
+  const b = $('banner');
+  b.dataset.state = state;
+  $('banner-text').textContent = text;
+  $('banner-retry').hidden = state !== 'down';
+  b.hidden = false;
+}
+
+function hideBanner() {
+  clearTimeout(timers.banner);
+  const b = $('banner');
+  b.hidden = true;
+  delete b.dataset.state;
+}
+
+// ------------------------------------------------------------------ conversations
+
+async function loadConversations() {
+  const s = session;
+  const list = await call(() => api.conversations(50));
+  if (!list || session !== s) return;
+  for (const c of list) {
+    const known = convs.get(c.with);
+    const conv = known || { peer: c.with };
+    conv.last = newer(conv.last, c.last);
+    conv.baselineTs = c.last ? c.last.ts : 0;
+    conv.unread = isReading(c.with) ? 0 : c.unread;
+    convs.set(c.with, conv);
+  }
+  renderConversations();
+  refreshPresence();
+  if (openPeer) scheduleRead(openPeer);
+}
+
+function ensureConv(peer) {
+  let c = convs.get(peer);
+  if (!c) {
+    c = { peer, last: null, unread: 0, baselineTs: 0 };
+    convs.set(peer, c);
+  }
+  return c;
+}
+
+function newer(a, b) {
+  if (!a) return b || null;
+  if (!b) return a;
+  return b.ts >= a.ts ? b : a;
+}
+
+function isReading(peer) {
+  return openPeer === peer && document.visibilityState === 'visible';
+}
+
+function renderConversations() {
+  const ul = $('conversation-list');
+  const sorted = [...convs.values()].sort((a, b) => (b.last ? b.last.ts : Infinity) - (a.last ? a.last.ts : Infinity));
+  const existing = new Map([...ul.children].map((li) => [li.dataset.peer, li]));
+  sorted.forEach((c, i) => {
+    let li = existing.get(c.peer);
+    if (!li) {
+      li = buildConversationItem(c.peer);
+    }
+    existing.delete(c.peer);
+    fillConversationItem(li, c);
+    if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null);
+  });
+  for (const li of existing.values()) li.remove();
+  $('conversations-empty').hidden = convs.size > 0;
+  updateTitle();
+}
+
+function buildConversationItem(peer) {
+  const li = el('li');
+  li.dataset.peer = peer;
+  const b = el('button', 'conversation-item');
+  b.type = 'button';
+  const av = el('span', 'avatar');
+  av.setAttribute('aria-hidden', 'true');
+  b.append(av, el('span', 'name', peer), el('span', 'time'), el('span', 'preview'), el('span', 'badge'));
+  b.addEventListener('click', () => openConversation(peer));
+  li.append(b);
+  return li;
+}
+
+function fillConversationItem(li, c) {
+  const b = li.firstChild;
+  const online = presence.get(c.peer) === true;
+  paintAvatar(b.querySelector('.avatar'), c.peer, online);
+  const last = c.last;
+  const mine = last && last.from === session.username;
+  const preview = last ? (mine ? 'You: ' : '') + oneLine(last.body) : 'No messages yet';
+  b.querySelector('.preview').textContent = preview;
+  const time = b.querySelector('.time');
+  time.textContent = last ? shortTime(last.ts, true) : '';
+  const badge = b.querySelector('.badge');
+  badge.textContent = c.unread > 99 ? '99+' : String(c.unread);
+  badge.hidden = !(c.unread > 0);
+  b.classList.toggle('has-unread', c.unread > 0);
+  b.setAttribute('aria-current', openPeer === c.peer ? 'true' : 'false');
+  b.setAttribute('aria-label', [c.peer, online ? 'online' : null,
+    c.unread > 0 ? `${c.unread} unread` : null, last ? `last message: ${preview}` : 'no messages yet']
+    .filter(Boolean).join(', '));
+}
+
+function updateTitle() {
+  let unread = 0;
+  for (const c of convs.values()) unread += c.unread || 0;
+  document.title = (unread > 0 ? `(${unread}) ` : '') + 'Chat';
+}
+
+// ------------------------------------------------------------------ presence
+
+async function refreshPresence() {
+  if (!session) return;
+  const names = new Set([...convs.keys(), ...searchResults.map((u) => u.username)]);
+  if (openPeer) names.add(openPeer);
+  const list = [...names].slice(0, 200);
+  if (!list.length) return;
+  const r = await call(() => api.presence(list));
+  if (!r || !session) return;
+  for (const [name, p] of Object.entries(r)) presence.set(name, !!(p && p.online));
+  renderConversations();
+  renderSearch();
+  renderPeerHeader();
+}
+
+// ------------------------------------------------------------------ find people
+
+function bindChat() {
+  $('sign-out').addEventListener('click', signOut);
+  $('banner-retry').addEventListener('click', () => client && client.reconnectNow());
+  $('back').addEventListener('click', () => closeConversation(true));
+  window.addEventListener('online', () => client && client.reconnectNow());
+  document.addEventListener('visibilitychange', () => {
+    if (openPeer && document.visibilityState === 'visible') scheduleRead(openPeer);
+  });
+
+  const search = $('people-search');
+  search.addEventListener('input', () => {
+    clearTimeout(timers.search);
+    timers.search = setTimeout(runSearch, 200);
+  });
+  search.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      search.value = '';
+      searchResults = [];
+      renderSearch();
+    } else if (ev.key === 'ArrowDown') {
+      const first = $('search-results').querySelector('button');
+      if (first) {
+        ev.preventDefault();
+        first.focus();
+      }
+    } else if (ev.key === 'Enter') {
+      ev.preventDefault();
+      clearTimeout(timers.search);
+      runSearch().then(() => {
+        if (searchResults.length) pickPerson(searchResults[0].username);
+      });
+    }
+  });
+  $('search-results').addEventListener('keydown', (ev) => {
+    const buttons = [...$('search-results').querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement);
+    if (ev.key === 'ArrowDown' && i < buttons.length - 1) buttons[i + 1].focus();
+    else if (ev.key === 'ArrowUp') (i > 0 ? buttons[i - 1] : search).focus();
+    else if (ev.key === 'Escape') search.focus();
+    else return;
+    ev.preventDefault();
+  });
+
+  const input = $('composer-input');
+  $('composer').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    sendFromComposer();
+  });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      sendFromComposer();
+    }
+  });
+  input.addEventListener('input', autoGrow);
+  $('scroller').addEventListener('scroll', () => {
+    if (openPeer && $('scroller').scrollTop < 80) loadOlder(openPeer);
+  });
+}
+
+async function runSearch() {
+  const q = $('people-search').value.trim().toLowerCase();
+  if (!q) {
+    searchResults = [];
+    renderSearch();
+    return;
+  }
+  const found = await call(() => api.searchUsers(q, 8));
+  if (!found || $('people-search').value.trim().toLowerCase() !== q) return;
+  searchResults = found.filter((u) => u.username !== session.username);
+  renderSearch(q);
+  refreshPresence();
+}
+
+function renderSearch(q) {
+  const ul = $('search-results');
+  const empty = $('search-empty');
+  ul.replaceChildren();
+  for (const u of searchResults) {
+    const li = el('li');
+    const b = el('button');
+    b.type = 'button';
+    b.dataset.user = u.username;
+    const av = el('span', 'avatar');
+    av.setAttribute('aria-hidden', 'true');
+    const online = presence.get(u.username) === true;
+    paintAvatar(av, u.username, online);
+    b.append(av, el('span', null, u.username));
+    b.setAttribute('aria-label', `${u.username}${online ? ', online' : ''}: open the conversation`);
+    b.addEventListener('click', () => pickPerson(u.username));
+    li.append(b);
+    ul.append(li);
+  }
+  ul.hidden = searchResults.length === 0;
+  const query = q !== undefined ? q : $('people-search').value.trim();
+  empty.textContent = query && !searchResults.length ? `No one whose name starts with “${query}”.` : '';
+  empty.hidden = !empty.textContent;
+}
+
+function pickPerson(name) {
+  $('people-search').value = '';
+  searchResults = [];
+  renderSearch();
+  ensureConv(name);
+  renderConversations();
+  openConversation(name);
+}
+
+// ------------------------------------------------------------------ one conversation
+
+function thread(peer) {
+  let t = threads.get(peer);
+  if (!t) {
+    t = { msgs: new Map(), els: new Map(), minSeq: null, exhausted: false, loaded: false, loading: false, readTs: 0 };
+    threads.set(peer, t);
+  }
+  return t;
+}
+
+function openConversation(peer) {
+  openPeer = peer;
+  ensureConv(peer);
+  $('chat-view').classList.add('show-conversation');
+  $('pane-empty').hidden = true;
+  $('pane-conversation').hidden = false;
+  $('peer-name').textContent = peer;
+  $('composer-label').textContent = `Message ${peer}`;
+  $('composer-input').placeholder = `Message ${peer}`;
+  renderPeerHeader();
+  const t = thread(peer);
+  // Unsent messages of an earlier visit (or page) belong here too.
+  for (const p of client ? client.pending() : []) {
+    if (p.to === peer) upsert(peer, { id: p.id, from: session.username, to: peer, body: p.body, ts: p.createdAt, state: p.state }, false);
+  }
+  renderThread(peer);
+  scrollToBottom();
+  renderConversations();
+  refreshPresence();
+  if (!t.loaded) loadOlder(peer, true);
+  scheduleRead(peer);
+  $('composer-input').focus();
+}
+
+function closeConversation(focusList) {
+  const was = openPeer;
+  openPeer = null;
+  $('chat-view').classList.remove('show-conversation');
+  $('pane-empty').hidden = false;
+  $('pane-conversation').hidden = true;
+  if (session) renderConversations();
+  if (focusList && was) {
+    const b = document.querySelector(`#conversation-list li[data-peer="${CSS.escape(was)}"] button`);
+    if (b) b.focus();
+  }
+}
+
+function renderPeerHeader() {
+  if (!openPeer) return;
+  const online = presence.get(openPeer) === true;
+  paintAvatar($('peer-avatar'), openPeer, online);
+  const st = $('peer-status');
+  st.textContent = presence.has(openPeer) ? (online ? 'Online' : 'Offline') : '';
+  st.classList.toggle('online', online);
+}
+
+/** History: the newest page on first open, then older pages (before the smallest seq seen). */
+async function loadOlder(peer, first = false) {
+  const t = thread(peer);
+  if (t.loading || t.exhausted || (!first && !t.loaded)) return;
+  t.loading = true;
+  const status = $('history-status');
+  if (openPeer === peer) status.textContent = first ? 'Loading messages…' : 'Loading earlier messages…';
+  const s = session;
+  const page = await call(() => api.history(peer, { before: first ? undefined : t.minSeq, limit: PAGE_SIZE }));
+  t.loading = false;
+  if (session !== s) return;
+  if (!page) {
+    if (openPeer === peer) status.textContent = 'Could not load the history. Scroll up to try again.';
+    return;
+  }
+  t.loaded = true;
+  if (page.length < PAGE_SIZE) t.exhausted = true;
+  const scroller = $('scroller');
+  const before = scroller.scrollHeight - scroller.scrollTop;
+  mergeHistory(peer, page);
+  if (openPeer !== peer) return;
+  status.textContent = t.exhausted ? (t.msgs.size ? `This is the beginning of your conversation with ${peer}.` : '') : '';
+  $('messages').setAttribute('aria-busy', 'true');
+  renderThread(peer);
+  $('messages').setAttribute('aria-busy', 'false');
+  if (first) scrollToBottom();
+  else scroller.scrollTop = scroller.scrollHeight - before;
+  if (!t.exhausted && scroller.scrollHeight <= scroller.clientHeight + 80) loadOlder(peer);
+  scheduleRead(peer);
+}
+
+/** After a reconnect: the newest page again, for delivered states and anything missed. */
+async function loadNewest(peer) {
+  const t = thread(peer);
+  if (!t.loaded) return;
+  const page = await call(() => api.history(peer, { limit: PAGE_SIZE }));
+  if (page && openPeer === peer) {
+    const stick = nearBottom();
+    mergeHistory(peer, page);
+    for (const m of page) {
+      const key = msgKey(m.from, m.id);
+      if (t.els.has(key)) fillMessage(t.els.get(key), t.msgs.get(key));
+      else insertMessageEl(peer, t.msgs.get(key));
+    }
+    if (stick) scrollToBottom();
+  }
+}
+
+function mergeHistory(peer, page) {
+  const t = thread(peer);
+  const me = session.username;
+  for (const m of page) {
+    if (t.minSeq === null || m.seq < t.minSeq) t.minSeq = m.seq;
+    const mine = m.from === me;
+    if (!mine) client && client.markSeen(m.from, m.id);
+    upsert(peer, { id: m.id, from: m.from, to: m.to, body: m.body, ts: m.ts, seq: m.seq,
+      state: mine ? (m.delivered ? 'delivered' : 'sent') : 'received' }, false);
+  }
+}
+
+function msgKey(from, id) {
+  return from + '\n' + id;
+}
+
+/** Adds or updates one message in its thread; a state only moves forward (a retry may go failed → sending). */
+function upsert(peer, m, render = true) {
+  const t = thread(peer);
+  const key = msgKey(m.from, m.id);
+  const had = t.msgs.get(key);
+  if (had) {
+    if (m.seq !== undefined) had.seq = m.seq;
+    if (m.seq !== undefined) had.ts = m.ts; // the server's time replaces the local one
+    if (m.state && (STATE_RANK[m.state] || 0) >= (STATE_RANK[had.state] || 0)) had.state = m.state;
+    if (render && t.els.has(key)) fillMessage(t.els.get(key), had);
+    return false;
+  }
+  t.msgs.set(key, { ...m });
+  if (render && openPeer === peer) insertMessageEl(peer, t.msgs.get(key));
+  return true;
+}
+
+function sortedMessages(t) {
+  return [...t.msgs.values()].sort((a, b) => a.ts - b.ts || (a.seq || Infinity) - (b.seq || Infinity));
+}
+
+function renderThread(peer) {
+  const t = thread(peer);
+  const ol = $('messages');
+  t.els.clear();
+  const items = sortedMessages(t).map((m) => {
+    const li = buildMessage(m);
+    t.els.set(msgKey(m.from, m.id), li);
+    return li;
+  });
+  ol.replaceChildren(...items);
+  if (t.exhausted && t.loaded) {
+    $('history-status').textContent = t.msgs.size ? `This is the beginning of your conversation with ${peer}.` : '';
+  } else if (!t.loading) {
+    $('history-status').textContent = '';
+  }
+}
+
+function insertMessageEl(peer, m) {
+  const t = thread(peer);
+  const ol = $('messages');
+  const li = buildMessage(m);
+  t.els.set(msgKey(m.from, m.id), li);
+  let next = null;
+  for (let i = ol.children.length - 1; i >= 0; i--) {
+    const c = ol.children[i];
+    if (Number(c.dataset.ts) <= m.ts) break;
+    next = c;
+  }
+  ol.insertBefore(li, next);
+}
+
+function buildMessage(m) {
+  const mine = m.from === session.username;
+  const li = el('li', 'msg' + (mine ? ' mine' : ''));
+  li.dataset.id = m.id;
+  li.dataset.from = m.from;
+  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
+  const bubble = el('div', 'bubble');
+  bubble.append(who, document.createTextNode(m.body));
+  const meta = el('div', 'meta');
+  li.append(bubble, meta);
+  fillMessage(li, m);
+  return li;
+}
+
+function fillMessage(li, m) {
+  const mine = m.from === session.username;
+  li.dataset.ts = String(m.ts);
+  li.dataset.state = m.state;
+  const meta = li.querySelector('.meta');
+  const time = el('time', null, shortTime(m.ts, false));
+  time.dateTime = new Date(m.ts).toISOString();
+  const parts = [time];
+  if (mine) {
+    const tick = el('span', 'tick', STATE_MARK[m.state]);
+    tick.setAttribute('role', 'img');
+    tick.setAttribute('aria-label', STATE_TEXT[m.state]);
+    tick.title = STATE_TEXT[m.state];
+    parts.push(tick);
+    if (m.state === 'failed') {
+      parts.push(el('span', 'failed-text', 'Not sent'));
+      const retry = el('button', 'retry', 'Retry');
+      retry.type = 'button';
+      retry.setAttribute('aria-label', 'Retry sending this message');
+      retry.addEventListener('click', () => {
+        if (client && client.retry(m.id)) {
+          m.state = 'sending';
+          fillMessage(li, m);
+        }
+      });
+      parts.push(retry);
+    }
+  }
+  meta.replaceChildren(...parts);
+}
+
+function scrollToBottom() {
+  const s = $('scroller');
+  s.scrollTop = s.scrollHeight;
+}
+
+function nearBottom() {
+  const s = $('scroller');
+  return s.scrollHeight - s.scrollTop - s.clientHeight < 120;
+}
+
+// ------------------------------------------------------------------ socket events
+
+function onMessage(m) {
+  if (m.group !== undefined || !session) return; // group messages: not shown by this page yet
+  const me = session.username;
+  const peer = m.from === me ? m.to : m.from;
+  const conv = ensureConv(peer);
+  const t = threads.get(peer);
+  const stick = openPeer === peer && nearBottom();
+  const fresh = t ? upsert(peer, { ...m, state: 'received' }) : true;
+  if (!fresh) return;
+  conv.last = newer(conv.last, m);
+  if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs)) {
+    conv.unread = (conv.unread || 0) + 1;
+    announce(`New message from ${m.from}`);
+  }
+  presence.set(m.from, true);
+  renderConversations();
+  if (openPeer === peer) {
+    renderPeerHeader();
+    if (stick) scrollToBottom();
+    scheduleRead(peer);
+  }
+}
+
+function onStatus(s) {
+  if (!session) return;
+  const peer = s.to;
+  const t = peer && threads.get(peer);
+  const key = msgKey(session.username, s.id);
+  if (t && t.msgs.has(key)) {
+    upsert(peer, { id: s.id, from: session.username, state: s.state });
+    if (s.state === 'failed') announce('A message could not be sent. Use Retry to send it again.');
+  }
+}
+
+function sendFromComposer() {
+  const input = $('composer-input');
+  const body = input.value;
+  if (!openPeer || !client || !body.trim()) return;
+  const peer = openPeer;
+  let m;
+  try {
+    m = client.send(peer, body);
+  } catch (e) {
+    announce(e.message);
+    return;
+  }
+  input.value = '';
+  autoGrow();
+  const msg = { id: m.id, from: session.username, to: peer, body, ts: m.createdAt, state: 'sending' };
+  upsert(peer, msg);
+  const conv = ensureConv(peer);
+  conv.last = newer(conv.last, msg);
+  renderConversations();
+  scrollToBottom();
+}
+
+function autoGrow() {
+  const input = $('composer-input');
+  input.style.height = 'auto';
+  input.style.height = Math.min(input.scrollHeight + 2, 160) + 'px';
+}
+
+/** Marks the open, visible conversation read up to its newest message from the peer. */
+function scheduleRead(peer) {
+  if (!isReading(peer)) return;
+  const conv = convs.get(peer);
+  if (conv && conv.unread) {
+    conv.unread = 0;
+    renderConversations();
+  }
+  clearTimeout(timers.read);
+  timers.read = setTimeout(async () => {
+    if (!isReading(peer)) return;
+    const t = thread(peer);
+    let ts = 0;
+    for (const m of t.msgs.values()) if (m.from === peer && m.ts > ts) ts = m.ts;
+    if (conv && conv.last && conv.last.from === peer && conv.last.ts > ts) ts = conv.last.ts;
+    if (ts > t.readTs) {
+      t.readTs = ts;
+      await call(() => api.markRead(peer, ts));
+    }
+  }, 300);
+}
+
+// ------------------------------------------------------------------ little things
+
+function announce(text) {
+  const a = $('announcer');
+  a.textContent = '';
+  setTimeout(() => {
+    a.textContent = text;
+  }, 50);
+}
+
+function paintAvatar(node, name, online = false) {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)) % 360;
+  node.style.setProperty('--hue', String(h));
+  // One letter, two for names in parts ("mary.jones" → MJ).
+  const parts = name.split(/[._-]+/).filter((p) => /^[a-z]/i.test(p));
+  node.textContent = parts.length > 1 ? parts[0][0] + parts[1][0] : name.slice(0, 1);
+  node.classList.toggle('online', online);
+}
+
+function oneLine(text) {
+  return String(text).replace(/\s+/g, ' ').trim();
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+function shortTime(ts, compact) {
+  const d = new Date(ts);
+  const today = new Date();
+  if (d.toDateString() === today.toDateString()) return timeFmt.format(d);
+  return compact ? dayFmt.format(d) : `${dayFmt.format(d)}, ${timeFmt.format(d)}`;
+}
+
+boot();

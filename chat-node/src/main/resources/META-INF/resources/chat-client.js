@@ -1,0 +1,651 @@
+// chat-client.js: the chat contract for JavaScript, with no DOM dependency (docs/client.md).
+//
+//   ChatApi    the HTTP side: accounts, sign-in, user search, presence, conversations and history.
+//   ChatClient the socket side: one reconnecting WebSocket that carries the token in
+//              Sec-WebSocket-Protocol, an outbox that retries every message with the same ID until
+//              the server acks it, an ack for every received message, duplicates dropped by ID across
+//              reconnects, exponential backoff with jitter, and an application-level heartbeat.
+//
+// Works in browsers and in any runtime with WebSocket and fetch (pass them in where they are not
+// globals). Everything is plain ES2020.
+
+/** Defaults of ChatClient; every one can be overridden in its options. */
+export const DEFAULTS = Object.freeze({
+  retryIntervalMs: 5000, // resend an unacked message this often (the same ID every time)
+  giveUpAfterMs: 60000, // then mark it 'failed' (retry(id) sends it again, same ID)
+  heartbeatIntervalMs: 3000, // send {"type":"ping"} this often while the socket is open
+  heartbeatTimeoutMs: 4000, // no frame at all for interval + timeout: the path is dead, reconnect
+  reconnectInitialMs: 1000, // first reconnect delay (before jitter)
+  reconnectMaxMs: 15000, // the delay doubles per failed attempt up to this
+  seenLimit: 5000, // received message IDs remembered for dropping duplicates
+  maxBodyChars: 4000, // the server's limit on a body (UTF-16 units, like String.length)
+});
+
+const ID_RULE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** A fresh message ID: a UUID (36 characters of [0-9a-f-]). */
+export function newMessageId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') {
+    return c.randomUUID();
+  }
+  const bytes = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === 'function') {
+    c.getRandomValues(bytes);
+  } else {
+    for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The two subprotocols that carry a bearer token through a browser's WebSocket upgrade. */
+export function tokenSubprotocols(token) {
+  return ['bearer-token-carrier', encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token)];
+}
+
+/** The socket URL for a page served from the same origin: ws(s)://host/ws/chat. */
+export function defaultSocketUrl(base) {
+  const origin = base || (globalThis.location && globalThis.location.origin);
+  if (!origin) throw new Error('no base URL: pass url to ChatClient');
+  const u = new URL('/ws/chat', origin);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+/** Whether a session that expires at epoch second expiresAt is over (with a margin for clock skew). */
+export function isExpired(expiresAt, nowMs = Date.now(), marginMs = 5000) {
+  return typeof expiresAt === 'number' && expiresAt * 1000 <= nowMs + marginMs;
+}
+
+/** An HTTP error of the API: status, the JSON body's error code and message. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * The HTTP side of the contract. All paths are on one origin (HAProxy); `base` defaults to the page's.
+ * Every method returns a promise and rejects with ApiError (status 0 when the server was unreachable).
+ */
+export class ChatApi {
+  constructor({ base = '', token = null, fetch: fetchImpl } = {}) {
+    this.base = base.replace(/\/$/, '');
+    this.token = token;
+    this.fetch = fetchImpl || globalThis.fetch.bind(globalThis);
+  }
+
+  /** Creates an account: {id, username}. Errors: invalid_username, invalid_password, username_taken. */
+  signUp(username, password) {
+    return this.request('POST', '/api/users', { username, password }, false);
+  }
+
+  /** Signs in: {token, expiresAt (epoch seconds)}; remembers the token for the other calls. */
+  async signIn(username, password) {
+    const r = await this.request('POST', '/api/auth/login', { username, password }, false);
+    this.token = r.token;
+    return r;
+  }
+
+  /** Users whose name starts with prefix: [{id, username}]. */
+  searchUsers(prefix, limit = 10) {
+    return this.request('GET', `/api/users?query=${encodeURIComponent(prefix)}&limit=${limit}`);
+  }
+
+  /** {name: {online, sockets}} for up to 200 names. */
+  presence(names) {
+    if (!names.length) return Promise.resolve({});
+    return this.request('GET', `/api/presence?users=${names.map(encodeURIComponent).join(',')}`);
+  }
+
+  /** The caller's conversations, newest first: [{with, last: {id, seq, from, to, body, ts, delivered}, unread}]. */
+  conversations(limit = 50) {
+    return this.request('GET', `/api/conversations?limit=${limit}`);
+  }
+
+  /** One page of history with peer, newest first; pass the smallest seq seen as `before` for older ones. */
+  history(peer, { before, limit = 30 } = {}) {
+    const q = before ? `before=${before}&limit=${limit}` : `limit=${limit}`;
+    return this.request('GET', `/api/conversations/${encodeURIComponent(peer)}/messages?${q}`);
+  }
+
+  /** Marks everything peer sent up to ts (epoch ms) as read. */
+  markRead(peer, ts) {
+    return this.request('PUT', `/api/conversations/${encodeURIComponent(peer)}/read`, { ts });
+  }
+
+  /** Whether the server still accepts the token (false on 401): tells a refused upgrade from a dead node. */
+  async tokenAccepted() {
+    try {
+      await this.request('GET', '/api/conversations?limit=1');
+      return true;
+    } catch (e) {
+      if (e.status === 401) return false;
+      throw e;
+    }
+  }
+
+  async request(method, path, body, auth = true) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (auth && this.token) headers.Authorization = 'Bearer ' + this.token;
+    let res;
+    try {
+      res = await this.fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch (e) {
+      throw new ApiError(0, 'unreachable', 'the server could not be reached');
+    }
+    const text = await res.text();
+    let json = null;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        json = null;
+      }
+    }
+    if (!res.ok) {
+      throw new ApiError(res.status, json && json.error, json && json.message);
+    }
+    return json;
+  }
+}
+
+/**
+ * One person's connection to the chat: see docs/client.md.
+ *
+ * Events (subscribe with on(type, fn), which returns an unsubscribe function):
+ *   'message'      {id, from, to, body, ts, group?}  a received message, once per (from, id); already acked
+ *   'status'       {id, to, body, state, error?}     an outgoing message changed state:
+ *                                                     'sending' → 'sent' (stored) → 'delivered' (the recipient
+ *                                                     has it), or 'failed' (gave up, or refused: error.code)
+ *   'connection'   {state, attempt, retryInMs?, code?} 'connecting' | 'open' | 'down' (will retry) | 'closed'
+ *   'unauthorized' {reason}                           the token expired or was refused; the client stopped
+ *   'frame'        any other server frame (e.g. extensions), as parsed JSON
+ */
+export class ChatClient {
+  constructor(options) {
+    const o = { ...DEFAULTS, ...options };
+    if (!o.token) throw new Error('ChatClient needs a token');
+    this.opts = o;
+    this.url = o.url || defaultSocketUrl(o.base);
+    this.token = o.token;
+    this.expiresAt = o.expiresAt; // epoch seconds, optional
+    this.WS = o.WebSocket || globalThis.WebSocket;
+    this.now = o.now || (() => Date.now());
+    this.random = o.random || Math.random;
+    this.authCheck = o.authCheck || null; // async () => boolean: is the token still accepted?
+    this.storage = o.storage || null; // {getItem, setItem}: keeps the outbox and seen IDs across reloads
+    this.storageKey = o.storageKey || 'chat-client';
+    this.listeners = new Map();
+    this.outbox = new Map(); // id → entry, in sending order
+    this.seen = new Set(); // `${from}\n${id}` of received messages, oldest first
+    this.ws = null;
+    this.everOpened = false;
+    this.attempt = 0;
+    this.running = false;
+    this.timers = { reconnect: null, heartbeat: null, outbox: null };
+    this.lastFrameAt = 0;
+    this.pingSeq = 0;
+    this.restore();
+  }
+
+  // ------------------------------------------------------------------ events
+
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+    this.listeners.get(type).add(fn);
+    return () => this.listeners.get(type).delete(fn);
+  }
+
+  emit(type, detail) {
+    const set = this.listeners.get(type);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try {
+        fn(detail);
+      } catch (e) {
+        // A listener's bug must not break the protocol.
+        if (globalThis.console) console.error('chat-client listener failed', e);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ life cycle
+
+  /** Opens the socket, and keeps it open (reconnecting) until close(). */
+  connect() {
+    if (this.running) return this;
+    this.running = true;
+    this.open();
+    this.timers.outbox = setInterval(() => this.tickOutbox(), 1000);
+    return this;
+  }
+
+  /** Closes the socket for good; the outbox is kept (and stored, with storage). */
+  close() {
+    this.running = false;
+    clearTimeout(this.timers.reconnect);
+    clearInterval(this.timers.heartbeat);
+    clearInterval(this.timers.outbox);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      detach(ws);
+      try {
+        ws.close(1000, 'bye');
+      } catch (e) {
+        // already closed
+      }
+    }
+    this.emit('connection', { state: 'closed', attempt: this.attempt });
+  }
+
+  /** A new token (e.g. after signing in again) for the next upgrades. */
+  setToken(token, expiresAt) {
+    this.token = token;
+    this.expiresAt = expiresAt;
+  }
+
+  /** Whether the socket is open now. */
+  get connected() {
+    return !!this.ws && this.ws.readyState === 1 && this.wsOpen;
+  }
+
+  /** Skips the backoff wait and tries to connect now (e.g. when the network came back). */
+  reconnectNow() {
+    if (!this.running || this.connected) return;
+    clearTimeout(this.timers.reconnect);
+    if (!this.ws) this.open();
+  }
+
+  open() {
+    clearTimeout(this.timers.reconnect);
+    if (!this.running) return;
+    if (isExpired(this.expiresAt, this.now(), 0)) {
+      this.unauthorized('expired');
+      return;
+    }
+    let ws;
+    this.wsOpen = false;
+    this.emit('connection', { state: 'connecting', attempt: this.attempt });
+    try {
+      ws = new this.WS(this.url, tokenSubprotocols(this.token));
+    } catch (e) {
+      this.ws = null;
+      this.scheduleReconnect(undefined);
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      opened = true;
+      this.wsOpen = true;
+      this.everOpened = true;
+      this.attempt = 0;
+      this.lastFrameAt = this.now();
+      this.startHeartbeat();
+      this.emit('connection', { state: 'open', attempt: 0 });
+      this.flushOutbox();
+    };
+    ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      this.lastFrameAt = this.now();
+      this.onFrame(ev.data);
+    };
+    ws.onerror = () => {
+      // onclose follows with the details.
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.dropSocket();
+      if (!this.running) return;
+      if (!opened) {
+        this.upgradeFailed(ev && ev.code);
+      } else {
+        this.scheduleReconnect(ev && ev.code);
+      }
+    };
+  }
+
+  /** Forgets the current socket (its late events are ignored) and stops the heartbeat. */
+  dropSocket() {
+    const ws = this.ws;
+    this.ws = null;
+    this.wsOpen = false;
+    clearInterval(this.timers.heartbeat);
+    if (ws) detach(ws);
+    return ws;
+  }
+
+  /**
+   * The upgrade failed. Browsers do not tell why; a refused token (401) and an unreachable node look
+   * the same. The token's expiry and authCheck (an authenticated HTTP call) tell them apart.
+   */
+  async upgradeFailed(code) {
+    if (isExpired(this.expiresAt, this.now(), 0)) {
+      this.unauthorized('expired');
+      return;
+    }
+    if (this.authCheck) {
+      let ok = true;
+      try {
+        ok = await this.authCheck();
+      } catch (e) {
+        ok = true; // unknown (network down): keep trying
+      }
+      if (!this.running) return;
+      if (!ok) {
+        this.unauthorized('rejected');
+        return;
+      }
+    }
+    this.scheduleReconnect(code);
+  }
+
+  unauthorized(reason) {
+    this.close();
+    this.emit('unauthorized', { reason });
+  }
+
+  /** Exponential backoff with jitter: initial·2^attempt, capped, then a random point in its upper half. */
+  nextDelay() {
+    const { reconnectInitialMs: initial, reconnectMaxMs: max } = this.opts;
+    const ceiling = Math.min(max, initial * Math.pow(2, this.attempt));
+    return Math.round(ceiling / 2 + this.random() * (ceiling / 2));
+  }
+
+  scheduleReconnect(code) {
+    if (!this.running) return;
+    const delay = this.nextDelay();
+    this.attempt++;
+    this.emit('connection', { state: 'down', attempt: this.attempt, retryInMs: delay, code });
+    clearTimeout(this.timers.reconnect);
+    this.timers.reconnect = setTimeout(() => this.open(), delay);
+  }
+
+  // ------------------------------------------------------------------ heartbeat
+
+  /**
+   * An idle socket does not notice a dead path (a proxy whose virtual IP moved, a frozen node): ping
+   * every heartbeatIntervalMs; when no frame at all came for interval + timeout, drop the socket and
+   * reconnect without waiting for TCP to find out.
+   */
+  startHeartbeat() {
+    clearInterval(this.timers.heartbeat);
+    const { heartbeatIntervalMs: every, heartbeatTimeoutMs: grace } = this.opts;
+    let lastPingAt = this.now();
+    this.timers.heartbeat = setInterval(() => {
+      if (!this.connected) return;
+      const now = this.now();
+      if (now - this.lastFrameAt >= every + grace) {
+        const ws = this.dropSocket();
+        try {
+          ws.close(4000, 'heartbeat timeout');
+        } catch (e) {
+          // nothing to do
+        }
+        this.scheduleReconnect(4000);
+        return;
+      }
+      if (now - lastPingAt >= every) {
+        lastPingAt = now;
+        this.pingSeq++;
+        this.write({ type: 'ping', id: 'ping-' + this.pingSeq });
+      }
+    }, Math.min(1000, every));
+  }
+
+  // ------------------------------------------------------------------ frames in
+
+  onFrame(data) {
+    let f;
+    try {
+      f = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (!f || typeof f !== 'object') return;
+    switch (f.type) {
+      case 'msg':
+        this.onMsg(f);
+        break;
+      case 'ack':
+        this.onAck(f.id);
+        break;
+      case 'delivered':
+        this.onDelivered(f.id, f.to);
+        break;
+      case 'error':
+        this.onError(f);
+        break;
+      case 'pong':
+        break;
+      default:
+        this.emit('frame', f);
+    }
+  }
+
+  onMsg(f) {
+    if (typeof f.id !== 'string') return;
+    // Ack every copy, a duplicate too: the first ack may have been lost with the old socket.
+    this.write({ type: 'ack', id: f.id });
+    const key = seenKey(f.from, f.id);
+    if (this.seen.has(key)) return;
+    this.remember(key);
+    const m = { id: f.id, from: f.from, to: f.to, body: f.body, ts: f.ts };
+    if (f.group !== undefined) m.group = f.group;
+    this.emit('message', m);
+  }
+
+  onAck(id) {
+    const e = this.outbox.get(id);
+    if (!e) return;
+    this.outbox.delete(id);
+    this.save();
+    this.emit('status', { id, to: e.to, body: e.body, state: 'sent' });
+  }
+
+  onDelivered(id, to) {
+    const e = this.outbox.get(id);
+    if (e) {
+      this.outbox.delete(id);
+      this.save();
+    }
+    this.emit('status', { id, to: to || (e && e.to), body: e && e.body, state: 'delivered' });
+  }
+
+  onError(f) {
+    const e = f.id != null ? this.outbox.get(f.id) : null;
+    if (!e) {
+      this.emit('frame', f);
+      return;
+    }
+    if (f.code === 'unavailable') {
+      return; // not stored: the outbox sends it again after retryIntervalMs, same ID
+    }
+    e.state = 'failed';
+    e.error = { code: f.code, message: f.message };
+    this.save();
+    this.emit('status', { id: e.id, to: e.to, body: e.body, state: 'failed', error: e.error });
+  }
+
+  // ------------------------------------------------------------------ frames out
+
+  /**
+   * Sends body to user `to`; answers the message's {id, to, body, state: 'sending', createdAt}. The
+   * outbox sends it now if connected, after a reconnect otherwise, and again every retryIntervalMs
+   * with the same ID until the server acks it, for at most giveUpAfterMs.
+   */
+  send(to, body, id = newMessageId()) {
+    if (typeof body !== 'string' || body.length < 1 || body.length > this.opts.maxBodyChars) {
+      throw new RangeError(`a message body has 1 to ${this.opts.maxBodyChars} characters`);
+    }
+    if (!ID_RULE.test(id)) throw new RangeError('a message ID is 1 to 64 characters of [A-Za-z0-9._:-]');
+    const e = { id, to, body, state: 'sending', createdAt: this.now(), lastSentAt: 0, attempts: 0 };
+    this.outbox.set(id, e);
+    this.transmit(e);
+    this.save();
+    this.emit('status', { id, to, body, state: 'sending' });
+    return { id, to, body, state: 'sending', createdAt: e.createdAt };
+  }
+
+  /** Sends a failed message again, with the same ID (so it is never stored twice). */
+  retry(id) {
+    const e = this.outbox.get(id);
+    if (!e || e.state !== 'failed') return false;
+    e.state = 'sending';
+    e.error = undefined;
+    e.createdAt = this.now();
+    e.lastSentAt = 0;
+    this.transmit(e);
+    this.save();
+    this.emit('status', { id, to: e.to, body: e.body, state: 'sending' });
+    return true;
+  }
+
+  /** Gives up on an unsent message for good. */
+  discard(id) {
+    const had = this.outbox.delete(id);
+    this.save();
+    return had;
+  }
+
+  /** The messages not yet acked by the server: [{id, to, body, state: 'sending'|'failed', createdAt, error?}]. */
+  pending() {
+    return [...this.outbox.values()].map(({ id, to, body, state, createdAt, error }) => ({
+      id,
+      to,
+      body,
+      state,
+      createdAt,
+      error,
+    }));
+  }
+
+  /** Marks messages as already shown (e.g. loaded from history), so a redelivery of them is dropped. */
+  markSeen(from, id) {
+    const key = seenKey(from, id);
+    if (!this.seen.has(key)) this.remember(key);
+  }
+
+  hasSeen(from, id) {
+    return this.seen.has(seenKey(from, id));
+  }
+
+  transmit(e) {
+    if (!this.connected) return;
+    e.attempts++;
+    e.lastSentAt = this.now();
+    this.write({ type: 'send', id: e.id, to: e.to, body: e.body });
+  }
+
+  flushOutbox() {
+    for (const e of this.outbox.values()) {
+      if (e.state === 'sending') this.transmit(e);
+    }
+  }
+
+  tickOutbox() {
+    const now = this.now();
+    let changed = false;
+    for (const e of this.outbox.values()) {
+      if (e.state !== 'sending') continue;
+      if (now - e.createdAt >= this.opts.giveUpAfterMs) {
+        e.state = 'failed';
+        e.error = { code: 'timeout', message: 'no answer from the server' };
+        changed = true;
+        this.emit('status', { id: e.id, to: e.to, body: e.body, state: 'failed', error: e.error });
+      } else if (this.connected && now - e.lastSentAt >= this.opts.retryIntervalMs) {
+        this.transmit(e);
+      }
+    }
+    if (changed) this.save();
+  }
+
+  write(frame) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== 1) return false;
+    try {
+      ws.send(JSON.stringify(frame));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  remember(key) {
+    this.seen.add(key);
+    if (this.seen.size > this.opts.seenLimit) {
+      const oldest = this.seen.values().next().value;
+      this.seen.delete(oldest);
+    }
+    this.saveSeenSoon();
+  }
+
+  restore() {
+    if (!this.storage) return;
+    try {
+      const raw = JSON.parse(this.storage.getItem(this.storageKey) || 'null');
+      if (!raw) return;
+      for (const e of raw.outbox || []) {
+        if (e && ID_RULE.test(e.id) && typeof e.body === 'string') {
+          // A message from a page that was closed while sending gets a fresh time budget.
+          const state = e.state === 'failed' ? 'failed' : 'sending';
+          this.outbox.set(e.id, { ...e, state, createdAt: this.now(), lastSentAt: 0, attempts: 0 });
+        }
+      }
+      for (const k of raw.seen || []) this.seen.add(k);
+    } catch (e) {
+      // unreadable storage: start empty
+    }
+  }
+
+  save() {
+    if (!this.storage) return;
+    try {
+      const outbox = [...this.outbox.values()].map(({ id, to, body, state, createdAt, error }) => ({
+        id,
+        to,
+        body,
+        state,
+        createdAt,
+        error,
+      }));
+      const seen = [...this.seen].slice(-1000);
+      this.storage.setItem(this.storageKey, JSON.stringify({ outbox, seen }));
+    } catch (e) {
+      // storage full or unavailable: memory still works
+    }
+  }
+
+  saveSeenSoon() {
+    if (!this.storage || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, 500);
+  }
+}
+
+function seenKey(from, id) {
+  return `${from}\n${id}`;
+}
+
+function detach(ws) {
+  ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+}
