@@ -88,6 +88,15 @@ public final class RedisLink {
         vertx.setTimer(delay, t -> connect());
     }
 
+    /** Drops the connection and connects again (a connection that stopped answering). */
+    public void restart() {
+        RedisConnection c = connection;
+        if (c != null) {
+            c.closeAndForget();
+            lost(c);
+        }
+    }
+
     public boolean isUp() {
         return connection != null;
     }

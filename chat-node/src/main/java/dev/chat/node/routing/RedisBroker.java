@@ -31,8 +31,12 @@ public class RedisBroker implements Broker {
     private final Redis redis;
     private final Vertx vertx;
     private final String channel;
+    private static final long SUBSCRIBE_TIMEOUT_MS = 5_000;
+
     private volatile RedisLink subscriber;
     private volatile boolean listening;
+    private volatile long subscriptions;
+    private volatile Runnable onSubscribed;
 
     RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity) {
         this.commands = commands;
@@ -49,15 +53,31 @@ public class RedisBroker implements Broker {
 
     @Override
     public void listen(Consumer<String> onPayload, Runnable onSubscribed) {
+        this.onSubscribed = onSubscribed;
         subscriber = new RedisLink("subscriber", redis, vertx, push -> onPush(push, onPayload), link -> {
             listening = false;
-            link.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).subscribe().with(ok -> {
-                listening = true;
-                LOG.infof("subscribed to %s", channel);
-                onSubscribed.run();
-            }, e -> LOG.warnf("subscribe to %s failed: %s", channel, e.getMessage()));
+            long generation = ++subscriptions;
+            // The confirmation may come as the command's reply or only as a push (it depends on the protocol
+            // version and on timing): either one counts, once.
+            link.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).subscribe().with(ok -> subscribed(generation),
+                    e -> LOG.warnf("subscribe to %s failed: %s", channel, e.getMessage()));
+            vertx.setTimer(SUBSCRIBE_TIMEOUT_MS, t -> {
+                if (!listening && generation == subscriptions) {
+                    LOG.warnf("no confirmation of SUBSCRIBE %s within %d ms; reconnecting", channel, SUBSCRIBE_TIMEOUT_MS);
+                    link.restart();
+                }
+            });
         });
         subscriber.open();
+    }
+
+    private synchronized void subscribed(long generation) {
+        if (listening || generation != subscriptions) {
+            return;
+        }
+        listening = true;
+        LOG.infof("subscribed to %s", channel);
+        onSubscribed.run();
     }
 
     /** Pub/sub pushes arrive as ["message", channel, payload] (RESP2 multi-bulk or RESP3 push). */
@@ -68,6 +88,8 @@ public class RedisBroker implements Broker {
         String kind = push.get(0).toString();
         if ("message".equals(kind)) {
             onPayload.accept(push.get(2).toString());
+        } else if ("subscribe".equals(kind)) {
+            subscribed(subscriptions);
         } else if ("unsubscribe".equals(kind)) {
             listening = false;
         }
