@@ -21,6 +21,8 @@ import io.vertx.mutiny.redis.client.Response;
 /** {@link PresenceManager} on the Redis layout of {@link PresenceKeys}, writing absolute counts. */
 @Singleton
 public class RedisPresence implements PresenceManager {
+    private static final int LOOKUP_CHUNK = 500;
+
     private final CommandLink redis;
     private final String node;
 
@@ -56,16 +58,29 @@ public class RedisPresence implements PresenceManager {
         if (order.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<Request> batch = new ArrayList<>(order.size());
-        for (String u : order) {
+        // Chunks keep one lookup from filling the link's queue of replies; they still share its pipeline.
+        List<Uni<Map<String, Set<String>>>> chunks = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += LOOKUP_CHUNK) {
+            chunks.add(lookup(order.subList(from, Math.min(order.size(), from + LOOKUP_CHUNK))));
+        }
+        return Uni.join().all(chunks).andFailFast().map(parts -> {
+            Map<String, Set<String>> out = new HashMap<>();
+            parts.forEach(out::putAll);
+            return out;
+        });
+    }
+
+    private Uni<Map<String, Set<String>>> lookup(List<String> users) {
+        List<Request> batch = new ArrayList<>(users.size());
+        for (String u : users) {
             batch.add(Request.cmd(Command.HKEYS).arg(PresenceKeys.user(u)));
         }
         return redis.batch(batch).map(replies -> {
             Map<String, Set<String>> out = new HashMap<>();
-            for (int i = 0; i < order.size(); i++) {
+            for (int i = 0; i < users.size(); i++) {
                 Set<String> nodes = nodes(replies.get(i));
                 if (!nodes.isEmpty()) {
-                    out.put(order.get(i), nodes);
+                    out.put(users.get(i), nodes);
                 }
             }
             return out;
