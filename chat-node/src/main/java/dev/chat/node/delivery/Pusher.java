@@ -35,8 +35,15 @@ public class Pusher {
         sockets.send(user, frame);
     }
 
-    /** Answers how many sockets the frame was written to (0 when the user has none here any more). */
+    /**
+     * Answers how many sockets the frame was written to: 0 when the user has none here any more, or when this
+     * message went to all of them within the redelivery delay (a publish that arrives after the sweep already
+     * pushed the message, under load, is not pushed twice).
+     */
     public int push(String user, String id, String frame) {
+        if (!inFlight.due(user, id)) {
+            return 0;
+        }
         int n = sockets.send(user, frame);
         if (n > 0) {
             inFlight.pushed(user, id);
