@@ -209,11 +209,13 @@ async function startChat(s) {
   closeConversation(false);
   updateTitle();
 
-  const left = s.expiresAt * 1000 - Date.now();
+  // As isExpired does: a token about to expire is treated as expired (clocks differ a little).
+  const left = s.expiresAt * 1000 - 5000 - Date.now();
   timers.expiry = setTimeout(() => sessionOver('Your session expired. Please sign in again.'),
     Math.min(Math.max(left, 0), 2147483647));
 
   client = new ChatClient({
+    ...clientTimings(),
     token: s.token,
     expiresAt: s.expiresAt,
     authCheck: () => api.tokenAccepted(),
@@ -229,6 +231,21 @@ async function startChat(s) {
   await loadConversations();
   if (client && session === s) client.connect();
   timers.presence = setInterval(refreshPresence, PRESENCE_EVERY_MS);
+}
+
+/**
+ * The client's timings may be tuned per browser (tests use it to give up sooner), e.g.
+ * localStorage['chat.clientOptions'] = '{"giveUpAfterMs": 5000}'. Only numbers of known options count.
+ */
+function clientTimings() {
+  const known = ['retryIntervalMs', 'giveUpAfterMs', 'heartbeatIntervalMs', 'heartbeatTimeoutMs', 'connectTimeoutMs',
+    'reconnectInitialMs', 'reconnectMaxMs'];
+  try {
+    const o = JSON.parse(localStorage.getItem('chat.clientOptions') || '{}');
+    return Object.fromEntries(known.filter((k) => Number.isFinite(o[k]) && o[k] > 0).map((k) => [k, o[k]]));
+  } catch (e) {
+    return {};
+  }
 }
 
 function stopChat() {
@@ -495,21 +512,27 @@ async function runSearch() {
 function renderSearch(q) {
   const ul = $('search-results');
   const empty = $('search-empty');
-  ul.replaceChildren();
-  for (const u of searchResults) {
-    const li = el('li');
-    const b = el('button');
-    b.type = 'button';
-    b.dataset.user = u.username;
-    const av = el('span', 'avatar');
-    av.setAttribute('aria-hidden', 'true');
-    const online = presence.get(u.username) === true;
-    paintAvatar(av, u.username, online);
-    b.append(av, el('span', null, u.username));
-    b.setAttribute('aria-label', `${u.username}${online ? ', online' : ''}: open the conversation`);
-    b.addEventListener('click', () => pickPerson(u.username));
-    li.append(b);
-    ul.append(li);
+  const names = searchResults.map((u) => u.username);
+  const shown = [...ul.querySelectorAll('button')].map((b) => b.dataset.user);
+  // The same people again (e.g. a presence refresh): update in place, so focus and clicks are not lost.
+  if (names.join('\n') !== shown.join('\n')) {
+    ul.replaceChildren(...names.map((name) => {
+      const li = el('li');
+      const b = el('button');
+      b.type = 'button';
+      b.dataset.user = name;
+      const av = el('span', 'avatar');
+      av.setAttribute('aria-hidden', 'true');
+      b.append(av, el('span', null, name));
+      b.addEventListener('click', () => pickPerson(name));
+      li.append(b);
+      return li;
+    }));
+  }
+  for (const b of ul.querySelectorAll('button')) {
+    const online = presence.get(b.dataset.user) === true;
+    paintAvatar(b.querySelector('.avatar'), b.dataset.user, online);
+    b.setAttribute('aria-label', `${b.dataset.user}${online ? ', online' : ''}: open the conversation`);
   }
   ul.hidden = searchResults.length === 0;
   const query = q !== undefined ? q : $('people-search').value.trim();
@@ -822,7 +845,8 @@ function autoGrow() {
 function scheduleRead(peer) {
   if (!isReading(peer)) return;
   const conv = convs.get(peer);
-  if (conv && conv.unread) {
+  const hadUnread = !!(conv && conv.unread);
+  if (hadUnread) {
     conv.unread = 0;
     renderConversations();
   }
@@ -837,7 +861,7 @@ function scheduleRead(peer) {
       t.readTs = ts;
       await call(() => api.markRead(peer, ts));
     }
-  }, 300);
+  }, hadUnread ? 0 : 250);
 }
 
 // ------------------------------------------------------------------ little things

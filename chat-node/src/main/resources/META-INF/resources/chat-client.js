@@ -15,6 +15,7 @@ export const DEFAULTS = Object.freeze({
   giveUpAfterMs: 60000, // then mark it 'failed' (retry(id) sends it again, same ID)
   heartbeatIntervalMs: 3000, // send {"type":"ping"} this often while the socket is open
   heartbeatTimeoutMs: 4000, // no frame at all for interval + timeout: the path is dead, reconnect
+  connectTimeoutMs: 10000, // an upgrade not answered by then is abandoned (a frozen node accepts TCP)
   reconnectInitialMs: 1000, // first reconnect delay (before jitter)
   reconnectMaxMs: 15000, // the delay doubles per failed attempt up to this
   seenLimit: 5000, // received message IDs remembered for dropping duplicates
@@ -195,7 +196,7 @@ export class ChatClient {
     this.everOpened = false;
     this.attempt = 0;
     this.running = false;
-    this.timers = { reconnect: null, heartbeat: null, outbox: null };
+    this.timers = { reconnect: null, heartbeat: null, outbox: null, connect: null };
     this.lastFrameAt = 0;
     this.pingSeq = 0;
     this.restore();
@@ -229,7 +230,7 @@ export class ChatClient {
     if (this.running) return this;
     this.running = true;
     this.open();
-    this.timers.outbox = setInterval(() => this.tickOutbox(), 1000);
+    this.timers.outbox = setInterval(() => this.tickOutbox(), Math.min(1000, this.opts.retryIntervalMs / 2));
     return this;
   }
 
@@ -237,6 +238,7 @@ export class ChatClient {
   close() {
     this.running = false;
     clearTimeout(this.timers.reconnect);
+    clearTimeout(this.timers.connect);
     clearInterval(this.timers.heartbeat);
     clearInterval(this.timers.outbox);
     const ws = this.ws;
@@ -289,8 +291,19 @@ export class ChatClient {
     }
     this.ws = ws;
     let opened = false;
+    this.timers.connect = setTimeout(() => {
+      if (this.ws !== ws || opened) return;
+      this.dropSocket();
+      try {
+        ws.close();
+      } catch (e) {
+        // never opened
+      }
+      this.scheduleReconnect(undefined);
+    }, this.opts.connectTimeoutMs);
     ws.onopen = () => {
       if (this.ws !== ws) return;
+      clearTimeout(this.timers.connect);
       opened = true;
       this.wsOpen = true;
       this.everOpened = true;
@@ -326,6 +339,7 @@ export class ChatClient {
     this.ws = null;
     this.wsOpen = false;
     clearInterval(this.timers.heartbeat);
+    clearTimeout(this.timers.connect);
     if (ws) detach(ws);
     return ws;
   }

@@ -132,6 +132,16 @@ public final class LocalStack implements AutoCloseable {
         return base;
     }
 
+    /** HAProxy's HTTPS front end (same routes), e.g. {@code https://127.0.0.1:20003}; trust {@link #tlsCertificate()}. */
+    public String httpsUrl() {
+        return "https://127.0.0.1:" + (base + 3);
+    }
+
+    /** The self-signed certificate (PEM) HAProxy presents on {@link #httpsUrl()}: what a client trusts. */
+    public Path tlsCertificate() {
+        return runDir.resolve("secrets").resolve("tls-cert.pem");
+    }
+
     /** HAProxy's stats front end: {@code /stats}, {@code /stats;csv}, {@code /metrics}, {@code /healthz}. */
     public String statsUrl() {
         return "http://127.0.0.1:" + (base + 4);
@@ -371,8 +381,16 @@ public final class LocalStack implements AutoCloseable {
     private String script(String name, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts").resolve(name).toString()));
         cmd.addAll(List.of(args));
-        return run(cmd, Map.of(), SCRIPT_TIMEOUT);
+        return run(cmd, SERVICE_ENV, SCRIPT_TIMEOUT);
     }
+
+    /**
+     * What the test stack changes in the services' configuration (the services read it from the environment
+     * scripts/up passes on): the per-user send limit, which the load tests here exceed on purpose and which
+     * chat-node's own tests prove.
+     */
+    private static final Map<String, String> SERVICE_ENV = Map.of("CHAT_LIMITS_SENDS_PER_SECOND", "10000",
+            "CHAT_LIMITS_SEND_BURST", "10000");
 
     private String run(List<String> cmd, Map<String, String> env, Duration timeout) {
         Path out = null;

@@ -67,11 +67,17 @@ public final class ChatClient implements AutoCloseable {
 
     /** The HTTP status an upgrade attempt was refused with, or empty when the upgrade succeeded. */
     public static Optional<Integer> refusal(URI uri, String authorizationHeader) {
+        return refusal(uri, authorizationHeader, java.util.Map.of());
+    }
+
+    /** The same, with more headers on the upgrade (e.g. Origin). */
+    public static Optional<Integer> refusal(URI uri, String authorizationHeader, java.util.Map<String, String> headers) {
         try {
             WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
             if (authorizationHeader != null) {
                 b.header("Authorization", authorizationHeader);
             }
+            headers.forEach(b::header);
             WebSocket ws = b.buildAsync(uri, new WebSocket.Listener() {
             }).get(15, TimeUnit.SECONDS);
             ws.abort();

@@ -40,6 +40,7 @@ public class Delivery {
     private final Pusher pusher;
     private final Sweeper sweeper;
     private final ServerFrames frames;
+    private final SendLimiter limiter;
     private final String node;
     private final int pendingBatch;
     private final Counter accepted;
@@ -50,8 +51,9 @@ public class Delivery {
     private final Counter dbErrors;
 
     Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
-            InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, NodeIdentity identity,
-            ChatConfig config, MeterRegistry registry) {
+            InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, SendLimiter limiter,
+            NodeIdentity identity, ChatConfig config, MeterRegistry registry) {
+        this.limiter = limiter;
         this.log = log;
         this.router = router;
         this.broker = broker;
@@ -85,6 +87,10 @@ public class Delivery {
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
     public Uni<String> send(String from, ClientFrame.Send send) {
         long start = System.nanoTime();
+        long wait = limiter.acquire(from);
+        if (wait > 0) {
+            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
+        }
         return stored(from, send.id(), start,
                 log.append(from, send.id(), send.to(), send.body(), System.currentTimeMillis()));
     }
@@ -92,6 +98,10 @@ public class Delivery {
     /** The same for a group: stored once, then routed to every other member's nodes. */
     public Uni<String> send(String from, ClientFrame.SendToGroup send) {
         long start = System.nanoTime();
+        long wait = limiter.acquire(from);
+        if (wait > 0) {
+            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
+        }
         return stored(from, send.id(), start,
                 log.appendToGroup(from, send.id(), send.group(), send.body(), System.currentTimeMillis()));
     }

@@ -55,6 +55,16 @@ public class InFlight {
         byUser.remove(user);
     }
 
+    public boolean tracked(String user, String id) {
+        return last(user, id) != null;
+    }
+
+    /** Messages pushed to the user here and not acked yet. */
+    public int count(String user) {
+        Map<String, Long> ids = byUser.get(user);
+        return ids == null ? 0 : ids.size();
+    }
+
     public int size() {
         return byUser.values().stream().mapToInt(Map::size).sum();
     }

@@ -2,46 +2,52 @@ package dev.chat.node.delivery;
 
 import jakarta.inject.Singleton;
 
+import dev.chat.node.node.ChatConfig;
 import dev.chat.node.socket.LocalSockets;
 import io.micrometer.core.instrument.Counter;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.websockets.next.WebSocketConnection;
 
 /** Writes a msg frame to a user's sockets on this node and notes it as in flight until acked. */
 @Singleton
 public class Pusher {
     private final LocalSockets sockets;
     private final InFlight inFlight;
+    private final int maxUnacked;
     private final Counter pushed;
+    private final Counter held;
 
-    Pusher(LocalSockets sockets, InFlight inFlight, MeterRegistry registry) {
+    Pusher(LocalSockets sockets, InFlight inFlight, ChatConfig config, MeterRegistry registry) {
         this.sockets = sockets;
         this.inFlight = inFlight;
+        this.maxUnacked = config.limits().maxUnackedPerUser();
         this.pushed = Counter.builder("chat.messages.pushed").description("msg frames written to sockets")
+                .register(registry);
+        this.held = Counter.builder("chat.messages.held")
+                .description("messages not pushed because the user has too many unacked; they wait in PostgreSQL")
                 .register(registry);
     }
 
     /** Writes to one socket: what a socket that just opened is owed. */
     public void pushTo(WebSocketConnection connection, String user, String id, String frame) {
-        connection.sendText(frame).subscribe().with(ok -> {
-        }, e -> {
-        });
+        sockets.send(connection, user, frame);
         inFlight.pushed(user, id);
         pushed.increment();
     }
 
-    /** Writes a frame nobody acks to the user's sockets here; nothing is tracked. */
-    public void notice(String user, String frame) {
-        sockets.send(user, frame);
-    }
-
     /**
-     * Answers how many sockets the frame was written to: 0 when the user has none here any more, or when this
+     * Answers how many sockets the frame was written to: 0 when the user has none here any more; when this
      * message went to all of them within the redelivery delay (a publish that arrives after the sweep already
-     * pushed the message, under load, is not pushed twice).
+     * pushed it, under load, is not pushed twice); or when the user already has {@code max-unacked-per-user}
+     * messages in flight (a client that reads without acking gets no more until it acks: the rest wait in
+     * PostgreSQL, and server memory stays bounded).
      */
     public int push(String user, String id, String frame) {
         if (!inFlight.due(user, id)) {
+            return 0;
+        }
+        if (!inFlight.tracked(user, id) && inFlight.count(user) >= maxUnacked) {
+            held.increment();
             return 0;
         }
         int n = sockets.send(user, frame);
@@ -50,5 +56,10 @@ public class Pusher {
             pushed.increment(n);
         }
         return n;
+    }
+
+    /** Writes a frame nobody acks to the user's sockets here; nothing is tracked. */
+    public void notice(String user, String frame) {
+        sockets.send(user, frame);
     }
 }

@@ -19,6 +19,36 @@ public interface ChatConfig {
 
     DrainSettings drain();
 
+    Limits limits();
+
+    interface Limits {
+        /** Sends a user may make per second on one node, sustained (a token bucket)... */
+        @WithDefault("20")
+        double sendsPerSecond();
+
+        /** ...and in a burst. */
+        @WithDefault("60")
+        int sendBurst();
+
+        /** Frames written to one socket that the network has not taken yet; past it the socket is cut off. */
+        @WithDefault("1000")
+        int maxPendingWrites();
+
+        /** Messages pushed to a user on this node and not acked yet; past it new ones wait in PostgreSQL. */
+        @WithDefault("2000")
+        int maxUnackedPerUser();
+    }
+
+    Socket socket();
+
+    interface Socket {
+        /**
+         * Origins, besides the page's own (same host and port as the request), whose pages may open sockets:
+         * e.g. {@code https://chat.example.com}. Upgrades without an Origin header (not from a browser) pass.
+         */
+        Optional<java.util.List<String>> allowedOrigins();
+    }
+
     interface DrainSettings {
         /**
          * How long after SIGTERM the node closes its sockets: long enough for HAProxy's health check (every

@@ -18,6 +18,8 @@ public enum ErrorCode {
     UNKNOWN_RECIPIENT("unknown_recipient"),
     /** Binary frames are not part of the protocol. */
     BINARY_NOT_SUPPORTED("binary_not_supported"),
+    /** Too many sends: the error says when to try again ({@code retryAfterMs}); the frame was not accepted. */
+    RATE_LIMITED("rate_limited"),
     /** The message could not be stored (database unavailable): not accepted, retry with the same ID. */
     UNAVAILABLE("unavailable");
 

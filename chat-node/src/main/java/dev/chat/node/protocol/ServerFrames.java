@@ -60,6 +60,14 @@ public class ServerFrames {
         return write(node.put("code", code.wire()).put("message", message));
     }
 
+    /** A send refused by the rate limit, with when to try again. */
+    public String rateLimited(String id, long retryAfterMs) {
+        ObjectNode node = mapper.createObjectNode().put("type", "error").put("id", id)
+                .put("code", ErrorCode.RATE_LIMITED.wire())
+                .put("message", "too many messages; retry in " + retryAfterMs + " ms with the same id");
+        return write(node.put("retryAfterMs", retryAfterMs));
+    }
+
     private String write(ObjectNode node) {
         try {
             return mapper.writeValueAsString(node);

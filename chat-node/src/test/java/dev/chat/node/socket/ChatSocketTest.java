@@ -336,6 +336,53 @@ class ChatSocketTest {
     }
 
     @Test
+    void anUpgradeFromAnotherSitesPageIsRefused() {
+        String alice = user("alice");
+        String host = ws().getHost() + ":" + ws().getPort();
+        assertEquals(Optional.of(403), ChatClient.refusal(ws(), "Bearer " + token(alice),
+                java.util.Map.of("Origin", "https://evil.example")));
+        assertEquals(Optional.empty(), ChatClient.refusal(ws(), "Bearer " + token(alice),
+                java.util.Map.of("Origin", "http://" + host)));
+    }
+
+    @Test
+    void aTokenOfADeletedAccountIsRefused() {
+        String gone = user("gone");
+        String t = token(gone);
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "DELETE FROM accounts WHERE username = '" + gone + "'");
+        assertEquals(Optional.of(401), ChatClient.refusal(ws(), "Bearer " + t));
+    }
+
+    @Test
+    void aFloodIsRateLimitedWithARetryTimeAndTheSocketSurvives() {
+        String alice = user("alice");
+        String bob = user("bob");
+        try (ChatClient a = connect(alice)) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 90; i++) {
+                String m = id();
+                ids.add(m);
+                a.sendMessage(m, bob, "flood " + i);
+            }
+            a.awaitCount(f -> "ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()),
+                    90, WAIT);
+            List<JsonNode> limited = a.frames().stream().filter(f -> "rate_limited".equals(f.path("code").asText())).toList();
+            assertTrue(limited.size() >= 20, "a burst of 90 is more than the 60 allowed: " + limited.size());
+            long retryAfter = limited.get(0).get("retryAfterMs").asLong();
+            assertTrue(retryAfter > 0 && retryAfter <= 1000, "retry after " + retryAfter);
+            // After waiting as told, the refused ones go through with the same IDs.
+            String refused = limited.get(limited.size() - 1).get("id").asText();
+            Instant until = Instant.now().plusMillis(retryAfter + 200);
+            while (Instant.now().isBefore(until)) {
+                pause();
+            }
+            a.sendMessage(refused, bob, "again");
+            a.await(frame("ack", refused), WAIT);
+            assertTrue(a.isOpen());
+        }
+    }
+
+    @Test
     void closingTheLastSocketRemovesTheUserFromThePresenceMap() {
         String dora = user("dora");
         ChatClient d = connect(dora);
