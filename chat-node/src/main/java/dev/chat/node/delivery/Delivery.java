@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.node.ChatConfig;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.node.ChatLog;
 import dev.chat.node.presence.PresenceManager;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
@@ -29,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  */
 @Singleton
 public class Delivery {
-    private static final Logger LOG = Logger.getLogger(Delivery.class);
+    private static final ChatLog LOG = ChatLog.of(Delivery.class);
 
     private final MessageLog log;
     private final Router router;
@@ -41,7 +41,6 @@ public class Delivery {
     private final Sweeper sweeper;
     private final ServerFrames frames;
     private final SendLimiter limiter;
-    private final String node;
     private final int pendingBatch;
     private final Counter accepted;
     private final Counter duplicates;
@@ -52,7 +51,7 @@ public class Delivery {
 
     Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
             InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, SendLimiter limiter,
-            NodeIdentity identity, ChatConfig config, MeterRegistry registry) {
+            ChatConfig config, MeterRegistry registry) {
         this.limiter = limiter;
         this.log = log;
         this.router = router;
@@ -63,7 +62,6 @@ public class Delivery {
         this.pusher = pusher;
         this.sweeper = sweeper;
         this.frames = frames;
-        this.node = identity.id();
         this.pendingBatch = config.delivery().pendingBatch();
         this.accepted = Counter.builder("chat.messages.accepted").register(registry);
         this.duplicates = Counter.builder("chat.messages.duplicates")
@@ -115,7 +113,7 @@ public class Delivery {
                     return frames.error(id, ErrorCode.NOT_A_MEMBER, "no such group, or you are not a member of it");
                 case DUPLICATE:
                     duplicates.increment();
-                    LOG.debugf("node=%s user=%s msg=%s duplicate send, acked again", node, from, id);
+                    LOG.debug(from, id, "user=%s msg=%s duplicate send, acked again", from, id);
                     break;
                 default:
                     accepted.increment();
@@ -130,7 +128,7 @@ public class Delivery {
             return frames.ack(id);
         }).onFailure().recoverWithItem(e -> {
             dbErrors.increment();
-            LOG.warnf("node=%s user=%s msg=%s not stored: %s", node, from, id, e.getMessage());
+            LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, e.getMessage());
             return frames.error(id, ErrorCode.UNAVAILABLE,
                     "the message could not be stored; it was not accepted: retry with the same id");
         });
@@ -154,7 +152,7 @@ public class Delivery {
             }
         }).onFailure().invoke(e -> {
             dbErrors.increment();
-            LOG.warnf("node=%s user=%s msg=%s ack not recorded: %s", node, user, id, e.getMessage());
+            LOG.warn(user, id, "user=%s msg=%s ack not recorded: %s", user, id, e.getMessage());
         }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -165,17 +163,17 @@ public class Delivery {
     public Uni<Void> opened(String user, WebSocketConnection connection) {
         long openedAt = System.nanoTime();
         int here = sockets.add(user, connection);
-        LOG.infof("node=%s user=%s socket=%s opened (%d here)", node, user, connection.id(), here);
+        LOG.info(user, null, "user=%s socket=%s opened (%d here)", user, connection.id(), here);
         return presence.opened(user, connection.id(), here)
-                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s presence write failed (%s); the sweep covers",
-                        node, user, e.getMessage()))
+                .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence write failed (%s); the sweep covers",
+                        user, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .chain(() -> log.unacked(user, pendingBatch))
                 // What was routed here since the socket was added already reached it with the user's others.
                 .invoke(owed -> owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
                         .forEach(m -> pusher.pushTo(connection, user, m.id(), frames.msg(m))))
-                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s could not load unacked messages (%s); the sweep retries",
-                        node, user, e.getMessage()))
+                .onFailure().invoke(e -> LOG.warn(user, null, "user=%s could not load unacked messages (%s); the "
+                        + "sweep retries", user, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
@@ -185,9 +183,9 @@ public class Delivery {
         if (here == 0) {
             inFlight.forget(user);
         }
-        LOG.infof("node=%s user=%s socket=%s closed (%d left here)", node, user, connection.id(), here);
+        LOG.info(user, null, "user=%s socket=%s closed (%d left here)", user, connection.id(), here);
         return presence.closed(user, connection.id(), here)
-                .onFailure().invoke(e -> LOG.warnf("node=%s user=%s presence removal failed: %s", node, user,
+                .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence removal failed: %s", user,
                         e.getMessage()))
                 .onFailure().recoverWithNull();
     }

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.chat.node.node.ChatLog;
 import dev.chat.node.node.NodeIdentity;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.socket.LocalSockets;
@@ -27,6 +28,7 @@ import io.vertx.mutiny.core.Vertx;
 @Singleton
 public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    private static final ChatLog CLOG = ChatLog.of(Sweeper.class);
     /** A message younger than this may still be on its way through Redis; pushing it now would double it. */
     private static final long IN_TRANSIT_MS = 1_000;
     private static final int USERS_PER_QUERY = 1_000;
@@ -80,7 +82,7 @@ public class Sweeper {
         for (Message m : messages) {
             if (inFlight.due(m.to(), m.id()) && pusher.push(m.to(), m.id(), frames.msg(m)) > 0) {
                 redelivered.increment();
-                LOG.debugf("node=%s user=%s msg=%s pushed again", node, m.to(), m.id());
+                CLOG.debug(m.to(), m.id(), "user=%s msg=%s pushed again", m.to(), m.id());
             }
         }
     }

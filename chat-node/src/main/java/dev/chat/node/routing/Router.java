@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.delivery.Pusher;
+import dev.chat.node.node.ChatLog;
 import dev.chat.node.node.NodeIdentity;
 import dev.chat.node.presence.PresenceManager;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Singleton
 public class Router {
     private static final Logger LOG = Logger.getLogger(Router.class);
+    private static final ChatLog CLOG = ChatLog.of(Router.class);
 
     private final PresenceManager presence;
     private final Broker broker;
@@ -62,7 +64,7 @@ public class Router {
     /** Routes a notice nobody acks (delivered, typing): at most once, to the sockets open right now. */
     public void notify(String to, String frame) {
         presence.nodesOf(to).subscribe().with(nodes -> deliver(RouteTarget.plan(to, nodes, self), "", frame),
-                e -> LOG.debugf("node=%s user=%s notice dropped: %s", self, to, e.getMessage()));
+                e -> CLOG.debug(to, null, "user=%s notice dropped: %s", to, e.getMessage()));
     }
 
     public void notify(Collection<String> recipients, String frame) {
@@ -72,7 +74,7 @@ public class Router {
 
     private void lookupFailed(String to, String id, Throwable e) {
         redisErrors.increment();
-        LOG.warnf("node=%s user=%s msg=%s presence lookup failed (%s); left to the sweep", self, to, id, e.getMessage());
+        CLOG.warn(to, id, "user=%s msg=%s presence lookup failed (%s); left to the sweep", to, id, e.getMessage());
     }
 
     private void deliver(List<RouteTarget> targets, String id, String frame) {

@@ -2,11 +2,9 @@ package dev.chat.node.socket;
 
 import jakarta.inject.Inject;
 
-import org.jboss.logging.Logger;
-
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.node.ChatLog;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;
@@ -31,7 +29,7 @@ import io.vertx.core.buffer.Buffer;
 @Authenticated
 @WebSocket(path = "/ws/chat")
 public class ChatSocket {
-    private static final Logger LOG = Logger.getLogger(ChatSocket.class);
+    private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
 
     @Inject
     SecurityIdentity identity;
@@ -41,8 +39,6 @@ public class ChatSocket {
     FrameReader reader;
     @Inject
     ServerFrames frames;
-    @Inject
-    NodeIdentity node;
     @Inject
     TypingNotices typingNotices;
 
@@ -59,7 +55,7 @@ public class ChatSocket {
         try {
             frame = reader.read(text);
         } catch (FrameException e) {
-            LOG.debugf("node=%s user=%s msg=%s refused: %s", node.id(), user(), e.id(), e.getMessage());
+            LOG.debug(user(), e.id(), "user=%s msg=%s refused: %s", user(), e.id(), e.getMessage());
             return connection.sendText(frames.error(e.id(), e.code(), e.getMessage()));
         }
         if (frame instanceof ClientFrame.Send send) {
