@@ -130,7 +130,7 @@ public class Delivery {
             dbErrors.increment();
             LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, e.getMessage());
             return frames.error(id, ErrorCode.UNAVAILABLE,
-                    "the message could not be stored; it was not accepted: retry with the same id");
+                    "the message could not be confirmed as stored: retry with the same id");
         });
     }
 

@@ -81,15 +81,113 @@ public class PgMessageLog implements MessageLog {
             )
             SELECT * FROM direct UNION ALL SELECT * FROM grp""";
 
+    /*
+     * The same as APPEND for many messages in one statement (one round trip, one commit). A batch may hold the
+     * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
+     * fresh, the others report the same stored row as duplicates.
+     */
+    private static final String APPEND_MANY = """
+            WITH input AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                     WITH ORDINALITY AS t(sender, client_id, recipient, body, ts, ord)
+            ), firsts AS (
+              SELECT DISTINCT ON (sender, client_id) * FROM input ORDER BY sender, client_id, ord
+            ), ins AS (
+              INSERT INTO messages (sender, client_id, recipient, body, ts)
+              SELECT f.sender, f.client_id, f.recipient, f.body, f.ts FROM firsts f
+               WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.username = f.recipient)
+               ORDER BY f.ord
+              ON CONFLICT (sender, client_id) DO NOTHING
+              RETURNING seq, sender, client_id, recipient, group_id, body, ts
+            )
+            SELECT i.ord, i.ord = f.ord AS fresh, ins.seq, ins.recipient, ins.group_id, ins.body, ins.ts,
+                   NULL::text[] AS members
+              FROM input i JOIN firsts f USING (sender, client_id) JOIN ins USING (sender, client_id)
+            UNION ALL
+            SELECT i.ord, false, m.seq, m.recipient, m.group_id, m.body, m.ts, NULL
+              FROM input i JOIN messages m USING (sender, client_id)""";
+    /* ACK for many acks in one statement; an ack given twice in a batch changes the message once. */
+    private static final String ACK_MANY = """
+            WITH input AS (
+              SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(recipient, client_id, ord)
+            ), direct AS (
+              UPDATE messages m SET acked_at = now() FROM input i
+               WHERE m.recipient = i.recipient AND m.client_id = i.client_id AND m.acked_at IS NULL
+              RETURNING i.ord, m.sender, m.ts, NULL::bigint AS group_id
+            ), grp AS (
+              UPDATE group_inbox g SET acked_at = now() FROM input i, messages m
+               WHERE g.member = i.recipient AND g.acked_at IS NULL AND m.seq = g.seq AND m.client_id = i.client_id
+              RETURNING i.ord, m.sender, m.ts, m.group_id
+            )
+            SELECT * FROM direct UNION ALL SELECT * FROM grp""";
+    /** Messages per statement at most; with up to this many statements at once on the pool. */
+    private static final int MAX_BATCH = 256;
+    private static final int MAX_IN_FLIGHT = 4;
+
     private final Pool pool;
+    private final Batcher<AppendRequest, Appended> appends;
+    private final Batcher<AckRequest, Acked> acks;
 
     PgMessageLog(Pool pool) {
         this.pool = pool;
+        this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::appendMany);
+        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::ackMany);
+    }
+
+    private record AppendRequest(String from, String id, String to, String body, long ts) {
+    }
+
+    private record AckRequest(String user, String id) {
     }
 
     @Override
     public Uni<Appended> append(String from, String id, String to, String body, long ts) {
-        return append(APPEND, Tuple.of(from, id, to, body, ts), from, id, Outcome.UNKNOWN_RECIPIENT);
+        return appends.submit(new AppendRequest(from, id, to, body, ts));
+    }
+
+    private Uni<List<Appended>> appendMany(List<AppendRequest> batch) {
+        if (batch.size() == 1) {
+            AppendRequest r = batch.get(0);
+            return append(APPEND, Tuple.of(r.from(), r.id(), r.to(), r.body(), r.ts()), r.from(), r.id(),
+                    Outcome.UNKNOWN_RECIPIENT).map(List::of);
+        }
+        int n = batch.size();
+        String[] from = new String[n];
+        String[] ids = new String[n];
+        String[] to = new String[n];
+        String[] body = new String[n];
+        Long[] ts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            AppendRequest r = batch.get(i);
+            from[i] = r.from();
+            ids[i] = r.id();
+            to[i] = r.to();
+            body[i] = r.body();
+            ts[i] = r.ts();
+        }
+        return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts)).chain(rows -> {
+            Appended[] out = new Appended[n];
+            for (Row row : rows) {
+                int i = row.getLong("ord").intValue() - 1;
+                if (out[i] == null || row.getBoolean("fresh")) {
+                    out[i] = appended(from[i], ids[i], row);
+                }
+            }
+            // No row: an unknown recipient, or a concurrent append of the same ID that committed after our
+            // snapshot. Rare; a fresh look per message decides, as for a single append.
+            List<Uni<Void>> lookups = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (out[i] == null) {
+                    int k = i;
+                    lookups.add(pool.preparedQuery(FIND).execute(Tuple.of(from[k], ids[k])).invoke(again -> out[k] =
+                            again.size() > 0 ? appended(from[k], ids[k], again.iterator().next())
+                                    : Appended.refused(Outcome.UNKNOWN_RECIPIENT)).replaceWithVoid());
+                }
+            }
+            Uni<Void> all = lookups.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(lookups).andFailFast().replaceWithVoid();
+            return all.map(x -> Arrays.asList(out));
+        });
     }
 
     @Override
@@ -133,13 +231,36 @@ public class PgMessageLog implements MessageLog {
 
     @Override
     public Uni<Acked> ack(String user, String id) {
-        return pool.preparedQuery(ACK).execute(Tuple.of(user, id)).map(rows -> {
-            if (rows.size() == 0) {
-                return null;
+        return acks.submit(new AckRequest(user, id));
+    }
+
+    private Uni<List<Acked>> ackMany(List<AckRequest> batch) {
+        if (batch.size() == 1) {
+            AckRequest a = batch.get(0);
+            return pool.preparedQuery(ACK).execute(Tuple.of(a.user(), a.id())).map(rows -> {
+                List<Acked> one = new ArrayList<>(1);
+                one.add(rows.size() == 0 ? null : acked(rows.iterator().next()));
+                return one;
+            });
+        }
+        int n = batch.size();
+        String[] users = new String[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            users[i] = batch.get(i).user();
+            ids[i] = batch.get(i).id();
+        }
+        return pool.preparedQuery(ACK_MANY).execute(Tuple.of(users, ids)).map(rows -> {
+            Acked[] out = new Acked[n];
+            for (Row r : rows) {
+                out[r.getLong("ord").intValue() - 1] = acked(r);
             }
-            Row r = rows.iterator().next();
-            return new Acked(r.getString("sender"), r.getLong("ts"), r.getLong("group_id"));
+            return Arrays.asList(out);
         });
+    }
+
+    private static Acked acked(Row r) {
+        return new Acked(r.getString("sender"), r.getLong("ts"), r.getLong("group_id"));
     }
 
     private static List<Message> messages(RowSet<Row> rows) {

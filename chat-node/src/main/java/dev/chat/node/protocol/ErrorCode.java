@@ -20,7 +20,7 @@ public enum ErrorCode {
     BINARY_NOT_SUPPORTED("binary_not_supported"),
     /** Too many sends: the error says when to try again ({@code retryAfterMs}); the frame was not accepted. */
     RATE_LIMITED("rate_limited"),
-    /** The message could not be stored (database unavailable): not accepted, retry with the same ID. */
+    /** The message could not be confirmed as stored (database unavailable): retry with the same ID. */
     UNAVAILABLE("unavailable");
 
     private final String wire;

@@ -1,0 +1,130 @@
+package dev.chat.node.delivery;
+
+import static dev.chat.node.TestAccounts.create;
+import static dev.chat.node.TestAccounts.token;
+import static dev.chat.testing.ChatClient.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.chat.node.TestAccounts;
+import dev.chat.testing.ChatClient;
+import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.quarkus.JwtKeysResource;
+import dev.chat.testing.quarkus.PostgresResource;
+import dev.chat.testing.quarkus.RedisResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Many sockets sending at once, so that appends and acks share statements: each send is acked or refused as
+ * if alone, a retry racing its original (same sender and ID from two sockets at once) is stored once, and
+ * every message reaches its recipient.
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(RedisResource.class)
+@WithTestResource(JwtKeysResource.class)
+class BatchedWritesTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int SENDERS = 30;
+    private static final int EACH = 10;
+
+    @TestHTTPResource("/ws/chat")
+    URI http;
+
+    @BeforeAll
+    static void accounts() {
+        TestAccounts.ensureTable();
+    }
+
+    @Test
+    void concurrentSendsAreStoredOnceEachAndAllDelivered() {
+        URI ws = URI.create(http.toString().replaceFirst("^http", "ws"));
+        String bob = create("bob");
+        String twin = create("twin");
+        List<ChatClient> senders = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<String> refusedIds = new ArrayList<>();
+        try (ChatClient b = ChatClient.connect(ws, token(bob)); ChatClient t1 = ChatClient.connect(ws, token(twin));
+                ChatClient t2 = ChatClient.connect(ws, token(twin))) {
+            for (int s = 0; s < SENDERS; s++) {
+                senders.add(ChatClient.connect(ws, token(create("s" + s))));
+            }
+            List<String> raced = new ArrayList<>();
+            for (int k = 0; k < EACH; k++) {
+                for (ChatClient c : senders) {
+                    String id = UUID.randomUUID().toString();
+                    ids.add(id);
+                    c.sendMessage(id, bob, "m" + k);
+                }
+                String race = UUID.randomUUID().toString();
+                raced.add(race);
+                t1.sendMessage(race, bob, "raced");
+                t2.sendMessage(race, bob, "raced");
+                String nobody = UUID.randomUUID().toString();
+                refusedIds.add(nobody);
+                senders.get(k).sendMessage(nobody, "nobody_" + k, "lost?");
+            }
+            for (ChatClient c : senders) {
+                c.awaitCount(f -> "ack".equals(f.path("type").asText()), EACH, WAIT);
+            }
+            for (String id : refusedIds) {
+                boolean found = senders.stream().anyMatch(c -> c.count(
+                        f -> "unknown_recipient".equals(f.path("code").asText()) && id.equals(f.path("id").asText())) == 1);
+                assertEquals(true, found, "unknown recipient refused for " + id);
+            }
+            for (String race : raced) {
+                t1.await(frame("ack", race), WAIT);
+                t2.await(frame("ack", race), WAIT);
+            }
+            Set<String> expected = new HashSet<>(ids);
+            expected.addAll(raced);
+            b.awaitCount(f -> "msg".equals(f.path("type").asText()), expected.size(), WAIT);
+            Set<String> got = new HashSet<>();
+            b.frames().stream().filter(f -> "msg".equals(f.path("type").asText())).forEach(f -> got.add(f.get("id").asText()));
+            assertEquals(expected, got);
+            for (String race : raced) {
+                assertEquals("1", LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                        "SELECT count(*) FROM messages WHERE sender = '" + twin + "' AND client_id = '" + race + "'"));
+            }
+            assertEquals(Integer.toString(SENDERS * EACH + EACH), LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                    "SELECT count(*) FROM messages WHERE recipient = '" + bob + "'"));
+            // Every ack recorded (bob's client acks each msg as it comes).
+            Poll.awaitZero(() -> LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                    "SELECT count(*) FROM messages WHERE recipient = '" + bob + "' AND acked_at IS NULL"));
+        } finally {
+            senders.forEach(ChatClient::close);
+        }
+    }
+
+    /** Polls a count until it reads 0. */
+    private static final class Poll {
+        static void awaitZero(java.util.function.Supplier<String> count) {
+            java.time.Instant deadline = java.time.Instant.now().plus(WAIT);
+            String n = count.get();
+            while (!n.equals("0")) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("still " + n);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                n = count.get();
+            }
+        }
+    }
+}
