@@ -41,6 +41,7 @@ public class Delivery {
     private final Sweeper sweeper;
     private final ServerFrames frames;
     private final SendLimiter limiter;
+    private final Object presenceOrder = new Object();
     private final int pendingBatch;
     private final Counter accepted;
     private final Counter duplicates;
@@ -111,6 +112,8 @@ public class Delivery {
                     return frames.error(id, ErrorCode.UNKNOWN_RECIPIENT, "no such user");
                 case NOT_A_MEMBER:
                     return frames.error(id, ErrorCode.NOT_A_MEMBER, "no such group, or you are not a member of it");
+                case UNAVAILABLE:
+                    return unavailable(from, id, "the store failed");
                 case DUPLICATE:
                     duplicates.increment();
                     LOG.debug(from, id, "user=%s msg=%s duplicate send, acked again", from, id);
@@ -126,12 +129,13 @@ public class Delivery {
             }
             sendToAck.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return frames.ack(id);
-        }).onFailure().recoverWithItem(e -> {
-            dbErrors.increment();
-            LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, e.getMessage());
-            return frames.error(id, ErrorCode.UNAVAILABLE,
-                    "the message could not be confirmed as stored: retry with the same id");
-        });
+        }).onFailure().recoverWithItem(e -> unavailable(from, id, e.getMessage()));
+    }
+
+    private String unavailable(String from, String id, String why) {
+        dbErrors.increment();
+        LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, why);
+        return frames.error(id, ErrorCode.UNAVAILABLE, "the message could not be confirmed as stored: retry with the same id");
     }
 
     /**
@@ -162,9 +166,16 @@ public class Delivery {
      */
     public Uni<Void> opened(String user, WebSocketConnection connection) {
         long openedAt = System.nanoTime();
-        int here = sockets.add(user, connection);
+        Uni<Void> registered;
+        int here;
+        // Counting the user's sockets and sending the count happen together, so that of two sockets opening or
+        // closing at once the count sent last is the true one (the link keeps the order of what is sent).
+        synchronized (presenceOrder) {
+            here = sockets.add(user, connection);
+            registered = sent(presence.opened(user, connection.id(), here));
+        }
         LOG.info(user, null, "user=%s socket=%s opened (%d here)", user, connection.id(), here);
-        return presence.opened(user, connection.id(), here)
+        return registered
                 .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence write failed (%s); the sweep covers",
                         user, e.getMessage()))
                 .onFailure().recoverWithNull()
@@ -178,13 +189,23 @@ public class Delivery {
                 .replaceWithVoid();
     }
 
+    /** Sends the write now (a Uni would wait for a subscriber), answering its outcome. */
+    private static Uni<Void> sent(Uni<Void> write) {
+        return Uni.createFrom().completionStage(write.subscribeAsCompletionStage());
+    }
+
     public Uni<Void> closed(String user, WebSocketConnection connection) {
-        int here = sockets.remove(user, connection);
+        Uni<Void> removed;
+        int here;
+        synchronized (presenceOrder) {
+            here = sockets.remove(user, connection);
+            removed = sent(presence.closed(user, connection.id(), here));
+        }
         if (here == 0) {
             inFlight.forget(user);
         }
         LOG.info(user, null, "user=%s socket=%s closed (%d left here)", user, connection.id(), here);
-        return presence.closed(user, connection.id(), here)
+        return removed
                 .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence removal failed: %s", user,
                         e.getMessage()))
                 .onFailure().recoverWithNull();

@@ -39,7 +39,9 @@ public interface MessageLog {
     /** {@code recipients}: who the accepted message goes to (empty for a duplicate or a refusal). */
     record Appended(Outcome outcome, Message message, List<String> recipients) {
         public enum Outcome {
-            ACCEPTED, DUPLICATE, UNKNOWN_RECIPIENT, NOT_A_MEMBER
+            ACCEPTED, DUPLICATE, UNKNOWN_RECIPIENT, NOT_A_MEMBER,
+            /** The store failed for this message alone (it shared a statement that failed); not acked. */
+            UNAVAILABLE
         }
 
         static Appended refused(Outcome outcome) {

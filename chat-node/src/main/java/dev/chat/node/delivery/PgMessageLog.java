@@ -165,29 +165,42 @@ public class PgMessageLog implements MessageLog {
             body[i] = r.body();
             ts[i] = r.ts();
         }
-        return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts)).chain(rows -> {
-            Appended[] out = new Appended[n];
-            for (Row row : rows) {
-                int i = row.getLong("ord").intValue() - 1;
-                if (out[i] == null || row.getBoolean("fresh")) {
-                    out[i] = appended(from[i], ids[i], row);
-                }
+        return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts))
+                .chain(rows -> resolve(rows, from, ids))
+                // One message the database refuses must not fail the others it shared a statement with: each
+                // goes again on its own, and fails on its own (all of them, if the database is down).
+                .onFailure().recoverWithUni(e -> oneByOne(batch));
+    }
+
+    private Uni<List<Appended>> oneByOne(List<AppendRequest> batch) {
+        return Uni.join().all(batch.stream().map(r -> append(APPEND, Tuple.of(r.from(), r.id(), r.to(), r.body(),
+                r.ts()), r.from(), r.id(), Outcome.UNKNOWN_RECIPIENT)
+                .onFailure().recoverWithItem(e -> Appended.refused(Outcome.UNAVAILABLE))).toList()).andFailFast();
+    }
+
+    private Uni<List<Appended>> resolve(RowSet<Row> rows, String[] from, String[] ids) {
+        int n = from.length;
+        Appended[] out = new Appended[n];
+        for (Row row : rows) {
+            int i = row.getLong("ord").intValue() - 1;
+            if (out[i] == null || row.getBoolean("fresh")) {
+                out[i] = appended(from[i], ids[i], row);
             }
-            // No row: an unknown recipient, or a concurrent append of the same ID that committed after our
-            // snapshot. Rare; a fresh look per message decides, as for a single append.
-            List<Uni<Void>> lookups = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (out[i] == null) {
-                    int k = i;
-                    lookups.add(pool.preparedQuery(FIND).execute(Tuple.of(from[k], ids[k])).invoke(again -> out[k] =
-                            again.size() > 0 ? appended(from[k], ids[k], again.iterator().next())
-                                    : Appended.refused(Outcome.UNKNOWN_RECIPIENT)).replaceWithVoid());
-                }
+        }
+        // No row: an unknown recipient, or a concurrent append of the same ID that committed after our
+        // snapshot. Rare; a fresh look per message decides, as for a single append.
+        List<Uni<Void>> lookups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (out[i] == null) {
+                int k = i;
+                lookups.add(pool.preparedQuery(FIND).execute(Tuple.of(from[k], ids[k])).invoke(again -> out[k] =
+                        again.size() > 0 ? appended(from[k], ids[k], again.iterator().next())
+                                : Appended.refused(Outcome.UNKNOWN_RECIPIENT)).replaceWithVoid());
             }
-            Uni<Void> all = lookups.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(lookups).andFailFast().replaceWithVoid();
-            return all.map(x -> Arrays.asList(out));
-        });
+        }
+        Uni<Void> all = lookups.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(lookups).andFailFast().replaceWithVoid();
+        return all.map(x -> Arrays.asList(out));
     }
 
     @Override

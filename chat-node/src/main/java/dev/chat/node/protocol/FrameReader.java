@@ -62,6 +62,9 @@ public class FrameReader {
             throw new FrameException(ErrorCode.BAD_BODY, id,
                     "body must be 1 to " + maxBodyChars + " characters, was " + body.length());
         }
+        if (body.indexOf('\u0000') >= 0) {
+            throw new FrameException(ErrorCode.BAD_BODY, id, "body must not contain NUL characters");
+        }
         if (root.has("group")) {
             if (root.has("to")) {
                 throw new FrameException(ErrorCode.BAD_FRAME, id, "a send has 'to' or 'group', not both");
