@@ -43,6 +43,7 @@ class FrameReaderTest {
             "{\"type\":\"send\",\"id\":\"x\",\"to\":\"Bob\",\"body\":\"b\"} | UNKNOWN_RECIPIENT",
             "{\"type\":\"send\",\"id\":\"x\",\"to\":\"bob\",\"body\":\"\"}  | BAD_BODY",
             "{\"type\":\"send\",\"id\":\"x\",\"to\":\"bob\",\"body\":\"01234567890\"} | BAD_BODY",
+            "{\"type\":\"send\",\"id\":\"x\",\"to\":\"bob\",\"body\":\"a\\u0000b\"} | BAD_BODY",
     })
     void refusesWithTheRightCode(String frame, ErrorCode code) {
         FrameException e = assertThrows(FrameException.class, () -> reader.read(frame));
