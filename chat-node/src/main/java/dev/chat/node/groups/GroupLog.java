@@ -25,11 +25,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @Singleton
 public class GroupLog {
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** The newest message of a group when someone joins it: they see what comes after. */
     private static final String JOIN_POINT = "(SELECT COALESCE(max(seq), 0) FROM messages WHERE group_id = $1)";
 
     private final Pool pool;
+    // Per instance, not static: a native image initializes classes at build time, and a random generator
+    // frozen into the image would hand every running node the same invite codes.
+    private final SecureRandom random = new SecureRandom();
 
     GroupLog(Pool pool) {
         this.pool = pool;
@@ -231,7 +233,7 @@ public class GroupLog {
     /** A new invite code (the old one stops working); whoever has it can join as a member. */
     public Uni<GroupViews.Invite> invite(long id, String actor) {
         byte[] bytes = new byte[18];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
             if (!role.canManageMembers()) {
