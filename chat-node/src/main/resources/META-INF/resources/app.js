@@ -9,6 +9,12 @@ const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
 const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
 const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', failed: '!' };
+const TYPING_SHOWN_MS = 4000; // "alice is typing…" stays this long after her last notice
+// A conversation's key: the peer's username, or 'g:' + the group's ID (usernames never hold a colon).
+const GROUP_PREFIX = 'g:';
+const isGroupKey = (k) => typeof k === 'string' && k.startsWith(GROUP_PREFIX);
+const groupKey = (id) => GROUP_PREFIX + String(id);
+const groupIdOf = (k) => k.slice(GROUP_PREFIX.length);
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, cls, text) => {
@@ -27,8 +33,12 @@ let authMode = 'signin';
 let openPeer = null;
 let wasDown = false;
 let everOpen = false;
-const convs = new Map(); // peer → {peer, last, unread, baselineTs}
-const threads = new Map(); // peer → {msgs: Map key→msg, els: Map key→li, minSeq, exhausted, loaded, loading, readTs}
+const convs = new Map(); // key → {key, peer | group, name?, role?, memberCount?, last, unread, baselineTs}
+const threads = new Map(); // key → {msgs: Map key→msg, els: Map key→li, minSeq, exhausted, loaded, loading, readTs}
+const typers = new Map(); // key → Map(username → until epoch ms)
+let groupMembers = null; // the open group's {id, role, members: [{username, role}]} while its panel is open
+let newGroupChosen = []; // usernames picked in the "New group" form
+let newGroupResults = [];
 const presence = new Map(); // username → online
 let searchResults = [];
 const timers = {};
@@ -226,11 +236,13 @@ async function startChat(s) {
   client.on('status', onStatus);
   client.on('connection', onConnection);
   client.on('unauthorized', () => sessionOver('Your session expired. Please sign in again.'));
+  client.on('typing', onTyping);
 
   // The list first: a redelivered message it already counts as unread is not counted again.
   await loadConversations();
   if (client && session === s) client.connect();
   timers.presence = setInterval(refreshPresence, PRESENCE_EVERY_MS);
+  if (session === s) joinFromHash();
 }
 
 /**
@@ -260,6 +272,8 @@ function stopChat() {
   convs.clear();
   threads.clear();
   presence.clear();
+  typers.clear();
+  closeNewGroup(false);
   openPeer = null;
   wasDown = false;
   everOpen = false;
@@ -326,11 +340,18 @@ function hideBanner() {
 
 async function loadConversations() {
   const s = session;
-  const list = await call(() => api.conversations(50));
+  const [list, groups] = await Promise.all([call(() => api.conversations(50)), call(() => api.groups())]);
   if (!list || session !== s) return;
+  for (const g of groups || []) {
+    const key = groupKey(g.id);
+    const conv = ensureGroupConv(g.id, g);
+    conv.last = newer(conv.last, g.last);
+    conv.baselineTs = g.last ? g.last.ts : 0;
+    conv.unread = isReading(key) ? 0 : g.unread;
+  }
   for (const c of list) {
     const known = convs.get(c.with);
-    const conv = known || { peer: c.with };
+    const conv = known || { key: c.with, peer: c.with };
     conv.last = newer(conv.last, c.last);
     conv.baselineTs = c.last ? c.last.ts : 0;
     conv.unread = isReading(c.with) ? 0 : c.unread;
@@ -344,10 +365,53 @@ async function loadConversations() {
 function ensureConv(peer) {
   let c = convs.get(peer);
   if (!c) {
-    c = { peer, last: null, unread: 0, baselineTs: 0 };
+    c = { key: peer, peer, last: null, unread: 0, baselineTs: 0 };
     convs.set(peer, c);
   }
   return c;
+}
+
+/** The group's entry of the list; `info` ({name, role, members}) fills it, else it is fetched. */
+function ensureGroupConv(id, info) {
+  const key = groupKey(id);
+  let c = convs.get(key);
+  if (!c) {
+    c = { key, group: String(id), name: 'Group', role: 'member', memberCount: 0, last: null, unread: 0, baselineTs: 0 };
+    convs.set(key, c);
+    if (!info) fetchGroup(String(id));
+  }
+  if (info) applyGroupInfo(c, info);
+  return c;
+}
+
+function applyGroupInfo(c, g) {
+  if (typeof g.name === 'string') c.name = g.name;
+  if (typeof g.role === 'string') c.role = g.role;
+  if (Array.isArray(g.members)) c.memberCount = g.members.length;
+  else if (Number.isFinite(g.members)) c.memberCount = g.members;
+}
+
+/** Fetches a group (name, role, members) into the list, the header and the members panel. */
+async function fetchGroup(id) {
+  const s = session;
+  const g = await call(() => api.group(id));
+  if (!g || session !== s) return null;
+  const c = convs.get(groupKey(id));
+  if (c) applyGroupInfo(c, g);
+  if (openPeer === groupKey(id)) {
+    groupMembers = { id, role: g.role, members: g.members || [] };
+    renderMembers();
+    openHeader();
+    renderPeerHeader();
+  }
+  renderConversations();
+  return g;
+}
+
+function convName(key) {
+  if (!isGroupKey(key)) return key;
+  const c = convs.get(key);
+  return c ? c.name : 'Group';
 }
 
 function newer(a, b) {
@@ -365,11 +429,11 @@ function renderConversations() {
   const sorted = [...convs.values()].sort((a, b) => (b.last ? b.last.ts : Infinity) - (a.last ? a.last.ts : Infinity));
   const existing = new Map([...ul.children].map((li) => [li.dataset.peer, li]));
   sorted.forEach((c, i) => {
-    let li = existing.get(c.peer);
+    let li = existing.get(c.key);
     if (!li) {
-      li = buildConversationItem(c.peer);
+      li = buildConversationItem(c.key);
     }
-    existing.delete(c.peer);
+    existing.delete(c.key);
     fillConversationItem(li, c);
     if (ul.children[i] !== li) ul.insertBefore(li, ul.children[i] || null);
   });
@@ -380,12 +444,13 @@ function renderConversations() {
 
 function buildConversationItem(peer) {
   const li = el('li');
-  li.dataset.peer = peer;
+  li.dataset.peer = peer; // the conversation's key ('g:ID' for a group)
+  if (isGroupKey(peer)) li.dataset.group = groupIdOf(peer);
   const b = el('button', 'conversation-item');
   b.type = 'button';
   const av = el('span', 'avatar');
   av.setAttribute('aria-hidden', 'true');
-  b.append(av, el('span', 'name', peer), el('span', 'time'), el('span', 'preview'), el('span', 'badge'));
+  b.append(av, el('span', 'name', convName(peer)), el('span', 'time'), el('span', 'preview'), el('span', 'badge'));
   b.addEventListener('click', () => openConversation(peer));
   li.append(b);
   return li;
@@ -393,11 +458,15 @@ function buildConversationItem(peer) {
 
 function fillConversationItem(li, c) {
   const b = li.firstChild;
-  const online = presence.get(c.peer) === true;
-  paintAvatar(b.querySelector('.avatar'), c.peer, online);
+  const isGroup = !!c.group;
+  const name = isGroup ? c.name : c.peer;
+  const online = !isGroup && presence.get(c.peer) === true;
+  b.querySelector('.name').textContent = name;
+  if (isGroup) paintGroupAvatar(b.querySelector('.avatar'), name);
+  else paintAvatar(b.querySelector('.avatar'), c.peer, online);
   const last = c.last;
   const mine = last && last.from === session.username;
-  const preview = last ? (mine ? 'You: ' : '') + oneLine(last.body) : 'No messages yet';
+  const preview = last ? (mine ? 'You: ' : isGroup ? `${last.from}: ` : '') + oneLine(last.body) : 'No messages yet';
   b.querySelector('.preview').textContent = preview;
   const time = b.querySelector('.time');
   time.textContent = last ? shortTime(last.ts, true) : '';
@@ -405,8 +474,8 @@ function fillConversationItem(li, c) {
   badge.textContent = c.unread > 99 ? '99+' : String(c.unread);
   badge.hidden = !(c.unread > 0);
   b.classList.toggle('has-unread', c.unread > 0);
-  b.setAttribute('aria-current', openPeer === c.peer ? 'true' : 'false');
-  b.setAttribute('aria-label', [c.peer, online ? 'online' : null,
+  b.setAttribute('aria-current', openPeer === c.key ? 'true' : 'false');
+  b.setAttribute('aria-label', [isGroup ? `group ${name}, ${memberText(c.memberCount)}` : name, online ? 'online' : null,
     c.unread > 0 ? `${c.unread} unread` : null, last ? `last message: ${preview}` : 'no messages yet']
     .filter(Boolean).join(', '));
 }
@@ -421,8 +490,8 @@ function updateTitle() {
 
 async function refreshPresence() {
   if (!session) return;
-  const names = new Set([...convs.keys(), ...searchResults.map((u) => u.username)]);
-  if (openPeer) names.add(openPeer);
+  const names = new Set([...convs.keys(), ...searchResults.map((u) => u.username)].filter((k) => !isGroupKey(k)));
+  if (openPeer && !isGroupKey(openPeer)) names.add(openPeer);
   const list = [...names].slice(0, 200);
   if (!list.length) return;
   const r = await call(() => api.presence(list));
@@ -489,7 +558,13 @@ function bindChat() {
       sendFromComposer();
     }
   });
-  input.addEventListener('input', autoGrow);
+  input.addEventListener('input', () => {
+    autoGrow();
+    if (openPeer && client && input.value.trim()) {
+      client.typing(isGroupKey(openPeer) ? { group: groupIdOf(openPeer) } : { to: openPeer });
+    }
+  });
+  bindGroups();
   $('scroller').addEventListener('scroll', () => {
     if (openPeer && $('scroller').scrollTop < 80) loadOlder(openPeer);
   });
@@ -566,15 +641,21 @@ function openConversation(peer) {
   $('chat-view').classList.add('show-conversation');
   $('pane-empty').hidden = true;
   $('pane-conversation').hidden = false;
-  $('peer-name').textContent = peer;
-  $('composer-label').textContent = `Message ${peer}`;
-  $('composer-input').placeholder = `Message ${peer}`;
+  const isGroup = isGroupKey(peer);
+  closeMembers(false);
+  $('members-toggle').hidden = !isGroup;
+  openHeader();
   renderPeerHeader();
+  renderTyping();
   const t = thread(peer);
   // Unsent messages of an earlier visit (or page) belong here too.
   for (const p of client ? client.pending() : []) {
-    if (p.to === peer) upsert(peer, { id: p.id, from: session.username, to: peer, body: p.body, ts: p.createdAt, state: p.state }, false);
+    if (isGroup ? p.group !== undefined && groupKey(p.group) === peer : p.to === peer) {
+      upsert(peer, { id: p.id, from: session.username, to: p.to, group: p.group, body: p.body, ts: p.createdAt,
+        state: p.state }, false);
+    }
   }
+  if (isGroup) fetchGroup(groupIdOf(peer));
   renderThread(peer);
   scrollToBottom();
   renderConversations();
@@ -587,6 +668,8 @@ function openConversation(peer) {
 function closeConversation(focusList) {
   const was = openPeer;
   openPeer = null;
+  closeMembers(false);
+  renderTyping();
   $('chat-view').classList.remove('show-conversation');
   $('pane-empty').hidden = false;
   $('pane-conversation').hidden = true;
@@ -597,8 +680,29 @@ function closeConversation(focusList) {
   }
 }
 
+/** The open conversation's name, in the header and the composer's label. */
+function openHeader() {
+  if (!openPeer) return;
+  const name = convName(openPeer);
+  $('peer-name').textContent = name;
+  $('composer-label').textContent = `Message ${name}`;
+  $('composer-input').placeholder = `Message ${name}`;
+}
+
+function memberText(n) {
+  return n === 1 ? '1 member' : `${n || 0} members`;
+}
+
 function renderPeerHeader() {
   if (!openPeer) return;
+  if (isGroupKey(openPeer)) {
+    const c = convs.get(openPeer);
+    paintGroupAvatar($('peer-avatar'), convName(openPeer));
+    const st = $('peer-status');
+    st.textContent = c ? memberText(c.memberCount) : '';
+    st.classList.remove('online');
+    return;
+  }
   const online = presence.get(openPeer) === true;
   paintAvatar($('peer-avatar'), openPeer, online);
   const st = $('peer-status');
@@ -614,7 +718,7 @@ async function loadOlder(peer, first = false) {
   const status = $('history-status');
   if (openPeer === peer) status.textContent = first ? 'Loading messages…' : 'Loading earlier messages…';
   const s = session;
-  const page = await call(() => api.history(peer, { before: first ? undefined : t.minSeq, limit: PAGE_SIZE }));
+  const page = await call(() => historyPage(peer, { before: first ? undefined : t.minSeq, limit: PAGE_SIZE }));
   t.loading = false;
   if (session !== s) return;
   if (!page) {
@@ -627,7 +731,7 @@ async function loadOlder(peer, first = false) {
   const before = scroller.scrollHeight - scroller.scrollTop;
   mergeHistory(peer, page);
   if (openPeer !== peer) return;
-  status.textContent = t.exhausted ? (t.msgs.size ? `This is the beginning of your conversation with ${peer}.` : '') : '';
+  status.textContent = t.exhausted ? beginningText(peer, t) : '';
   $('messages').setAttribute('aria-busy', 'true');
   renderThread(peer);
   $('messages').setAttribute('aria-busy', 'false');
@@ -641,7 +745,7 @@ async function loadOlder(peer, first = false) {
 async function loadNewest(peer) {
   const t = thread(peer);
   if (!t.loaded) return;
-  const page = await call(() => api.history(peer, { limit: PAGE_SIZE }));
+  const page = await call(() => historyPage(peer, { limit: PAGE_SIZE }));
   if (page && openPeer === peer) {
     const stick = nearBottom();
     mergeHistory(peer, page);
@@ -654,6 +758,15 @@ async function loadNewest(peer) {
   }
 }
 
+function historyPage(key, opts) {
+  return isGroupKey(key) ? api.groupHistory(groupIdOf(key), opts) : api.history(key, opts);
+}
+
+function beginningText(key, t) {
+  if (isGroupKey(key)) return `This is where you joined ${convName(key)}.`;
+  return t.msgs.size ? `This is the beginning of your conversation with ${key}.` : '';
+}
+
 function mergeHistory(peer, page) {
   const t = thread(peer);
   const me = session.username;
@@ -661,8 +774,10 @@ function mergeHistory(peer, page) {
     if (t.minSeq === null || m.seq < t.minSeq) t.minSeq = m.seq;
     const mine = m.from === me;
     if (!mine) client && client.markSeen(m.from, m.id);
-    upsert(peer, { id: m.id, from: m.from, to: m.to, body: m.body, ts: m.ts, seq: m.seq,
-      state: mine ? (m.delivered ? 'delivered' : 'sent') : 'received' }, false);
+    const group = m.group !== undefined && m.group !== null ? String(m.group) : undefined;
+    // A group message has no delivered state for its sender: 'sent' (stored) is the last one shown.
+    upsert(peer, { id: m.id, from: m.from, to: m.to, group, body: m.body, ts: m.ts, seq: m.seq,
+      state: mine ? (m.delivered && group === undefined ? 'delivered' : 'sent') : 'received' }, false);
   }
 }
 
@@ -702,7 +817,7 @@ function renderThread(peer) {
   });
   ol.replaceChildren(...items);
   if (t.exhausted && t.loaded) {
-    $('history-status').textContent = t.msgs.size ? `This is the beginning of your conversation with ${peer}.` : '';
+    $('history-status').textContent = beginningText(peer, t);
   } else if (!t.loading) {
     $('history-status').textContent = '';
   }
@@ -731,6 +846,11 @@ function buildMessage(m) {
   const bubble = el('div', 'bubble');
   bubble.append(who, document.createTextNode(m.body));
   const meta = el('div', 'meta');
+  if (m.group !== undefined && m.group !== null && !mine) {
+    const sender = el('div', 'sender', m.from); // read out by the hidden prefix in the bubble
+    sender.setAttribute('aria-hidden', 'true');
+    li.append(sender);
+  }
   li.append(bubble, meta);
   fillMessage(li, m);
   return li;
@@ -780,10 +900,12 @@ function nearBottom() {
 // ------------------------------------------------------------------ socket events
 
 function onMessage(m) {
-  if (m.group !== undefined || !session) return; // group messages: not shown by this page yet
+  if (!session) return;
   const me = session.username;
-  const peer = m.from === me ? m.to : m.from;
-  const conv = ensureConv(peer);
+  const isGroup = m.group !== undefined && m.group !== null;
+  const peer = isGroup ? groupKey(m.group) : m.from === me ? m.to : m.from;
+  const conv = isGroup ? ensureGroupConv(m.group) : ensureConv(peer);
+  stopTyping(peer, m.from);
   const t = threads.get(peer);
   const stick = openPeer === peer && nearBottom();
   const fresh = t ? upsert(peer, { ...m, state: 'received' }) : true;
@@ -791,9 +913,14 @@ function onMessage(m) {
   conv.last = newer(conv.last, m);
   if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs)) {
     conv.unread = (conv.unread || 0) + 1;
-    announce(`New message from ${m.from}`);
+    announce(isGroup ? `New message from ${m.from} in ${conv.name}` : `New message from ${m.from}`);
   }
-  presence.set(m.from, true);
+  if (!isGroup) presence.set(m.from, true);
+  // Someone the open group's members panel does not know yet (joined by invite, added by an admin).
+  if (isGroup && groupMembers && groupKey(groupMembers.id) === peer
+      && !groupMembers.members.some((x) => x.username === m.from)) {
+    fetchGroup(String(m.group));
+  }
   renderConversations();
   if (openPeer === peer) {
     renderPeerHeader();
@@ -804,7 +931,7 @@ function onMessage(m) {
 
 function onStatus(s) {
   if (!session) return;
-  const peer = s.to;
+  const peer = s.group !== undefined ? groupKey(s.group) : s.to;
   const t = peer && threads.get(peer);
   const key = msgKey(session.username, s.id);
   if (t && t.msgs.has(key)) {
@@ -818,16 +945,18 @@ function sendFromComposer() {
   const body = input.value;
   if (!openPeer || !client || !body.trim()) return;
   const peer = openPeer;
+  const group = isGroupKey(peer) ? groupIdOf(peer) : undefined;
   let m;
   try {
-    m = client.send(peer, body);
+    m = group !== undefined ? client.sendToGroup(group, body) : client.send(peer, body);
   } catch (e) {
     announce(e.message);
     return;
   }
   input.value = '';
   autoGrow();
-  const msg = { id: m.id, from: session.username, to: peer, body, ts: m.createdAt, state: 'sending' };
+  const msg = { id: m.id, from: session.username, to: group === undefined ? peer : undefined, group, body,
+    ts: m.createdAt, state: 'sending' };
   upsert(peer, msg);
   const conv = ensureConv(peer);
   conv.last = newer(conv.last, msg);
@@ -854,14 +983,338 @@ function scheduleRead(peer) {
   timers.read = setTimeout(async () => {
     if (!isReading(peer)) return;
     const t = thread(peer);
+    const me = session.username;
+    const theirs = isGroupKey(peer) ? (from) => from !== me : (from) => from === peer;
     let ts = 0;
-    for (const m of t.msgs.values()) if (m.from === peer && m.ts > ts) ts = m.ts;
-    if (conv && conv.last && conv.last.from === peer && conv.last.ts > ts) ts = conv.last.ts;
+    for (const m of t.msgs.values()) if (theirs(m.from) && m.ts > ts) ts = m.ts;
+    if (conv && conv.last && theirs(conv.last.from) && conv.last.ts > ts) ts = conv.last.ts;
     if (ts > t.readTs) {
       t.readTs = ts;
-      await call(() => api.markRead(peer, ts));
+      await call(() => (isGroupKey(peer) ? api.markGroupRead(groupIdOf(peer), ts) : api.markRead(peer, ts)));
     }
   }, hadUnread ? 0 : 250);
+}
+
+// ------------------------------------------------------------------ typing
+
+/** A typing notice: "alice is typing…" in that conversation for TYPING_SHOWN_MS. */
+function onTyping(t) {
+  if (!session || t.from === session.username) return;
+  const key = t.group !== undefined ? groupKey(t.group) : t.from;
+  if (!convs.has(key) && !threads.has(key)) return;
+  let m = typers.get(key);
+  if (!m) {
+    m = new Map();
+    typers.set(key, m);
+  }
+  m.set(t.from, Date.now() + TYPING_SHOWN_MS);
+  renderTyping();
+  setTimeout(renderTyping, TYPING_SHOWN_MS + 50);
+}
+
+function stopTyping(key, from) {
+  const m = typers.get(key);
+  if (m && m.delete(from) && key === openPeer) renderTyping();
+}
+
+function renderTyping() {
+  const node = $('typing');
+  const now = Date.now();
+  const m = openPeer && typers.get(openPeer);
+  const names = [];
+  if (m) {
+    for (const [name, until] of m) {
+      if (until > now) names.push(name);
+      else m.delete(name);
+    }
+  }
+  const text = !names.length ? ''
+    : names.length === 1 ? `${names[0]} is typing…`
+      : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+  if (node.textContent !== text) node.textContent = text;
+}
+
+// ------------------------------------------------------------------ groups
+
+/** An API call whose error matters to the person: [value, null] or [null, error]; a 401 ends the session. */
+async function attempt(fn) {
+  const s = session;
+  try {
+    return [await fn(), null];
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && session === s) {
+      sessionOver('Your session expired. Please sign in again.');
+    }
+    return [null, e];
+  }
+}
+
+function groupError(e, fallback) {
+  if (!(e instanceof ApiError)) return fallback;
+  if (e.status === 0) return 'The server cannot be reached. Check your connection and try again.';
+  switch (e.code) {
+    case 'unknown_users':
+      return 'Some of those people do not exist.';
+    case 'invalid_name':
+      return 'Give the group a name (at most 100 characters).';
+    default:
+      if (e.status === 404) return 'That group does not exist, or you are not in it any more.';
+      if (e.status === 403) return 'Only the group’s owner and admins can do that.';
+      if (e.status === 409) return 'That person is already a member.';
+      return e.status >= 500 ? 'The server is having trouble. Please try again in a moment.' : e.message || fallback;
+  }
+}
+
+function bindGroups() {
+  $('new-group').addEventListener('click', () => openNewGroup());
+  $('new-group-cancel').addEventListener('click', () => closeNewGroup(true));
+  $('new-group-form').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') closeNewGroup(true);
+  });
+  const search = $('group-member-search');
+  search.addEventListener('input', () => {
+    clearTimeout(timers.groupSearch);
+    timers.groupSearch = setTimeout(runGroupSearch, 200);
+  });
+  search.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      clearTimeout(timers.groupSearch);
+      runGroupSearch().then(() => {
+        if (newGroupResults.length) chooseMember(newGroupResults[0]);
+      });
+    }
+  });
+  $('new-group-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const name = $('group-name').value.trim();
+    if (!name) {
+      $('new-group-error').textContent = 'Give the group a name.';
+      $('group-name').focus();
+      return;
+    }
+    const button = $('new-group-create');
+    button.disabled = true;
+    $('new-group-error').textContent = '';
+    const [g, e] = await attempt(() => api.createGroup(name, newGroupChosen));
+    button.disabled = false;
+    if (!g) {
+      $('new-group-error').textContent = groupError(e, 'The group could not be created.');
+      return;
+    }
+    const conv = ensureGroupConv(g.id, g);
+    closeNewGroup(false);
+    renderConversations();
+    openConversation(conv.key);
+    announce(`Group ${g.name} created.`);
+  });
+
+  $('members-toggle').addEventListener('click', () => {
+    if ($('members-panel').hidden) openMembers();
+    else closeMembers(true);
+  });
+  $('members-close').addEventListener('click', () => closeMembers(true));
+  $('members-panel').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') closeMembers(true);
+  });
+  $('add-member-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!isGroupKey(openPeer)) return;
+    const key = openPeer;
+    const input = $('add-member-input');
+    const name = input.value.trim().toLowerCase();
+    if (!USERNAME.test(name)) {
+      $('members-error').textContent = 'Enter a username.';
+      input.focus();
+      return;
+    }
+    const [, e] = await attempt(() => api.addMember(groupIdOf(key), name));
+    if (e) {
+      $('members-error').textContent = groupError(e, 'That person could not be added.');
+      return;
+    }
+    $('members-error').textContent = '';
+    input.value = '';
+    announce(`${name} was added.`);
+    fetchGroup(groupIdOf(key));
+  });
+  $('invite-button').addEventListener('click', async () => {
+    if (!isGroupKey(openPeer)) return;
+    const [r, e] = await attempt(() => api.invite(groupIdOf(openPeer)));
+    if (!r) {
+      $('members-error').textContent = groupError(e, 'No invite link could be made.');
+      return;
+    }
+    $('members-error').textContent = '';
+    const url = new URL(location.href);
+    url.hash = 'join=' + encodeURIComponent(r.code);
+    const field = $('invite-url');
+    field.value = url.toString();
+    field.dataset.code = r.code;
+    $('invite-result').hidden = false;
+    field.focus();
+    field.select();
+  });
+  $('leave-group').addEventListener('click', async () => {
+    if (!isGroupKey(openPeer)) return;
+    const key = openPeer;
+    const name = convName(key);
+    const [, e] = await attempt(() => api.removeMember(groupIdOf(key), session.username));
+    if (e && e.status !== 404) {
+      $('members-error').textContent = groupError(e, 'You could not leave the group.');
+      return;
+    }
+    convs.delete(key);
+    threads.delete(key);
+    typers.delete(key);
+    closeConversation(false);
+    $('new-group').focus();
+    announce(`You left ${name}.`);
+  });
+  window.addEventListener('hashchange', joinFromHash);
+}
+
+function openNewGroup() {
+  newGroupChosen = [];
+  newGroupResults = [];
+  $('group-name').value = '';
+  $('group-member-search').value = '';
+  $('new-group-error').textContent = '';
+  renderNewGroup();
+  $('new-group-form').hidden = false;
+  $('new-group').setAttribute('aria-expanded', 'true');
+  $('group-name').focus();
+}
+
+function closeNewGroup(focus) {
+  $('new-group-form').hidden = true;
+  $('new-group').setAttribute('aria-expanded', 'false');
+  newGroupChosen = [];
+  newGroupResults = [];
+  if (focus) $('new-group').focus();
+}
+
+async function runGroupSearch() {
+  const q = $('group-member-search').value.trim().toLowerCase();
+  if (!q) {
+    newGroupResults = [];
+    renderNewGroup();
+    return;
+  }
+  const found = await call(() => api.searchUsers(q, 8));
+  if (!found || $('group-member-search').value.trim().toLowerCase() !== q) return;
+  newGroupResults = found.map((u) => u.username).filter((n) => n !== session.username && !newGroupChosen.includes(n));
+  renderNewGroup();
+}
+
+function chooseMember(name) {
+  if (!newGroupChosen.includes(name)) newGroupChosen.push(name);
+  newGroupResults = [];
+  $('group-member-search').value = '';
+  renderNewGroup();
+  $('group-member-search').focus();
+  announce(`${name} added to the new group.`);
+}
+
+function renderNewGroup() {
+  const results = $('group-member-results');
+  results.replaceChildren(...newGroupResults.map((name) => {
+    const li = el('li');
+    const b = el('button');
+    b.type = 'button';
+    b.dataset.user = name;
+    const av = el('span', 'avatar');
+    av.setAttribute('aria-hidden', 'true');
+    paintAvatar(av, name);
+    b.append(av, el('span', null, name));
+    b.setAttribute('aria-label', `Add ${name}`);
+    b.addEventListener('click', () => chooseMember(name));
+    li.append(b);
+    return li;
+  }));
+  results.hidden = newGroupResults.length === 0;
+  const chosen = $('group-chosen');
+  chosen.replaceChildren(...newGroupChosen.map((name) => {
+    const li = el('li', 'chip');
+    li.dataset.user = name;
+    const x = el('button', 'chip-remove', '\u00D7');
+    x.type = 'button';
+    x.setAttribute('aria-label', `Remove ${name}`);
+    x.addEventListener('click', () => {
+      newGroupChosen = newGroupChosen.filter((n) => n !== name);
+      renderNewGroup();
+      $('group-member-search').focus();
+    });
+    li.append(el('span', null, name), x);
+    return li;
+  }));
+  $('group-chosen-empty').hidden = newGroupChosen.length > 0;
+}
+
+function openMembers() {
+  if (!isGroupKey(openPeer)) return;
+  $('members-panel').hidden = false;
+  $('members-toggle').setAttribute('aria-expanded', 'true');
+  $('members-error').textContent = '';
+  $('invite-result').hidden = true;
+  renderMembers();
+  fetchGroup(groupIdOf(openPeer));
+  $('members-title').focus();
+}
+
+function closeMembers(focus) {
+  $('members-panel').hidden = true;
+  $('members-toggle').setAttribute('aria-expanded', 'false');
+  if (focus) $('members-toggle').focus();
+}
+
+function renderMembers() {
+  const ul = $('member-list');
+  const g = groupMembers && openPeer === groupKey(groupMembers.id) ? groupMembers : null;
+  const conv = openPeer && convs.get(openPeer);
+  const role = g ? g.role : conv && conv.role;
+  const order = { owner: 0, admin: 1, member: 2 };
+  const members = g ? [...g.members].sort((a, b) => (order[a.role] ?? 3) - (order[b.role] ?? 3)
+    || a.username.localeCompare(b.username)) : [];
+  ul.replaceChildren(...members.map((m) => {
+    const li = el('li', 'member');
+    li.dataset.user = m.username;
+    li.dataset.role = m.role;
+    const av = el('span', 'avatar');
+    av.setAttribute('aria-hidden', 'true');
+    paintAvatar(av, m.username);
+    const you = m.username === session.username ? ' (you)' : '';
+    li.append(av, el('span', 'member-name', m.username + you), el('span', 'role', m.role));
+    return li;
+  }));
+  const manager = role === 'owner' || role === 'admin';
+  $('add-member-form').hidden = !manager;
+  $('invite-box').hidden = !manager;
+  $('members-title').textContent = g ? `Members (${members.length})` : 'Members';
+}
+
+/** Opening the page with #join=CODE while signed in joins that group and opens it. */
+async function joinFromHash() {
+  const m = /^#join=([^&]+)$/.exec(location.hash);
+  if (!m || !session) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  let code;
+  try {
+    code = decodeURIComponent(m[1]);
+  } catch (e) {
+    code = m[1];
+  }
+  const [g, e] = await attempt(() => api.joinGroup(code));
+  if (!g) {
+    showBanner('down', e && e.status === 404 ? 'That invite link is not valid any more.' : groupError(e, 'Could not join the group.'));
+    $('banner-retry').hidden = true;
+    timers.banner = setTimeout(hideBanner, 6000);
+    return;
+  }
+  const conv = ensureGroupConv(g.id, g);
+  renderConversations();
+  openConversation(conv.key);
+  announce(`You joined ${g.name}.`);
 }
 
 // ------------------------------------------------------------------ little things
@@ -882,6 +1335,19 @@ function paintAvatar(node, name, online = false) {
   const parts = name.split(/[._-]+/).filter((p) => /^[a-z]/i.test(p));
   node.textContent = parts.length > 1 ? parts[0][0] + parts[1][0] : name.slice(0, 1);
   node.classList.toggle('online', online);
+  node.classList.remove('group');
+}
+
+/** A group's avatar: a rounded square with the initials of its name's first two words. */
+function paintGroupAvatar(node, name) {
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.codePointAt(0)) % 360;
+  node.style.setProperty('--hue', String(h));
+  const words = name.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const first = (w) => [...w.replace(/^[^\p{L}\p{N}]+/u, '')][0] || '';
+  node.textContent = words.length > 1 ? first(words[0]) + first(words[1]) : words.length ? first(words[0]) : '#';
+  node.classList.add('group');
+  node.classList.remove('online');
 }
 
 function oneLine(text) {

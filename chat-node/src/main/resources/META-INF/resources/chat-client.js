@@ -20,9 +20,11 @@ export const DEFAULTS = Object.freeze({
   reconnectMaxMs: 15000, // the delay doubles per failed attempt up to this
   seenLimit: 5000, // received message IDs remembered for dropping duplicates
   maxBodyChars: 4000, // the server's limit on a body (UTF-16 units, like String.length)
+  typingIntervalMs: 2000, // typing(…) sends at most one notice per conversation this often
 });
 
 const ID_RULE = /^[A-Za-z0-9._:-]{1,64}$/;
+const TYPING_SERVER_GAP_MS = 1100; // the server takes one typing notice a second per socket
 
 /** A fresh message ID: a UUID (36 characters of [0-9a-f-]). */
 export function newMessageId() {
@@ -121,6 +123,52 @@ export class ChatApi {
     return this.request('PUT', `/api/conversations/${encodeURIComponent(peer)}/read`, { ts });
   }
 
+  /** The caller's groups, newest first: [{id, name, role, members: N, last: MESSAGE|null, unread}]. */
+  groups() {
+    return this.request('GET', '/api/groups');
+  }
+
+  /** One group with its members: {id, name, role, members: [{username, role}]}. */
+  group(id) {
+    return this.request('GET', `/api/groups/${encodeURIComponent(id)}`);
+  }
+
+  /** Creates a group with the caller as owner: {id, name, role, members: [{username, role}]}. */
+  createGroup(name, members = []) {
+    return this.request('POST', '/api/groups', { name, members });
+  }
+
+  /** Adds username to the group (owner, admin). */
+  addMember(id, username) {
+    return this.request('POST', `/api/groups/${encodeURIComponent(id)}/members`, { username });
+  }
+
+  /** Removes username from the group; the caller's own name leaves it. */
+  removeMember(id, username) {
+    return this.request('DELETE', `/api/groups/${encodeURIComponent(id)}/members/${encodeURIComponent(username)}`);
+  }
+
+  /** A new invite code for the group (owner, admin): {code}; it replaces the previous one. */
+  invite(id) {
+    return this.request('POST', `/api/groups/${encodeURIComponent(id)}/invite`);
+  }
+
+  /** Joins the group of an invite code: the group, as GET /api/groups/{id} answers it. */
+  joinGroup(code) {
+    return this.request('POST', '/api/groups/join', { code });
+  }
+
+  /** One page of a group's history (from the caller's joining), newest first; `before` as for history. */
+  groupHistory(id, { before, limit = 30 } = {}) {
+    const q = before ? `before=${before}&limit=${limit}` : `limit=${limit}`;
+    return this.request('GET', `/api/groups/${encodeURIComponent(id)}/messages?${q}`);
+  }
+
+  /** Marks the group's messages up to ts (epoch ms) as read. */
+  markGroupRead(id, ts) {
+    return this.request('PUT', `/api/groups/${encodeURIComponent(id)}/read`, { ts });
+  }
+
   /** Whether the server still accepts the token (false on 401): tells a refused upgrade from a dead node. */
   async tokenAccepted() {
     try {
@@ -168,9 +216,11 @@ export class ChatApi {
  *
  * Events (subscribe with on(type, fn), which returns an unsubscribe function):
  *   'message'      {id, from, to, body, ts, group?}  a received message, once per (from, id); already acked
- *   'status'       {id, to, body, state, error?}     an outgoing message changed state:
+ *   'status'       {id, to|group, body, state, error?} an outgoing message changed state:
  *                                                     'sending' → 'sent' (stored) → 'delivered' (the recipient
- *                                                     has it), or 'failed' (gave up, or refused: error.code)
+ *                                                     has it; never for a group), or 'failed' (gave up, or
+ *                                                     refused: error.code)
+ *   'typing'       {from, group?}                    someone is typing to you (or in group)
  *   'connection'   {state, attempt, retryInMs?, code?} 'connecting' | 'open' | 'down' (will retry) | 'closed'
  *   'unauthorized' {reason}                           the token expired or was refused; the client stopped
  *   'frame'        any other server frame (e.g. extensions), as parsed JSON
@@ -196,9 +246,11 @@ export class ChatClient {
     this.everOpened = false;
     this.attempt = 0;
     this.running = false;
-    this.timers = { reconnect: null, heartbeat: null, outbox: null, connect: null };
+    this.timers = { reconnect: null, heartbeat: null, outbox: null, connect: null, typing: null };
     this.lastFrameAt = 0;
     this.pingSeq = 0;
+    this.typingSentAt = new Map(); // conversation → when typing() last sent a notice there
+    this.lastTypingAt = -Infinity; // when the last typing notice went out on the socket
     this.restore();
   }
 
@@ -241,6 +293,7 @@ export class ChatClient {
     clearTimeout(this.timers.connect);
     clearInterval(this.timers.heartbeat);
     clearInterval(this.timers.outbox);
+    clearTimeout(this.timers.typing);
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -447,6 +500,14 @@ export class ChatClient {
         break;
       case 'pong':
         break;
+      case 'typing':
+        if (typeof f.from === 'string') {
+          const t = { from: f.from };
+          if (f.group !== undefined && f.group !== null) t.group = String(f.group);
+          this.emit('typing', t);
+        }
+        this.emit('frame', f);
+        break;
       default:
         this.emit('frame', f);
     }
@@ -469,7 +530,7 @@ export class ChatClient {
     if (!e) return;
     this.outbox.delete(id);
     this.save();
-    this.emit('status', { id, to: e.to, body: e.body, state: 'sent' });
+    this.emit('status', statusOf(e, 'sent'));
   }
 
   onDelivered(id, to) {
@@ -493,7 +554,7 @@ export class ChatClient {
     e.state = 'failed';
     e.error = { code: f.code, message: f.message };
     this.save();
-    this.emit('status', { id: e.id, to: e.to, body: e.body, state: 'failed', error: e.error });
+    this.emit('status', statusOf(e, 'failed'));
   }
 
   // ------------------------------------------------------------------ frames out
@@ -504,16 +565,62 @@ export class ChatClient {
    * with the same ID until the server acks it, for at most giveUpAfterMs.
    */
   send(to, body, id = newMessageId()) {
+    return this.enqueue({ to }, body, id);
+  }
+
+  /**
+   * Sends body to every member of group `group` (its ID): as send, with the same outbox, retries and IDs;
+   * answers {id, group, body, state: 'sending', createdAt}. A group message ends at 'sent' (or 'failed'):
+   * the server sends no 'delivered' notices for groups.
+   */
+  sendToGroup(group, body, id = newMessageId()) {
+    return this.enqueue({ group: String(group) }, body, id);
+  }
+
+  enqueue(target, body, id) {
     if (typeof body !== 'string' || body.length < 1 || body.length > this.opts.maxBodyChars) {
       throw new RangeError(`a message body has 1 to ${this.opts.maxBodyChars} characters`);
     }
     if (!ID_RULE.test(id)) throw new RangeError('a message ID is 1 to 64 characters of [A-Za-z0-9._:-]');
-    const e = { id, to, body, state: 'sending', createdAt: this.now(), lastSentAt: 0, attempts: 0 };
+    const e = { id, ...target, body, state: 'sending', createdAt: this.now(), lastSentAt: 0, attempts: 0 };
     this.outbox.set(id, e);
+    this.typingSentAt.delete(typingKey(target)); // a message ends a typing burst: the next keystroke tells again
     this.transmit(e);
     this.save();
-    this.emit('status', { id, to, body, state: 'sending' });
-    return { id, to, body, state: 'sending', createdAt: e.createdAt };
+    this.emit('status', statusOf(e, 'sending'));
+    return { ...statusOf(e, 'sending'), createdAt: e.createdAt };
+  }
+
+  /**
+   * Tells `{to: U}` or `{group: G}` that the person is typing. Ephemeral: sent only while connected, and at
+   * most once per conversation every typingIntervalMs (the server drops more than one a second anyway).
+   * Answers whether a notice was sent.
+   */
+  typing(target) {
+    const t = target || {};
+    const group = t.group !== undefined && t.group !== null ? String(t.group) : null;
+    if (group === null && typeof t.to !== 'string') throw new TypeError('typing needs {to} or {group}');
+    const key = typingKey(group !== null ? { group } : { to: t.to });
+    const now = this.now();
+    const last = this.typingSentAt.get(key);
+    if (last !== undefined && now - last < this.opts.typingIntervalMs) return false;
+    if (!this.connected) return false;
+    const frame = group !== null ? { type: 'typing', group } : { type: 'typing', to: t.to };
+    this.typingSentAt.set(key, now);
+    // The server drops a second notice within a second on one socket: a notice that would come too soon
+    // (say, right after the one for another conversation, or for the message just sent) waits a little.
+    const wait = this.lastTypingAt + TYPING_SERVER_GAP_MS - now;
+    clearTimeout(this.timers.typing);
+    if (wait > 0) {
+      this.timers.typing = setTimeout(() => {
+        if (this.connected && this.write(frame)) this.lastTypingAt = this.now();
+      }, wait);
+      return true;
+    }
+    const sent = this.write(frame);
+    if (sent) this.lastTypingAt = now;
+    else this.typingSentAt.delete(key);
+    return sent;
   }
 
   /** Sends a failed message again, with the same ID (so it is never stored twice). */
@@ -526,7 +633,7 @@ export class ChatClient {
     e.lastSentAt = 0;
     this.transmit(e);
     this.save();
-    this.emit('status', { id, to: e.to, body: e.body, state: 'sending' });
+    this.emit('status', statusOf(e, 'sending'));
     return true;
   }
 
@@ -537,16 +644,9 @@ export class ChatClient {
     return had;
   }
 
-  /** The messages not yet acked by the server: [{id, to, body, state: 'sending'|'failed', createdAt, error?}]. */
+  /** The messages not yet acked by the server: [{id, to|group, body, state: 'sending'|'failed', createdAt, error?}]. */
   pending() {
-    return [...this.outbox.values()].map(({ id, to, body, state, createdAt, error }) => ({
-      id,
-      to,
-      body,
-      state,
-      createdAt,
-      error,
-    }));
+    return [...this.outbox.values()].map(outboxRecord);
   }
 
   /** Marks messages as already shown (e.g. loaded from history), so a redelivery of them is dropped. */
@@ -563,7 +663,9 @@ export class ChatClient {
     if (!this.connected) return;
     e.attempts++;
     e.lastSentAt = this.now();
-    this.write({ type: 'send', id: e.id, to: e.to, body: e.body });
+    this.write(e.group !== undefined && e.group !== null
+      ? { type: 'send', id: e.id, group: e.group, body: e.body }
+      : { type: 'send', id: e.id, to: e.to, body: e.body });
   }
 
   flushOutbox() {
@@ -581,7 +683,7 @@ export class ChatClient {
         e.state = 'failed';
         e.error = { code: 'timeout', message: 'no answer from the server' };
         changed = true;
-        this.emit('status', { id: e.id, to: e.to, body: e.body, state: 'failed', error: e.error });
+        this.emit('status', statusOf(e, 'failed'));
       } else if (this.connected && now - e.lastSentAt >= this.opts.retryIntervalMs) {
         this.transmit(e);
       }
@@ -632,14 +734,7 @@ export class ChatClient {
   save() {
     if (!this.storage) return;
     try {
-      const outbox = [...this.outbox.values()].map(({ id, to, body, state, createdAt, error }) => ({
-        id,
-        to,
-        body,
-        state,
-        createdAt,
-        error,
-      }));
+      const outbox = [...this.outbox.values()].map(outboxRecord);
       const seen = [...this.seen].slice(-1000);
       this.storage.setItem(this.storageKey, JSON.stringify({ outbox, seen }));
     } catch (e) {
@@ -654,6 +749,30 @@ export class ChatClient {
       this.save();
     }, 500);
   }
+}
+
+/** A status event's detail for outbox entry e: `to` for a one-to-one message, `group` for a group's. */
+function statusOf(e, state) {
+  const s = { id: e.id };
+  if (e.group !== undefined && e.group !== null) s.group = e.group;
+  else s.to = e.to;
+  s.body = e.body;
+  s.state = state;
+  if (state === 'failed' && e.error) s.error = e.error;
+  return s;
+}
+
+function outboxRecord({ id, to, group, body, state, createdAt, error }) {
+  const r = { id, to, body, state, createdAt, error };
+  if (group !== undefined && group !== null) {
+    delete r.to;
+    r.group = group;
+  }
+  return r;
+}
+
+function typingKey(target) {
+  return target.group !== undefined && target.group !== null ? 'g\n' + target.group : 'u\n' + target.to;
 }
 
 function seenKey(from, id) {

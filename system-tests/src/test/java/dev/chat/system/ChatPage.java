@@ -150,6 +150,106 @@ final class ChatPage {
                 + " + arguments[0] + '\"] .avatar'); return !!a && a.classList.contains('online');", peer));
     }
 
+    // ------------------------------------------------------------------ groups
+
+    /** Loads {@code pathAndHash} (e.g. {@code /#join=CODE}) of HAProxy's front end in this browser. */
+    void openAt(String pathAndHash) {
+        browser.get(baseUrl + pathAndHash);
+    }
+
+    /**
+     * "New group": names it, picks each member through the people search, creates it; waits until it is open.
+     * Answers the group's key in the conversation list ({@code data-peer} of its item).
+     */
+    String createGroup(String name, String... members) {
+        click("new-group");
+        browser.waitFor("the new-group form", () -> visible("new-group-form"));
+        WebElement field = browser.driver().findElement(By.id("group-name"));
+        field.clear();
+        field.sendKeys(name);
+        for (String m : members) {
+            WebElement search = browser.driver().findElement(By.id("group-member-search"));
+            search.clear();
+            search.sendKeys(m.substring(0, Math.min(3, m.length())));
+            clickWhenThere(By.cssSelector("#group-member-results button[data-user='" + m + "']"));
+            browser.waitFor(m + " chosen for the group", () -> (Boolean) browser.js(
+                    "return !!document.querySelector('#group-chosen li[data-user=\"' + arguments[0] + '\"]');", m));
+        }
+        click("new-group-create");
+        awaitOpenConversation(name);
+        return browser.waitFor("the group " + name + " in the list", () -> groupKey(name));
+    }
+
+    /** The key ({@code data-peer}) of the group named {@code name} in the conversation list, or null. */
+    String groupKey(String name) {
+        return (String) browser.js("const li = [...document.querySelectorAll('#conversation-list li[data-group]')]"
+                + ".find(li => li.querySelector('.name').textContent === arguments[0]); return li ? li.dataset.peer : null;",
+                name);
+    }
+
+    /** The group names of the conversation list, top first. */
+    @SuppressWarnings("unchecked")
+    List<String> groups() {
+        return (List<String>) browser.js("return [...document.querySelectorAll('#conversation-list li[data-group]')]"
+                + ".map(li => li.querySelector('.name').textContent);");
+    }
+
+    /** Opens the group named {@code name} from the conversation list. */
+    void openGroup(String name) {
+        String key = browser.waitFor("the group " + name + " in the list", () -> groupKey(name));
+        clickWhenThere(By.cssSelector("#conversation-list li[data-peer='" + key + "'] button"));
+        awaitOpenConversation(name);
+    }
+
+    /** The last-message line of a conversation in the list (e.g. "alice: hello"). */
+    String preview(String key) {
+        return (String) browser.js("const p = document.querySelector('#conversation-list li[data-peer=\"' + arguments[0]"
+                + " + '\"] .preview'); return p ? p.textContent : null;", key);
+    }
+
+    /** The typing line of the open conversation ("alice is typing…"), "" when no one is typing. */
+    String typing() {
+        return text("typing");
+    }
+
+    /** Opens the open group's members panel and waits until it lists its members. */
+    void openMembers() {
+        if (!visible("members-panel")) {
+            click("members-toggle");
+        }
+        browser.waitFor("the members panel", () -> visible("members-panel") && !members().isEmpty());
+    }
+
+    /** The members panel's list: username → role. */
+    @SuppressWarnings("unchecked")
+    Map<String, String> members() {
+        return (Map<String, String>) browser.js("return Object.fromEntries([...document.querySelectorAll('#member-list li')]"
+                + ".map(li => [li.dataset.user, li.dataset.role]));");
+    }
+
+    /** "Invite link" in the members panel: answers the link it shows. */
+    String inviteLink() {
+        openMembers();
+        browser.js("document.getElementById('invite-url').value = '';");
+        click("invite-button");
+        return browser.waitFor("an invite link", () -> {
+            String v = (String) browser.js("return document.getElementById('invite-url').value;");
+            return v != null && v.contains("#join=") ? v : null;
+        });
+    }
+
+    /** Leaves the open group through its members panel. */
+    void leaveGroup() {
+        openMembers();
+        click("leave-group");
+        browser.waitFor("the group closed after leaving", () -> !visible("pane-conversation"));
+    }
+
+    /** Types into the composer without sending. */
+    void type(String text) {
+        browser.driver().findElement(By.id("composer-input")).sendKeys(text);
+    }
+
     // ------------------------------------------------------------------ messages
 
     /** Types {@code text} into the composer and presses Enter, as a person would. */
