@@ -1,5 +1,6 @@
 package dev.chat.node.delivery;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
 
 /**
  * The hot path, from a socket's frame to the recipient's sockets: store (deduplicated) → ack the sender →
@@ -42,6 +45,7 @@ public class Delivery {
     private final ServerFrames frames;
     private final SendLimiter limiter;
     private final Object presenceOrder = new Object();
+    private final Context presenceContext;
     private final int pendingBatch;
     private final Counter accepted;
     private final Counter duplicates;
@@ -52,8 +56,9 @@ public class Delivery {
 
     Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
             InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, SendLimiter limiter,
-            ChatConfig config, MeterRegistry registry) {
+            ChatConfig config, MeterRegistry registry, Vertx vertx) {
         this.limiter = limiter;
+        this.presenceContext = vertx.getDelegate().getOrCreateContext();
         this.log = log;
         this.router = router;
         this.broker = broker;
@@ -189,9 +194,14 @@ public class Delivery {
                 .replaceWithVoid();
     }
 
-    /** Sends the write now (a Uni would wait for a subscriber), answering its outcome. */
-    private static Uni<Void> sent(Uni<Void> write) {
-        return Uni.createFrom().completionStage(write.subscribeAsCompletionStage());
+    /**
+     * Sends the write now, from one context for all presence writes: calls made in order on that context reach
+     * the Redis connection in that order (calls from different event loops could overtake each other).
+     */
+    private Uni<Void> sent(Uni<Void> write) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        presenceContext.runOnContext(v -> write.subscribe().with(done::complete, done::completeExceptionally));
+        return Uni.createFrom().completionStage(done);
     }
 
     public Uni<Void> closed(String user, WebSocketConnection connection) {
