@@ -100,7 +100,9 @@ component_port() {
   local base=$2
   case "$1" in
     haproxy) echo "$base" ;;
+    haproxy-tls) echo $((base + 3)) ;;
     haproxy-stats) echo $((base + 4)) ;;
+    haproxy-redirect) echo $((base + 5)) ;;
     user-service) echo $((base + 1)) ;;
     presence-service) echo $((base + 2)) ;;
     chat-node-[1-9]) echo $((base + 10 + ${1#chat-node-})) ;;
@@ -110,11 +112,13 @@ component_port() {
   esac
 }
 
-# component_ports NAME BASE: every port NAME needs (HAProxy has a second one for stats).
+# component_ports NAME BASE: every port NAME needs (HAProxy also has HTTPS, stats and the redirect to HTTPS).
 component_ports() {
   component_port "$1" "$2"
   if [[ "$1" == haproxy ]]; then
+    component_port haproxy-tls "$2"
     component_port haproxy-stats "$2"
+    component_port haproxy-redirect "$2"
   fi
 }
 
@@ -347,6 +351,39 @@ ensure_secrets() {
 
 secret() {
   tr -d '[:space:]' <"$SECRETS/$1"
+}
+
+# ensure_tls_cert DIR SAN...: a self-signed certificate (ECDSA P-256, 825 days) for HAProxy's HTTPS
+# front end: DIR/tls.pem holds certificate and key (HAProxy's crt, mode 600), DIR/tls-cert.pem the
+# certificate alone (what clients trust, e.g. curl --cacert, loadgen --ca-cert). SANs like IP:127.0.0.1
+# or DNS:localhost; the certificate is made again when the wanted SANs change (DIR/tls.sans).
+ensure_tls_cert() {
+  local dir=$1 sans
+  shift
+  sans="$(
+    IFS=,
+    echo "$*"
+  )"
+  command -v openssl >/dev/null 2>&1 || die "openssl is not installed: run scripts/install-deps"
+  if [[ -s "$dir/tls.pem" && -s "$dir/tls-cert.pem" && "$(cat "$dir/tls.sans" 2>/dev/null)" == "$sans" ]]; then
+    return 0
+  fi
+  mkdir -p "$dir"
+  (
+    umask 077
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
+      -subj "/O=chat/CN=chat proxy (self-signed)" -keyout "$dir/tls-key.tmp" -out "$dir/tls-cert.tmp" \
+      -addext "subjectAltName=$sans" -addext "basicConstraints=critical,CA:FALSE" \
+      -addext "keyUsage=critical,digitalSignature" -addext "extendedKeyUsage=serverAuth" >/dev/null 2>&1 \
+      || die "openssl could not make the TLS certificate in $dir"
+    cat "$dir/tls-cert.tmp" "$dir/tls-key.tmp" >"$dir/tls.pem"
+    mv "$dir/tls-cert.tmp" "$dir/tls-cert.pem"
+    rm -f "$dir/tls-key.tmp"
+    echo "$sans" >"$dir/tls.sans"
+    chmod 600 "$dir/tls.pem"
+    chmod 644 "$dir/tls-cert.pem"
+  ) || die "could not make the TLS certificate in $dir"
+  say "generated a self-signed TLS certificate for $sans in $dir"
 }
 
 # ---------------------------------------------------------------- tools

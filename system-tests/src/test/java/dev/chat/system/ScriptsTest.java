@@ -45,7 +45,8 @@ class ScriptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/test",
-            "scripts/compose-secrets", ".ci/run"})
+            "scripts/compose-secrets", ".ci/run", "scripts/drill", "scripts/drain", "scripts/native-check",
+            "scripts/check-packaging"})
     void everyScriptAnswersHelp(String script) {
         Result r = run(Map.of(), "bash", script, "--help");
         assertEquals(0, r.exit(), r.output());
@@ -53,7 +54,8 @@ class ScriptsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/compose-secrets"})
+    @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/compose-secrets",
+            "scripts/drill", "scripts/drain", "scripts/native-check", "scripts/check-packaging"})
     void anUnknownOptionFailsClearly(String script) {
         Result r = run(Map.of(), "bash", script, "--no-such-option");
         assertNotEquals(0, r.exit(), r.output());

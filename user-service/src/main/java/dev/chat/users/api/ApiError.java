@@ -3,7 +3,14 @@ package dev.chat.users.api;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The one error body of this API: {@code {"error": CODE, "message": TEXT}}. */
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The one error body of this API: {@code {"error": CODE, "message": TEXT}}. Registered for reflection
+ * because it only travels as a {@link Response} entity, which Quarkus cannot see when it registers the
+ * types Jackson serializes in a native executable.
+ */
+@RegisterForReflection
 public record ApiError(String error, String message) {
     static Response response(Response.Status status, String error, String message) {
         return response(status.getStatusCode(), error, message);

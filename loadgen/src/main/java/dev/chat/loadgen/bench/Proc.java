@@ -1,0 +1,173 @@
+package dev.chat.loadgen.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Linux says about processes and the machine, from /proc: a process's resident memory (VmRSS), the CPU
+ * time of a process and all its descendants (PostgreSQL works in one process per connection), the machine's busy
+ * CPU time and load average. Everything answers -1 or empty when /proc is not there.
+ */
+public final class Proc {
+    private static final long CLK_TCK = clockTicks();
+
+    private Proc() {
+    }
+
+    /** Resident set size in KiB, or -1 when the process is gone. */
+    public static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    public static boolean alive(long pid) {
+        String[] f = stat(pid);
+        return f != null && !f[0].equals("Z") && !f[0].equals("X");
+    }
+
+    /** Fields from the state on (field 3 of /proc/PID/stat is index 0), or null. */
+    static String[] stat(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** CPU time (user + system) in nanoseconds of each given root process plus all its descendants. */
+    public static Map<Long, Long> treeCpuNanos(List<Long> roots) {
+        Map<Long, Long> parent = new HashMap<>();
+        Map<Long, Long> ticks = new HashMap<>();
+        try (var dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path d : dirs) {
+                long pid = Long.parseLong(d.getFileName().toString());
+                String[] f = stat(pid);
+                if (f == null || f.length < 13) {
+                    continue;
+                }
+                parent.put(pid, Long.parseLong(f[1]));
+                ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        Map<Long, Long> out = new HashMap<>();
+        for (long root : roots) {
+            long sum = 0;
+            for (Map.Entry<Long, Long> e : ticks.entrySet()) {
+                if (descends(e.getKey(), root, parent)) {
+                    sum += e.getValue();
+                }
+            }
+            out.put(root, sum * 1_000_000_000L / CLK_TCK);
+        }
+        return out;
+    }
+
+    private static boolean descends(long pid, long root, Map<Long, Long> parent) {
+        for (int depth = 0; depth < 64 && pid > 1; depth++) {
+            if (pid == root) {
+                return true;
+            }
+            Long p = parent.get(pid);
+            if (p == null) {
+                return false;
+            }
+            pid = p;
+        }
+        return pid == root;
+    }
+
+    /** The machine's CPU time so far: {busy, total} in clock ticks (all cores), from /proc/stat. */
+    public static long[] machineTicks() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = first.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** "1.23 0.98 0.51" from /proc/loadavg, or "?". */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    public static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Full GC in a JVM through jcmd (its RSS then counts live data, not garbage); false when jcmd failed. */
+    public static boolean gc(long pid) {
+        return jcmd(pid, "GC.run");
+    }
+
+    /** jcmd PID ARGS..., bounded to 30 s; true when it exited 0. */
+    public static boolean jcmd(long pid, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(jcmdPath(), Long.toString(pid)));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String jcmdPath() {
+        Path beside = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        return Files.isExecutable(beside) ? beside.toString() : "jcmd";
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    public static long clkTck() {
+        return CLK_TCK;
+    }
+}

@@ -1,0 +1,512 @@
+package dev.chat.loadgen.scenario;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.chat.loadgen.client.Endpoint;
+import dev.chat.loadgen.measure.ConnectionLog;
+import dev.chat.loadgen.measure.Ledger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The chaos run's clients (scripts/chaos). They chat in a ring through the entry point while a controller injects
+ * faults into the stack behind it (kills, restarts, stops) and tells this process about them on standard input, one
+ * command per line:
+ * <pre>
+ * fault NAME [EPOCH_MS]     the fault is injected now (or at EPOCH_MS, the controller's clock just before it):
+ *                           its window opens; messages first sent from now on count as the fault's
+ * end NAME [EPOCH_MS]       the fault is over (the component is back, the process continued): what was sent
+ *                           until now and not yet acked is the backlog every client must clear to count as back
+ * note NAME TEXT...         a line the controller saw (a probe's answer, say), printed with the fault's figures
+ * report NAME               once everything of the window is acked and shown and every client is back (bounded
+ *                           by --settle), print the fault's figures
+ * stop                      stop sending, settle, print the summary, exit
+ * </pre>
+ * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
+ *
+ * <p>A client is <em>back</em> when its socket is open again (if the fault cut it) and every message it had sent
+ * before the fault ended is acked (if the fault held its sends back: PostgreSQL down answers {@code unavailable},
+ * which the client retries with the same ID, and a stopped node answers nothing). "Every client back" is the latest
+ * of those moments over all clients, counted from the end of the fault; the target (--back-target, 10 s) applies
+ * to it. Exit 0 when no message was lost (acked and never shown), none was shown twice, none is left unacked at
+ * the end, and every client was back within the target after every fault; 1 otherwise; 3 when the clients never
+ * got going.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = "The chaos run's clients: chat through the entry point, measure each fault announced on stdin.")
+public final class ChaosCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--settle", defaultValue = "60", paramLabel = "S",
+            description = "bound on the wait for a fault's messages to be acked and shown and its clients back (default: ${DEFAULT-VALUE} s)")
+    long settleSeconds;
+
+    @Option(names = "--min-after-end", defaultValue = "3000", paramLabel = "MS",
+            description = "a report waits at least this long after the fault's end, to see late effects (default: ${DEFAULT-VALUE} ms)")
+    long minAfterEndMillis;
+
+    @Option(names = "--back-target", defaultValue = "10", paramLabel = "S",
+            description = "every client must be back within this long after a fault ends (default: ${DEFAULT-VALUE} s)")
+    double backTargetSeconds;
+
+    @Option(names = "--max-pending", defaultValue = "1000", paramLabel = "N",
+            description = "a client with this many unacked sends skips its turn (default: ${DEFAULT-VALUE})")
+    int maxPending;
+
+    @Option(names = "--ready-timeout", defaultValue = "300", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
+    long readySeconds;
+
+    @Option(names = "--max-runtime", defaultValue = "3600", paramLabel = "S",
+            description = "the process exits after this long whatever happens (default: ${DEFAULT-VALUE} s)")
+    long maxRuntimeSeconds;
+
+    @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller")
+    Path statusFile;
+
+    @Option(names = "--report-file", paramLabel = "FILE", description = "the figures are also appended here")
+    Path reportFile;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "every connection event (attempt, open, drop, failure) with its time, one per line")
+    Path traceFile;
+
+    /** One fault's window and what was measured of it. */
+    private static final class Fault {
+        final int index;
+        final String name;
+        final long start;
+        long end = -1;
+        long reportedAt = -1;
+        Map<String, Long> errorsAtStart = Map.of();
+        Map<String, Long> errorsInWindow = Map.of();
+        final List<String> notes = new ArrayList<>();
+        // At the end of the fault:
+        Ledger.Counts during;
+        final List<Ledger.Entry> backlog = new ArrayList<>();
+        final List<Ledger.Entry> undelivered = new ArrayList<>();
+        int backlogSize;
+        int undeliveredSize;
+        long backlogClearedAt = -1;
+        long undeliveredClearedAt = -1;
+        java.util.concurrent.ScheduledFuture<?> poller;
+        // At the report:
+        String dropped = "-";
+        String backAfterEnd = "-";
+        double backSeconds = 0;
+        boolean everyoneBack = true;
+        boolean ok = true;
+
+        Fault(int index, String name, long start) {
+            this.index = index;
+            this.name = name;
+            this.start = start;
+        }
+    }
+
+    private final List<Fault> faults = new ArrayList<>();
+    private final Map<String, Fault> byName = new HashMap<>();
+    private volatile int current;
+    private Trace trace = Trace.NONE;
+    private PrintStream out;
+    private long t0;
+    private ScheduledExecutorService timer;
+
+    @Override
+    public Integer call() throws IOException {
+        client.validate();
+        out = System.out;
+        t0 = System.nanoTime();
+        Thread watchdog = new Thread(() -> {
+            Sleep.millis(maxRuntimeSeconds * 1000);
+            System.err.println("loadgen chaos: --max-runtime " + maxRuntimeSeconds + " s reached; exiting");
+            Runtime.getRuntime().halt(3);
+        }, "max-runtime");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        timer = Executors.newScheduledThreadPool(3, r -> {
+            Thread t = new Thread(r, "loadgen-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        Endpoint endpoint = client.endpoint();
+        Ledger ledger = new Ledger();
+        ConnectionLog log = new ConnectionLog();
+        faults.add(new Fault(0, "steady", t0));
+        say("clients: %d users through %s (run %s), one message each per %d ms; ping %d ms, silence %d ms, backoff %d..%d ms",
+                client.clients, endpoint, client.runId, client.intervalMillis, client.pingMillis, client.silenceMillis,
+                client.backoffMinMillis, client.backoffMaxMillis);
+        trace = traceFile == null ? Trace.NONE : Trace.to(traceFile, t0);
+        Crowd crowd;
+        try {
+            crowd = Crowd.create(endpoint, client.usersPrefix(), client.clients, client.sessionOptions(), timer, ledger,
+                    log, Duration.ofSeconds(readySeconds), out, trace);
+        } catch (RuntimeException e) {
+            say("clients: could not create the accounts: %s", e.getMessage());
+            status("done 3");
+            return 3;
+        }
+        RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
+                () -> current, timer, maxPending);
+        try {
+            crowd.start();
+            if (!crowd.awaitAllOpen(Duration.ofSeconds(readySeconds))) {
+                say("clients: only %d of %d sockets opened within %d s", crowd.openCount(), crowd.size(), readySeconds);
+                status("done 3");
+                return 3;
+            }
+            traffic.start();
+            long deadline = System.nanoTime() + readySeconds * 1_000_000_000L;
+            while (ledger.all().delivered() < 2L * crowd.size() && System.nanoTime() < deadline) {
+                Sleep.millis(100);
+            }
+            if (ledger.all().delivered() < 2L * crowd.size()) {
+                say("clients: messages do not flow (%s)", ledger.all());
+                status("done 3");
+                return 3;
+            }
+            say("clients: ready: %d sockets open, messages flowing (%.1f s after start)", crowd.openCount(),
+                    (System.nanoTime() - t0) / 1e9);
+            status("ready");
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] w = line.trim().split("\\s+", 3);
+                if (w.length == 0 || w[0].isEmpty()) {
+                    continue;
+                }
+                String name = w.length > 1 ? w[1] : "";
+                switch (w[0]) {
+                    case "fault" -> startFault(name, w.length > 2 ? epoch(w[2]) : -1, crowd);
+                    case "end" -> endFault(name, w.length > 2 ? epoch(w[2]) : -1, ledger);
+                    case "note" -> note(name, w.length > 2 ? w[2] : "");
+                    case "report" -> report(name, crowd, ledger, log);
+                    case "stop" -> {
+                        return finish(traffic, crowd, ledger);
+                    }
+                    default -> say("clients: unknown command '%s'", line);
+                }
+            }
+            say("clients: end of commands");
+            return finish(traffic, crowd, ledger);
+        } finally {
+            traffic.close();
+            crowd.close();
+            timer.shutdownNow();
+            trace.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ the commands
+
+    private static long epoch(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** nanoTime of an epoch-millisecond reading of the controller, or now when there is none or it is odd. */
+    private static long at(long epochMillis) {
+        long now = System.nanoTime();
+        if (epochMillis > 0) {
+            long ago = System.currentTimeMillis() - epochMillis;
+            if (ago >= 0 && ago < 10_000) {
+                return now - ago * 1_000_000L;
+            }
+        }
+        return now;
+    }
+
+    private void startFault(String name, long epochMillis, Crowd crowd) {
+        Fault f = new Fault(faults.size(), name, at(epochMillis));
+        f.errorsAtStart = crowd.errors();
+        faults.add(f);
+        byName.put(name, f);
+        current = f.index;
+        trace.event(f.start, "chaos", "fault " + name);
+        say("clients: %s: window opens at +%.2f s", name, secs(f.start - t0));
+    }
+
+    private void endFault(String name, long epochMillis, Ledger ledger) {
+        Fault f = byName.get(name);
+        if (f == null || f.end >= 0) {
+            say("clients: no open fault named '%s'", name);
+            return;
+        }
+        f.end = at(epochMillis);
+        trace.event(f.end, "chaos", "end of " + name);
+        // What happened while the fault lasted, and what it left behind: sends not yet acked (the backlog every
+        // client must clear) and messages not yet shown.
+        f.during = ledger.counts(e -> e.phase == f.index && e.sentAt <= f.end);
+        ledger.counts(e -> {
+            if (e.sentAt <= f.end) {
+                if (!e.acked()) {
+                    f.backlog.add(e);
+                }
+                if (!e.shown()) {
+                    f.undelivered.add(e);
+                }
+            }
+            return false;
+        });
+        f.backlogSize = f.backlog.size();
+        f.undeliveredSize = f.undelivered.size();
+        // Watched from now on, so the moment the backlog clears is known to 20 ms whenever the report comes.
+        f.poller = timer.scheduleAtFixedRate(() -> poll(f), 0, 20, TimeUnit.MILLISECONDS);
+        say("clients: %s: ends at +%.2f s (%.2f s after it began); %d sends waiting for their ack, %d messages not yet shown",
+                name, secs(f.end - t0), secs(f.end - f.start), f.backlogSize, f.undeliveredSize);
+    }
+
+    private void note(String name, String text) {
+        Fault f = byName.get(name);
+        if (f != null) {
+            f.notes.add(text);
+        }
+        trace.event(System.nanoTime(), "chaos", "note " + name + ": " + text);
+    }
+
+    /** Polls the fault's backlog until it is cleared; remembers when. */
+    private static void poll(Fault f) {
+        synchronized (f) {
+            pollLocked(f);
+        }
+    }
+
+    private static void pollLocked(Fault f) {
+        long now = System.nanoTime();
+        if (f.backlogClearedAt < 0) {
+            f.backlog.removeIf(Ledger.Entry::acked);
+            if (f.backlog.isEmpty()) {
+                f.backlogClearedAt = now;
+            }
+        }
+        if (f.undeliveredClearedAt < 0) {
+            f.undelivered.removeIf(Ledger.Entry::shown);
+            if (f.undelivered.isEmpty()) {
+                f.undeliveredClearedAt = now;
+            }
+        }
+    }
+
+    private void report(String name, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        Fault f = byName.get(name);
+        if (f == null) {
+            say("clients: no fault named '%s'", name);
+            status("reported " + name);
+            return;
+        }
+        if (f.end < 0) {
+            endFault(name, -1, ledger);
+        }
+        long minEnd = f.end + minAfterEndMillis * 1_000_000L;
+        while (System.nanoTime() < minEnd) {
+            poll(f);
+            Sleep.millis(20);
+        }
+        current = 0;
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            poll(f);
+            if (f.backlogClearedAt >= 0 && f.undeliveredClearedAt >= 0 && crowd.openCount() == crowd.size()
+                    && ledger.settled(f.index)) {
+                break;
+            }
+            Sleep.millis(20);
+        }
+        poll(f);
+        if (f.poller != null) {
+            f.poller.cancel(false);
+        }
+        f.reportedAt = System.nanoTime();
+        Map<String, Long> now = crowd.errors();
+        Map<String, Long> diff = new TreeMap<>();
+        now.forEach((k, v) -> {
+            long d = v - f.errorsAtStart.getOrDefault(k, 0L);
+            if (d > 0) {
+                diff.put(k, d);
+            }
+        });
+        f.errorsInWindow = diff;
+        describe(f, crowd, ledger, log);
+        status("reported " + name);
+    }
+
+    private void describe(Fault f, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "== %s: figures (fault lasted %.1f s; window %.1f s)", f.name,
+                secs(f.end - f.start), secs(f.reportedAt - f.start)));
+        ConnectionLog.Outage o = log.window(f.start, f.reportedAt, crowd::isOpen);
+        f.dropped = o.dropped() + "/" + o.clients();
+        // When every client was back: its socket open again, and everything it had sent before the end acked.
+        long back = -1;
+        String clients;
+        if (o.dropped() > 0 && !o.everyoneBack()) {
+            f.everyoneBack = false;
+            clients = String.format(Locale.ROOT, "%d/%d dropped; NOT BACK: %s", o.dropped(), o.clients(),
+                    o.away().size() > 10 ? o.away().subList(0, 10) + "..." : o.away());
+        } else {
+            if (o.dropped() > 0) {
+                back = o.allBackAt();
+            }
+            clients = o.dropped() == 0 ? String.format(Locale.ROOT, "0/%d dropped", o.clients())
+                    : String.format(Locale.ROOT, "%d/%d dropped (%s), all reconnected %.2f s after the fault began; "
+                            + "longest outage of a client %.2f s; %d failed attempts", o.dropped(), o.clients(),
+                            reasons(o.reasons()), secs(o.allBackAt() - f.start), secs(o.longestNanos()), o.failedAttempts());
+        }
+        if (f.backlogSize > 0) {
+            if (f.backlogClearedAt < 0) {
+                f.everyoneBack = false;
+            } else {
+                back = Math.max(back, f.backlogClearedAt);
+            }
+        }
+        lines.add("   clients   " + clients);
+        if (!f.everyoneBack) {
+            f.backAfterEnd = "never";
+            f.backSeconds = Double.POSITIVE_INFINITY;
+        } else {
+            f.backSeconds = back < 0 ? 0 : Math.max(0, back - f.end) / 1e9;
+            f.backAfterEnd = String.format(Locale.ROOT, "%.2f s", f.backSeconds);
+        }
+        boolean backOk = f.backSeconds <= backTargetSeconds;
+        Ledger.Counts d = f.during;
+        if (d != null) {
+            lines.add(String.format(Locale.ROOT, "   during    %d sent while the fault lasted: %d acked and %d shown by its end; error frames %s",
+                    d.sent(), d.acked(), d.delivered(), f.errorsInWindow.isEmpty() ? "none" : f.errorsInWindow));
+        }
+        lines.add(String.format(Locale.ROOT, "   recovery  %s; %s",
+                f.backlogSize == 0 ? "no send was waiting for its ack at the end"
+                        : f.backlogClearedAt < 0 ? f.backlogSize + " sends waiting at the end, NOT ALL ACKED"
+                                : String.format(Locale.ROOT, "%d sends waiting at the end, all acked %.2f s after it",
+                                        f.backlogSize, secs(Math.max(0, f.backlogClearedAt - f.end))),
+                f.undeliveredSize == 0 ? "every message sent before the end was already shown"
+                        : f.undeliveredClearedAt < 0 ? f.undeliveredSize + " messages not shown at the end, NOT ALL SHOWN YET"
+                                : String.format(Locale.ROOT, "%d messages not yet shown at the end, all shown %.2f s after it",
+                                        f.undeliveredSize, secs(Math.max(0, f.undeliveredClearedAt - f.end)))));
+        Ledger.Counts c = ledger.phase(f.index);
+        lines.add(String.format(Locale.ROOT,
+                "   messages  sent %d, acked %d, delivered %d, lost %d, shown twice %d (unacked %d; redelivered, dropped by ID: %d)",
+                c.sent(), c.acked(), c.delivered(), c.lost(), c.shownTwice(), c.unacked(), c.redelivered()));
+        for (String n : f.notes) {
+            lines.add("   observed  " + n);
+        }
+        f.ok = backOk && c.lost() == 0 && c.shownTwice() == 0;
+        lines.add(String.format(Locale.ROOT, "   targets   lost 0: %s; shown twice 0: %s; every client back <= %s s after the end: %s",
+                c.lost() == 0 ? "ok" : "MISSED (" + c.lost() + ")", c.shownTwice() == 0 ? "ok" : "MISSED (" + c.shownTwice() + ")",
+                fmtTarget(), backOk ? "ok (" + f.backAfterEnd + ")" : "MISSED (" + f.backAfterEnd + ")"));
+        for (String l : lines) {
+            say("%s", l);
+        }
+    }
+
+    private String fmtTarget() {
+        return backTargetSeconds == Math.rint(backTargetSeconds) ? Long.toString((long) backTargetSeconds)
+                : Double.toString(backTargetSeconds);
+    }
+
+    private int finish(RingTraffic traffic, Crowd crowd, Ledger ledger) {
+        traffic.close();
+        current = 0;
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
+            Sleep.millis(50);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("== summary (every message checked once more after the last fault)");
+        lines.add(String.format(Locale.ROOT, "   %-18s %8s %9s %10s %7s %7s %9s %5s %6s %6s  %s", "fault", "lasted",
+                "dropped", "back-end", "sent", "acked", "delivered", "lost", "twice", "redel", "error frames"));
+        boolean faultsOk = true;
+        for (Fault f : faults) {
+            Ledger.Counts c = ledger.phase(f.index);
+            lines.add(String.format(Locale.ROOT, "   %-18s %8s %9s %10s %7d %7d %9d %5d %6d %6d  %s", f.name,
+                    f.index == 0 ? "-" : f.end < 0 ? "?" : String.format(Locale.ROOT, "%.1f s", secs(f.end - f.start)),
+                    f.dropped, f.backAfterEnd, c.sent(), c.acked(), c.delivered(), c.lost(), c.shownTwice(), c.redelivered(),
+                    f.errorsInWindow.isEmpty() ? "-" : f.errorsInWindow));
+            if (f.index > 0) {
+                faultsOk &= f.ok && f.reportedAt >= 0;
+            }
+        }
+        Ledger.Counts all = ledger.all();
+        lines.add(String.format(Locale.ROOT, "   %-18s %8s %9s %10s %7d %7d %9d %5d %6d %6d", "total", "", "", "", all.sent(),
+                all.acked(), all.delivered(), all.lost(), all.shownTwice(), all.redelivered()));
+        lines.add("   send->ack        " + ledger.sendToAck().summary());
+        lines.add("   send->delivered  " + ledger.sendToShown().summary());
+        if (!crowd.errors().isEmpty()) {
+            lines.add("   error frames     " + crowd.errors());
+        }
+        if (!crowd.otherFrames().isEmpty()) {
+            lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
+        }
+        boolean open = crowd.openCount() == crowd.size();
+        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk;
+        lines.add(String.format(Locale.ROOT,
+                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every client back <= %s s after every fault: %s",
+                clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
+                crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO"));
+        for (String l : lines) {
+            say("%s", l);
+        }
+        int code = clean ? 0 : 1;
+        status("done " + code);
+        return code;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static String reasons(Map<String, Integer> reasons) {
+        List<String> l = new ArrayList<>();
+        reasons.forEach((k, v) -> l.add(k + " x" + v));
+        return String.join(", ", l);
+    }
+
+    private void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        out.println(line);
+        out.flush();
+        if (reportFile != null) {
+            append(reportFile, line);
+        }
+    }
+
+    private void status(String line) {
+        if (statusFile != null) {
+            append(statusFile, line);
+        }
+    }
+
+    static void append(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("loadgen: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package dev.chat.loadgen.scenario;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.chat.loadgen.client.Endpoint;
+import dev.chat.loadgen.measure.ConnectionLog;
+import dev.chat.loadgen.measure.Ledger;
+import dev.chat.loadgen.measure.VipProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The failover drill's clients. They chat in a ring through the virtual IP while a controller (scripts/drill)
+ * injects faults and tells this process about them on standard input, one command per line:
+ * <pre>
+ * phase NAME [EPOCH_MS]                   a fault is about to be injected: its window starts now (or at
+ *                                         EPOCH_MS, the controller's clock reading just before the fault)
+ * report NAME TAKEOVER RESUME             close the window once everything of it is acked and shown (bounded),
+ *                                         print its figures; TAKEOVER: target seconds for the VIP to answer
+ *                                         from the other proxy, "stay" (it must not move) or "-";
+ *                                         RESUME: target seconds until every dropped client is back (after the
+ *                                         takeover when the VIP moved, else after its own drop), or "-"
+ * stop                                    stop sending, settle, print the summary, exit
+ * </pre>
+ * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
+ * Exit 0 when nothing was lost, shown twice or left unacked and every client came back; 1 otherwise;
+ * 2 when only a time target was missed and --strict-targets is set; 3 when the clients never got going.
+ */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = "The failover drill's clients: chat through the VIP, measure each fault announced on stdin.")
+public final class DrillCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--probe", paramLabel = "URL",
+            description = "plain-HTTP URL on the VIP whose responses name the proxy (header X-Proxy), polled on a new connection each time")
+    URI probe;
+
+    @Option(names = "--probe-interval", defaultValue = "20", paramLabel = "MS", description = "default: ${DEFAULT-VALUE} ms")
+    long probeMillis;
+
+    @Option(names = "--settle", defaultValue = "30", paramLabel = "S",
+            description = "bound on the wait for a fault's messages to be acked and shown (default: ${DEFAULT-VALUE} s)")
+    long settleSeconds;
+
+    @Option(names = "--min-window", defaultValue = "3000", paramLabel = "MS",
+            description = "a fault's window lasts at least this long, so that idle clients notice it (default: ${DEFAULT-VALUE} ms)")
+    long minWindowMillis;
+
+    @Option(names = "--ready-timeout", defaultValue = "180", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
+    long readySeconds;
+
+    @Option(names = "--max-runtime", defaultValue = "3600", paramLabel = "S",
+            description = "the process exits after this long whatever happens (default: ${DEFAULT-VALUE} s)")
+    long maxRuntimeSeconds;
+
+    @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller")
+    Path statusFile;
+
+    @Option(names = "--report-file", paramLabel = "FILE", description = "the figures are also appended here")
+    Path reportFile;
+
+    @Option(names = "--strict-targets", description = "exit 2 when a time target was missed (default: report only)")
+    boolean strictTargets;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "every connection event (attempt, open, drop, failure) with its time, one per line")
+    Path traceFile;
+
+    private static final class Phase {
+        final int index;
+        final String name;
+        final long start;
+        long end = -1;
+        String takeoverTarget = "-";
+        String resumeTarget = "-";
+        String vipText = "";
+        String takeover = "-";
+        String backAfterFault = "-";
+        String backAfterTakeover = "-";
+        String dropped = "-";
+        boolean targetsMet = true;
+        boolean everyoneBack = true;
+
+        Phase(int index, String name, long start) {
+            this.index = index;
+            this.name = name;
+            this.start = start;
+        }
+    }
+
+    private final List<Phase> phases = new ArrayList<>();
+    private Trace trace = Trace.NONE;
+    private volatile int current;
+    private PrintStream out;
+    private long t0;
+
+    @Override
+    public Integer call() throws IOException {
+        client.validate();
+        out = System.out;
+        t0 = System.nanoTime();
+        Thread watchdog = new Thread(() -> {
+            Sleep.millis(maxRuntimeSeconds * 1000);
+            System.err.println("loadgen drill: --max-runtime " + maxRuntimeSeconds + " s reached; exiting");
+            Runtime.getRuntime().halt(3);
+        }, "max-runtime");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "loadgen-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        Endpoint endpoint = client.endpoint();
+        Ledger ledger = new Ledger();
+        ConnectionLog log = new ConnectionLog();
+        phases.add(new Phase(0, "steady", t0));
+        VipProbe vip = probe == null ? null
+                : new VipProbe(probe, "X-Proxy", probeMillis, 300).onChange((at, who) -> trace.event(at, "vip",
+                        who == null ? "no answer" : "answered by " + who)).start();
+        say("clients: %d users through %s (run %s), one message each per %d ms; ping %d ms, silence %d ms, backoff %d..%d ms",
+                client.clients, endpoint, client.runId, client.intervalMillis, client.pingMillis, client.silenceMillis,
+                client.backoffMinMillis, client.backoffMaxMillis);
+        Crowd crowd;
+        trace = traceFile == null ? Trace.NONE : Trace.to(traceFile, t0);
+        try {
+            crowd = Crowd.create(endpoint, client.usersPrefix(), client.clients, client.sessionOptions(), timer, ledger,
+                    log, Duration.ofSeconds(readySeconds), out, trace);
+        } catch (RuntimeException e) {
+            say("clients: could not create the accounts: %s", e.getMessage());
+            status("done 3");
+            return 3;
+        }
+        RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
+                () -> current, timer, 2000);
+        try {
+            crowd.start();
+            if (!crowd.awaitAllOpen(Duration.ofSeconds(readySeconds))) {
+                say("clients: only %d of %d sockets opened within %d s", crowd.openCount(), crowd.size(), readySeconds);
+                status("done 3");
+                return 3;
+            }
+            traffic.start();
+            long deadline = System.nanoTime() + readySeconds * 1_000_000_000L;
+            while (ledger.all().delivered() < 2L * crowd.size() && System.nanoTime() < deadline) {
+                Sleep.millis(50);
+            }
+            if (ledger.all().delivered() < 2L * crowd.size()) {
+                say("clients: messages do not flow (%s)", ledger.all());
+                status("done 3");
+                return 3;
+            }
+            say("clients: ready: %d sockets open, messages flowing%s", crowd.openCount(),
+                    vip == null ? "" : ", VIP answered by " + vip.answeringBefore(System.nanoTime()));
+            status("ready");
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] w = line.trim().split("\\s+");
+                if (w.length == 0 || w[0].isEmpty()) {
+                    continue;
+                }
+                switch (w[0]) {
+                    case "phase" -> startPhase(w.length > 1 ? w[1] : "fault-" + phases.size(),
+                            w.length > 2 ? Long.parseLong(w[2]) : -1);
+                    case "report" -> report(w.length > 1 ? w[1] : "", w.length > 2 ? w[2] : "-", w.length > 3 ? w[3] : "-",
+                            crowd, ledger, log, vip);
+                    case "stop" -> {
+                        return finish(traffic, crowd, ledger, log);
+                    }
+                    default -> say("clients: unknown command '%s'", line);
+                }
+            }
+            say("clients: end of commands");
+            return finish(traffic, crowd, ledger, log);
+        } finally {
+            traffic.close();
+            crowd.close();
+            if (vip != null) {
+                vip.close();
+            }
+            timer.shutdownNow();
+        }
+    }
+
+    private void startPhase(String name, long epochMillis) {
+        long start = System.nanoTime();
+        if (epochMillis > 0) {
+            long ago = System.currentTimeMillis() - epochMillis;
+            if (ago >= 0 && ago < 10_000) {
+                start -= ago * 1_000_000L;
+            }
+        }
+        Phase p = new Phase(phases.size(), name, start);
+        phases.add(p);
+        current = p.index;
+        trace.event(p.start, "drill", "fault " + name);
+        say("clients: %s: window opens at +%.2f s", name, secs(p.start - t0));
+    }
+
+    private void report(String name, String takeoverTarget, String resumeTarget, Crowd crowd, Ledger ledger,
+            ConnectionLog log, VipProbe vip) {
+        Phase p = null;
+        for (Phase q : phases) {
+            if (q.name.equals(name) && q.index > 0) {
+                p = q;
+            }
+        }
+        if (p == null) {
+            say("clients: no phase named '%s'", name);
+            status("reported " + name);
+            return;
+        }
+        p.takeoverTarget = takeoverTarget;
+        p.resumeTarget = resumeTarget;
+        // Messages sent during the first --min-window of the fault count as its own; later ones as steady
+        // traffic again, while this window's own are waited for until acked and shown (bounded).
+        long minEnd = p.start + minWindowMillis * 1_000_000L;
+        while (System.nanoTime() < minEnd) {
+            Sleep.millis(20);
+        }
+        current = 0;
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline && (!ledger.settled(p.index) || crowd.openCount() < crowd.size())) {
+            Sleep.millis(50);
+        }
+        p.end = System.nanoTime();
+        describe(p, crowd, ledger, log, vip);
+        status("reported " + name);
+    }
+
+    private void describe(Phase p, Crowd crowd, Ledger ledger, ConnectionLog log, VipProbe vip) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "== %s: figures (window %.1f s)", p.name, secs(p.end - p.start)));
+        VipProbe.Takeover t = vip == null ? null : vip.window(p.start, p.end);
+        if (t != null) {
+            if (t.moved()) {
+                p.takeover = fmt(t.movedAt() - p.start);
+                p.vipText = String.format(Locale.ROOT, "%s -> %s: answered by %s %s after the fault (longest gap between answers %s)",
+                        t.before(), t.after(), t.after(), p.takeover, fmt(t.longestSilenceNanos()));
+            } else {
+                p.vipText = String.format(Locale.ROOT, "stayed on %s (longest gap between answers %s)", t.before(),
+                        fmt(t.longestSilenceNanos()));
+            }
+            lines.add("   VIP       " + p.vipText);
+        }
+        ConnectionLog.Outage o = log.window(p.start, p.end, crowd::isOpen);
+        p.dropped = o.dropped() + "/" + o.clients();
+        p.everyoneBack = o.everyoneBack();
+        String clients;
+        if (o.dropped() == 0) {
+            clients = String.format(Locale.ROOT, "0/%d dropped", o.clients());
+        } else if (!o.everyoneBack()) {
+            clients = String.format(Locale.ROOT, "%d/%d dropped; NOT BACK: %s", o.dropped(), o.clients(), o.away());
+            p.backAfterFault = "never";
+        } else {
+            p.backAfterFault = fmt(o.allBackAt() - p.start);
+            clients = String.format(Locale.ROOT, "%d/%d dropped (%s); all back %s after the fault", o.dropped(),
+                    o.clients(), reasons(o.reasons()), p.backAfterFault);
+            if (t != null && t.moved()) {
+                p.backAfterTakeover = fmt(Math.max(0, o.allBackAt() - t.movedAt()));
+                clients += ", " + p.backAfterTakeover + " after the takeover";
+            }
+            clients += String.format(Locale.ROOT, "; longest outage of a client %s; %d failed attempts",
+                    fmt(o.longestNanos()), o.failedAttempts());
+        }
+        lines.add("   clients   " + clients);
+        Ledger.Counts c = ledger.phase(p.index);
+        lines.add(String.format(Locale.ROOT,
+                "   messages  sent %d, acked %d, delivered %d, lost %d, shown twice %d (unacked %d; redelivered, dropped by ID: %d)",
+                c.sent(), c.acked(), c.delivered(), c.lost(), c.shownTwice(), c.unacked(), c.redelivered()));
+        List<String> targets = new ArrayList<>();
+        if (!"-".equals(p.takeoverTarget) && t != null) {
+            if ("stay".equals(p.takeoverTarget)) {
+                boolean ok = !t.moved();
+                p.targetsMet &= ok;
+                targets.add("VIP stays: " + (ok ? "ok" : "MISSED (it moved)"));
+            } else {
+                double target = Double.parseDouble(p.takeoverTarget);
+                boolean ok = t.moved() && (t.movedAt() - p.start) / 1e9 <= target;
+                p.targetsMet &= ok;
+                targets.add(String.format(Locale.ROOT, "takeover <= %s s: %s", p.takeoverTarget,
+                        ok ? "ok (" + p.takeover + ")" : "MISSED (" + (t.moved() ? p.takeover : "no takeover") + ")"));
+            }
+        }
+        if (!"-".equals(p.resumeTarget)) {
+            double target = Double.parseDouble(p.resumeTarget);
+            double measured;
+            String what;
+            if (o.dropped() == 0) {
+                measured = 0;
+                what = "no client dropped";
+            } else if (!o.everyoneBack()) {
+                measured = Double.POSITIVE_INFINITY;
+                what = "not all back";
+            } else if (t != null && t.moved()) {
+                measured = Math.max(0, o.allBackAt() - t.movedAt()) / 1e9;
+                what = p.backAfterTakeover + " after the takeover";
+            } else {
+                measured = o.longestNanos() / 1e9;
+                what = "longest outage " + fmt(o.longestNanos());
+            }
+            boolean ok = measured <= target;
+            p.targetsMet &= ok;
+            targets.add(String.format(Locale.ROOT, "every client back <= %s s: %s (%s)", p.resumeTarget,
+                    ok ? "ok" : "MISSED", what));
+        }
+        if (!targets.isEmpty()) {
+            lines.add("   targets   " + String.join("; ", targets));
+        }
+        for (String l : lines) {
+            say("%s", l);
+        }
+    }
+
+    private int finish(RingTraffic traffic, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        traffic.close();
+        current = 0;
+        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
+            Sleep.millis(50);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("== summary (every message checked once more after the last fault)");
+        lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7s %7s %9s %6s %6s %6s", "phase", "takeover",
+                "back", "back-tko", "dropped", "sent", "acked", "delivered", "lost", "twice", "redel"));
+        boolean everyoneBack = true;
+        boolean targets = true;
+        for (Phase p : phases) {
+            Ledger.Counts c = ledger.phase(p.index);
+            lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7d %7d %9d %6d %6d %6d", p.name, p.takeover,
+                    p.backAfterFault, p.backAfterTakeover, p.dropped, c.sent(), c.acked(), c.delivered(), c.lost(),
+                    c.shownTwice(), c.redelivered()));
+            everyoneBack &= p.everyoneBack;
+            targets &= p.targetsMet;
+        }
+        Ledger.Counts all = ledger.all();
+        lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7d %7d %9d %6d %6d %6d", "total", "", "", "", "",
+                all.sent(), all.acked(), all.delivered(), all.lost(), all.shownTwice(), all.redelivered()));
+        lines.add("   send->ack        " + ledger.sendToAck().summary());
+        lines.add("   send->delivered  " + ledger.sendToShown().summary());
+        Map<String, Long> errors = crowd.errors();
+        if (!errors.isEmpty()) {
+            lines.add("   error frames     " + errors);
+        }
+        if (!crowd.otherFrames().isEmpty()) {
+            lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
+        }
+        boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack;
+        int code = !clean ? 1 : (strictTargets && !targets) ? 2 : 0;
+        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s",
+                clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(),
+                everyoneBack && crowd.openCount() == crowd.size() ? "all" : "NOT ALL",
+                targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)")));
+        for (String l : lines) {
+            say("%s", l);
+        }
+        status("done " + code);
+        return code;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static double secs(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static String fmt(long nanos) {
+        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+    }
+
+    private static String reasons(Map<String, Integer> reasons) {
+        List<String> l = new ArrayList<>();
+        reasons.forEach((k, v) -> l.add(k + " x" + v));
+        return String.join(", ", l);
+    }
+
+    private void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        out.println(line);
+        out.flush();
+        if (reportFile != null) {
+            append(reportFile, line);
+        }
+    }
+
+    private void status(String line) {
+        if (statusFile != null) {
+            append(statusFile, line);
+        }
+    }
+
+    private static void append(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("loadgen: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}
