@@ -29,6 +29,15 @@ class ReadinessWithoutDatabaseTest {
             awaitReadiness(503, "DOWN");
             // Liveness is about the process, not its dependencies: restarting would not bring the database back.
             given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+            // Requests that need the database say so, with the JSON body and a hint to retry: never a 500.
+            for (String path : java.util.List.of("/api/users", "/api/auth/login")) {
+                given().contentType(io.restassured.http.ContentType.JSON)
+                        .body(java.util.Map.of("username", TestUsers.unique("down"), "password", TestUsers.PASSWORD))
+                        .when().post(path)
+                        .then().statusCode(503).contentType(io.restassured.http.ContentType.JSON)
+                        .header("Retry-After", "1")
+                        .body("error", equalTo("unavailable"));
+            }
         } finally {
             pg.restart();
         }

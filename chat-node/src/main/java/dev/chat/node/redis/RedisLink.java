@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.chat.presence.model.RedisBatches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -109,12 +110,16 @@ public final class RedisLink {
         return c.send(request).onFailure().invoke(e -> dropIfBroken(c, e));
     }
 
+    /**
+     * Pipelined; on a Redis Cluster a batch whose keys live on different shards goes as single commands on this
+     * same connection (still pipelined, per shard in order; see {@link RedisBatches}).
+     */
     public Uni<List<Response>> batch(List<Request> requests) {
         RedisConnection c = connection;
         if (c == null) {
             return Uni.createFrom().failure(new RedisUnavailable(name));
         }
-        return c.batch(requests).onFailure().invoke(e -> dropIfBroken(c, e));
+        return RedisBatches.batch(c, requests).onFailure().invoke(e -> dropIfBroken(c, e));
     }
 
     /** A command that failed for a connection-level reason leaves the connection unusable: start over. */

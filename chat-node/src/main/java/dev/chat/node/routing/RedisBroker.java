@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.chat.node.node.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.node.redis.RedisLink;
+import dev.chat.node.redis.RedisMode;
 import dev.chat.presence.model.PresenceKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -22,6 +23,13 @@ import io.vertx.redis.client.ResponseType;
 /**
  * {@link Broker} on Redis pub/sub: one channel per node, publishes pipelined on the node's command link,
  * and one dedicated subscriber connection per node.
+ *
+ * <p>With sharded pub/sub ({@link RedisMode#shardedPubSub()}, Redis 7) the node channel is a sharded channel:
+ * SPUBLISH / SSUBSCRIBE, pushes named {@code smessage}. On a Redis Cluster the client routes both by the
+ * channel's hash slot, so a node's messages travel only through the shard that owns its channel, never over
+ * the cluster bus to every shard. When that slot moves to another shard, the old owner unsubscribes the node
+ * ({@code sunsubscribe} push); the subscriber then reconnects, which reads the slot map again and subscribes at
+ * the new owner. Meanwhile payloads may be lost, which the sweep makes up for, as after any gap.
  */
 @Singleton
 public class RedisBroker implements Broker {
@@ -31,23 +39,37 @@ public class RedisBroker implements Broker {
     private final Redis redis;
     private final Vertx vertx;
     private final String channel;
+    private final boolean sharded;
+    private final Command publish;
+    private final Command subscribe;
+    private final String messageKind;
+    private final String subscribeKind;
+    private final String unsubscribeKind;
     private static final long SUBSCRIBE_TIMEOUT_MS = 5_000;
+    private static final long RESUBSCRIBE_DELAY_MS = 100;
 
     private volatile RedisLink subscriber;
     private volatile boolean listening;
     private volatile long subscriptions;
     private volatile Runnable onSubscribed;
 
-    RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity) {
+    RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity, RedisMode mode) {
         this.commands = commands;
         this.redis = redis;
         this.vertx = vertx;
         this.channel = PresenceKeys.channel(identity.id());
+        this.sharded = mode.shardedPubSub();
+        this.publish = sharded ? Command.SPUBLISH : Command.PUBLISH;
+        this.subscribe = sharded ? Command.SSUBSCRIBE : Command.SUBSCRIBE;
+        this.messageKind = sharded ? "smessage" : "message";
+        this.subscribeKind = sharded ? "ssubscribe" : "subscribe";
+        this.unsubscribeKind = sharded ? "sunsubscribe" : "unsubscribe";
+        LOG.infof("node channel %s: Redis %s", channel, mode);
     }
 
     @Override
     public Uni<Long> publish(String node, String payload) {
-        return commands.send(Request.cmd(Command.PUBLISH).arg(PresenceKeys.channel(node)).arg(payload))
+        return commands.send(Request.cmd(publish).arg(PresenceKeys.channel(node)).arg(payload))
                 .map(Response::toLong);
     }
 
@@ -59,11 +81,12 @@ public class RedisBroker implements Broker {
             long generation = ++subscriptions;
             // The confirmation may come as the command's reply or only as a push (it depends on the protocol
             // version and on timing): either one counts, once.
-            link.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).subscribe().with(ok -> subscribed(generation),
-                    e -> LOG.warnf("subscribe to %s failed: %s", channel, e.getMessage()));
+            link.send(Request.cmd(subscribe).arg(channel)).subscribe().with(ok -> subscribed(generation),
+                    e -> LOG.warnf("%s %s failed: %s", subscribeKind, channel, e.getMessage()));
             vertx.setTimer(SUBSCRIBE_TIMEOUT_MS, t -> {
                 if (!listening && generation == subscriptions) {
-                    LOG.warnf("no confirmation of SUBSCRIBE %s within %d ms; reconnecting", channel, SUBSCRIBE_TIMEOUT_MS);
+                    LOG.warnf("no confirmation of %s %s within %d ms; reconnecting", subscribeKind, channel,
+                            SUBSCRIBE_TIMEOUT_MS);
                     link.restart();
                 }
             });
@@ -80,18 +103,27 @@ public class RedisBroker implements Broker {
         onSubscribed.run();
     }
 
-    /** Pub/sub pushes arrive as ["message", channel, payload] (RESP2 multi-bulk or RESP3 push). */
+    /**
+     * Pub/sub pushes arrive as ["message", channel, payload] (sharded: "smessage"), RESP2 multi-bulk or RESP3
+     * push. An unsubscribe nobody asked for (a sharded channel whose slot moved to another shard, or one whose
+     * shard was removed) starts the subscriber over, which subscribes again wherever the slot lives now.
+     */
     private void onPush(Response push, Consumer<String> onPayload) {
         if (push == null || (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI) || push.size() < 3) {
             return;
         }
         String kind = push.get(0).toString();
-        if ("message".equals(kind)) {
+        if (messageKind.equals(kind)) {
             onPayload.accept(push.get(2).toString());
-        } else if ("subscribe".equals(kind)) {
+        } else if (subscribeKind.equals(kind)) {
             subscribed(subscriptions);
-        } else if ("unsubscribe".equals(kind)) {
+        } else if (unsubscribeKind.equals(kind)) {
             listening = false;
+            RedisLink s = subscriber;
+            if (sharded && s != null) {
+                LOG.warnf("%s was unsubscribed by Redis (its slot moved?); subscribing again", channel);
+                vertx.setTimer(RESUBSCRIBE_DELAY_MS, t -> s.restart());
+            }
         }
     }
 

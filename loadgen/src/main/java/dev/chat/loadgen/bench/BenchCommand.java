@@ -108,6 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-gc", description = "read the chat nodes' RSS without a full GC (jcmd GC.run) first")
     boolean noGc;
 
+    @Option(names = "--heap-histogram", description = "idle: also count the chat nodes' live heap per socket by class (jcmd GC.class_histogram at a tenth of the sockets and at the end)")
+    boolean heapHistogram;
+
     @Option(names = "--jfr", paramLabel = "DIR", description = "steady: record the chat nodes with JFR (profile settings) during the measured window, into DIR, and print the hot spots")
     Path jfrDir;
 
@@ -311,6 +314,9 @@ public final class BenchCommand implements Callable<Integer> {
             Engine.sleep(2000);
             rssAtFirst = servers.rss(!noGc);
             socketsAtFirst = first;
+            if (heapHistogram) {
+                heapAtFirst = servers.chatNodeHeap();
+            }
             List<JsonNode> rest = callAll("connect");
             for (int i = 0; i < answers.size(); i++) {
                 ((ObjectNode) answers.get(i)).setAll((ObjectNode) rest.get(i));
@@ -324,6 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
         long connectWallMs = 0;
         Histo connect = new Histo();
         Map<String, Integer> perNode = new TreeMap<>();
+        Map<String, Long> failureReasons = new TreeMap<>();
         for (JsonNode a : answers) {
             open += a.path("open").asLong();
             failures += a.path("connectFailures").asLong();
@@ -333,10 +340,15 @@ public final class BenchCommand implements Callable<Integer> {
             connectWallMs = Math.max(connectWallMs, a.path("connectWallMillis").asLong());
             connect.merge(Histo.fromJson(a.path("connect")));
             a.path("perNode").fields().forEachRemaining(e -> perNode.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
+            a.path("connectFailureReasons").fields()
+                    .forEachRemaining(e -> failureReasons.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         out.printf(Locale.ROOT, "accounts  %d signed up and logged in in %.1f s%n", users, accountsMs / 1000.0);
         out.printf(Locale.ROOT, "connect   %d of %d sockets open in %.1f s (%d upgrades in flight per process), %d failed attempts;"
                 + " per socket %s%n", open, users, connectWallMs / 1000.0, connectConcurrency, failures, connect.summary());
+        if (!failureReasons.isEmpty()) {
+            out.printf("          failed attempts (each retried with backoff): %s%n", failureReasons);
+        }
         if (mode != Mode.idle) {
             out.printf(Locale.ROOT, "pairs     %d (%d across nodes); sockets per node %s%n", pairs, cross, perNode);
         }
@@ -346,6 +358,7 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("totalSeconds", (System.nanoTime() - t0) / 1e9);
         c.set("perSocket", connect.percentilesJson(json));
         c.set("perNode", json.valueToTree(perNode));
+        c.set("failureReasons", json.valueToTree(failureReasons));
         if (open < users) {
             out.printf("bench: only %d of %d sockets connected%n", open, users);
             summary.put("pass", false);
@@ -400,7 +413,29 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Map<String, Long> rssAtFirst;
+    private Map<String, Long> heapAtFirst;
     private long socketsAtFirst;
+
+    /** The live heap added per socket between the two readings, in all and for the classes that grew most. */
+    private void heapPerSocket() {
+        if (heapAtFirst == null || heapAtFirst.isEmpty()) {
+            return;
+        }
+        Map<String, Long> after = servers.chatNodeHeap();
+        long added = users - socketsAtFirst;
+        double total = (after.getOrDefault("(total)", 0L) - heapAtFirst.getOrDefault("(total)", 0L)) / 1024.0 / added;
+        ObjectNode h = ((ObjectNode) summary.path("memory")).putObject("liveHeapPerSocket");
+        h.put("totalKb", total);
+        out.printf(Locale.ROOT, "heap      chat nodes' live heap (after full GC) %.2f KiB per socket, marginal from %d to %d sockets; by class (bytes per socket):%n",
+                total, socketsAtFirst, users);
+        after.entrySet().stream().filter(e -> !e.getKey().equals("(total)"))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - heapAtFirst.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(25).forEach(e -> {
+                    double per = e.getValue() / (double) added;
+                    h.put(e.getKey(), per);
+                    out.printf(Locale.ROOT, "          %8.0f  %s%n", per, e.getKey());
+                });
+    }
 
     // ------------------------------------------------------------------ modes
 
@@ -432,12 +467,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int ramp() {
         out.printf(Locale.ROOT, "ramp      from %.0f to %.0f msgs/s in steps of %.0f; per step %d s at the rate, then %d s measured;"
-                + " a step passes with p99 send->delivery < %.0f ms, nothing lost, everything acked and >= 95%% of the offered rate delivered%n",
+                + " a step passes with p99 send->delivery < %.0f ms, nothing lost, everything acked and >= 95%% of the offered rate delivered;"
+                + " the ramp goes on past a missed latency target until the rate is no longer delivered in full (saturated);"
+                + " lost and unacked are counted after a wait of up to 15 s%n",
                 rampFrom, rampTo, rampStep, stepWarmupSeconds, stepSeconds, p99TargetMillis);
         out.printf("%9s %9s %11s %8s %8s %8s %9s %8s %6s %7s %8s %8s %8s  %s%n", "offered/s", "sent/s", "delivered/s",
                 "ack p99", "del p50", "del p99", "del p99.9", "del max", "lost", "unacked", "tool CPU", "lag p99", "machine", "");
         ArrayNode steps = summary.putArray("ramp");
         double best = 0;
+        double keptUp = 0;
         int first = -1;
         for (double total = rampFrom; total <= rampTo + 1e-9; total += rampStep) {
             double perUser = total / users;
@@ -454,28 +492,37 @@ public final class BenchCommand implements Callable<Integer> {
             Window r = report(w, Math.min(settleSeconds, 15));
             double secs = r.durationNanos / 1e9;
             double p99 = r.delivery.percentileMillis(0.99);
-            boolean pass = r.settled && r.lost == 0 && r.unacked == 0 && p99 < p99TargetMillis
-                    && r.arrivals / secs >= 0.95 * total && r.sent / secs >= 0.95 * total;
+            boolean kept = r.settled && r.lost == 0 && r.unacked == 0 && r.arrivals / secs >= 0.95 * total
+                    && r.sent / secs >= 0.95 * total;
+            boolean pass = kept && p99 < p99TargetMillis;
             Usage u = usage(s0, s1);
             out.printf(Locale.ROOT, "%9.0f %9.0f %11.0f %8s %8s %8s %9s %8s %6d %7d %8.2f %8s %8.2f  %s%n", total,
                     r.sent / secs, r.arrivals / secs, Histo.fmt(r.ack.percentileMillis(0.99)),
                     Histo.fmt(r.delivery.percentileMillis(0.5)), Histo.fmt(p99), Histo.fmt(r.delivery.percentileMillis(0.999)),
                     Histo.fmt(r.delivery.maxMillis()), r.lost, r.unacked, u.toolCores, Histo.fmt(u.threadLag.percentileMillis(0.99)),
-                    u.machineCores, pass ? "pass" : "FAIL");
+                    u.machineCores, pass ? "pass" : kept ? "p99 over target" : "SATURATED");
             ObjectNode step = r.toJson(total);
-            step.put("pass", pass);
+            step.put("pass", pass).put("keptUp", kept);
             step.set("usage", usageJson(s0, s1));
             steps.add(step);
-            if (!pass) {
+            if (pass) {
+                best = total;
+            }
+            if (kept) {
+                keptUp = total;
+            } else {
+                // Saturated: the rate is no longer delivered in full (or the step did not settle); higher steps
+                // would only pile up more backlog.
                 break;
             }
-            best = total;
         }
         rateAll(0);
         int last = markAll();
-        summary.put("highestSustained", best);
+        summary.put("highestSustained", best).put("highestKeptUp", keptUp);
         out.printf(Locale.ROOT, "highest   %.0f msgs/s sustained with p99 send->delivery < %.0f ms and nothing lost%s%n", best,
-                p99TargetMillis, best == 0 ? " (none: the first step failed)" : "");
+                p99TargetMillis, best == 0 ? " (none: the first step missed it)" : "");
+        out.printf(Locale.ROOT, "saturates %s%n", keptUp == 0 ? "at the first step"
+                : String.format(Locale.ROOT, "above %.0f msgs/s: the highest step whose rate was delivered in full and settled, whatever its latency", keptUp));
         return verdict(0, last);
     }
 
@@ -515,6 +562,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "memory    after %d s idle: chat nodes' RSS %+.1f MiB = %.1f KiB per socket%s%n", holdSeconds,
                     (a - b) / 1024.0, kb, marginal);
+            heapPerSocket();
         }
         JsonNode counters = mergeCounters();
         long drops = counters.path("drops").asLong();
@@ -557,10 +605,20 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("shownTwice", twice).put("redelivered", again).put("settled", settled);
         whole.set("counters", counters);
         summary.put("pass", pass);
-        out.printf("verdict   %s%n", pass ? "PASS: nothing lost, nothing shown twice, everything acked"
-                : "FAIL: " + (lost > 0 ? lost + " lost " : "") + (twice > 0 ? twice + " shown twice " : "")
-                        + (unacked > 0 ? unacked + " never acked " : "")
-                        + (counters.path("misrouted").asLong() > 0 ? counters.path("misrouted").asLong() + " misrouted" : ""));
+        String verdict;
+        if (pass) {
+            verdict = "PASS: nothing lost, nothing shown twice, everything acked";
+        } else if (!settled && twice == 0 && counters.path("misrouted").asLong() == 0) {
+            // Still catching up: what is not shown yet may come later. Only a run that settled proves a loss.
+            verdict = String.format(Locale.ROOT, "FAIL: the system had not caught up within --settle %d s after the load"
+                    + " stopped: %d acked messages not shown yet, %d sends not acked yet (late, not proven lost:"
+                    + " a longer --settle tells)", settleSeconds, lost, unacked);
+        } else {
+            verdict = "FAIL: " + (lost > 0 ? lost + " lost (acked, never shown) " : "") + (twice > 0 ? twice + " shown twice " : "")
+                    + (unacked > 0 ? unacked + " never acked " : "")
+                    + (counters.path("misrouted").asLong() > 0 ? counters.path("misrouted").asLong() + " misrouted" : "");
+        }
+        out.printf("verdict   %s%n", verdict);
         return pass ? 0 : 1;
     }
 

@@ -148,6 +148,7 @@ final class Engine implements AutoCloseable {
     private long resent;
     private final Map<String, Long> errorCodes = new TreeMap<>();
     private final Map<String, Long> dropReasons = new TreeMap<>();
+    private final Map<String, Long> connectFailureReasons = new TreeMap<>();
     private final Histo connectTime = new Histo();
     private boolean closing;
     private long tickTimer = -1;
@@ -337,6 +338,7 @@ final class Engine implements AutoCloseable {
         out.put("users", users.size()).put("open", open).put("connectWallMillis", connectWallNanos / 1_000_000);
         out.set("connect", onLoop(() -> connectTime.toJson(json)));
         out.put("connectFailures", onLoop(() -> connectFailures));
+        out.set("connectFailureReasons", onLoop(() -> json.valueToTree(connectFailureReasons)));
         return out;
     }
 
@@ -426,6 +428,9 @@ final class Engine implements AutoCloseable {
                 connectFailures++;
                 u.failures++;
                 Throwable e = ar.cause();
+                String why = e instanceof UpgradeRejectedException r ? "upgrade refused " + r.getStatus()
+                        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                connectFailureReasons.merge(why.length() > 80 ? why.substring(0, 80) : why, 1L, Long::sum);
                 if (e instanceof UpgradeRejectedException r && r.getStatus() == 401) {
                     vertx.executeBlocking(() -> {
                         refreshToken(u);

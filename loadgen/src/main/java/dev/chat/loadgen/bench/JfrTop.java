@@ -56,6 +56,28 @@ public final class JfrTop {
         double gcPauseMillis = 0;
         double maxPauseMillis = 0;
         long monitorBlocked = 0;
+        Map<String, Long> allocByClass = new HashMap<>();
+        Map<String, Long> allocBySite = new HashMap<>();
+        long allocated = 0;
+        double seconds = 0;
+        for (Path f : files) {
+            try (RecordingFile rf = new RecordingFile(f)) {
+                java.time.Instant first = null;
+                java.time.Instant last = null;
+                while (rf.hasMoreEvents()) {
+                    RecordedEvent e = rf.readEvent();
+                    if (first == null || e.getStartTime().isBefore(first)) {
+                        first = e.getStartTime();
+                    }
+                    if (last == null || e.getEndTime().isAfter(last)) {
+                        last = e.getEndTime();
+                    }
+                }
+                if (first != null) {
+                    seconds += java.time.Duration.between(first, last).toNanos() / 1e9;
+                }
+            }
+        }
         for (Path f : files) {
             for (RecordedEvent e : RecordingFile.readAllEvents(f)) {
                 String type = e.getEventType().getName();
@@ -86,6 +108,15 @@ public final class JfrTop {
                     maxPauseMillis = Math.max(maxPauseMillis, ms);
                 } else if (type.equals("jdk.JavaMonitorEnter")) {
                     monitorBlocked++;
+                } else if (type.equals("jdk.ObjectAllocationSample")) {
+                    long w = e.getLong("weight");
+                    allocated += w;
+                    var cls = e.getClass("objectClass");
+                    allocByClass.merge(cls == null ? "?" : cls.getName(), w, Long::sum);
+                    RecordedStackTrace st = e.getStackTrace();
+                    if (st != null) {
+                        allocBySite.merge(site(st.getFrames()), w, Long::sum);
+                    }
                 }
             }
         }
@@ -107,9 +138,30 @@ public final class JfrTop {
                 || e.getKey().contains("pgclient") || e.getKey().contains("websockets") || e.getKey().contains("jackson"))
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                 .forEach(e -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / n, e.getKey()));
+        if (allocated > 0) {
+            final long a = allocated;
+            out.printf(Locale.ROOT, "  allocation (sampled, jdk.ObjectAllocationSample): about %.0f MB/s per recording; by class:%n",
+                    seconds > 0 ? allocated / 1e6 / seconds : Double.NaN);
+            allocByClass.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                    .forEach(e -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / a, e.getKey()));
+            out.println("  allocation by site (first frame outside the JDK, with its caller):");
+            allocBySite.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                    .forEach(e -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / a, e.getKey()));
+        }
         out.println("  threads sampled:");
         threads.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                 .forEach(e -> out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * e.getValue() / n, e.getKey()));
+    }
+
+    /** The first frame outside java.*, jdk.*, sun.*, with the next frame, e.g. "a.B.c <- d.E.f". */
+    private static String site(List<RecordedFrame> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            String n = name(frames.get(i));
+            if (!n.startsWith("java.") && !n.startsWith("jdk.") && !n.startsWith("sun.")) {
+                return i + 1 < frames.size() ? n + " <- " + name(frames.get(i + 1)) : n;
+            }
+        }
+        return frames.isEmpty() ? "?" : name(frames.get(0));
     }
 
     private static String name(RecordedFrame f) {

@@ -148,6 +148,32 @@ public final class Proc {
         }
     }
 
+    /**
+     * The live objects of a JVM by class ({@code jcmd PID GC.class_histogram}, which runs a full GC first): bytes
+     * per class name, plus "(total)"; empty when jcmd failed.
+     */
+    public static java.util.Map<String, Long> classHistogram(long pid) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try {
+            Process p = new ProcessBuilder(jcmdPath(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+                    .start();
+            for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    out.merge(f[3], Long.parseLong(f[2]), Long::sum);
+                } else if (f.length >= 3 && f[0].equals("Total")) {
+                    out.put("(total)", Long.parseLong(f[2]));
+                }
+            }
+            p.waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
     private static String jcmdPath() {
         Path beside = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         return Files.isExecutable(beside) ? beside.toString() : "jcmd";

@@ -93,6 +93,19 @@ final class Servers {
         return out;
     }
 
+    /** Live heap by class, summed over the chat nodes (each histogram runs a full GC). */
+    Map<String, Long> chatNodeHeap() {
+        List<CompletableFuture<Map<String, Long>>> runs = new ArrayList<>();
+        for (Component c : chatNodes()) {
+            runs.add(CompletableFuture.supplyAsync(() -> Proc.classHistogram(c.pid())));
+        }
+        Map<String, Long> sum = new java.util.HashMap<>();
+        for (CompletableFuture<Map<String, Long>> r : runs) {
+            r.join().forEach((k, v) -> sum.merge(k, v, Long::sum));
+        }
+        return sum;
+    }
+
     /** CPU nanoseconds so far of each component (with descendants), by name. */
     Map<String, Long> cpu() {
         List<Long> pids = components.stream().map(Component::pid).toList();

@@ -82,7 +82,7 @@ public final class SoakCommand implements Callable<Integer> {
     long settleSeconds;
 
     @Option(names = "--live-file", paramLabel = "FILE",
-            description = "rewritten every second: 'open N ring R visitors V' (sockets open now)")
+            description = "rewritten every second: 'open N ring R visitors V' (sockets open now); 'ended' once the traffic is over")
     Path liveFile;
 
     @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller: ready, done CODE")
@@ -101,6 +101,8 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private final AtomicInteger visitorsOpen = new AtomicInteger();
+    /** Set when the traffic is over: the live file then says "ended", and the sampler stops. */
+    private volatile boolean ended;
     private final AtomicLong visits = new AtomicLong();
     private final AtomicLong visitFailures = new AtomicLong();
     private final AtomicLong httpCalls = new AtomicLong();
@@ -186,6 +188,8 @@ public final class SoakCommand implements Callable<Integer> {
                     }
                 }
             }
+            ended = true;
+            writeLive(crowd);
             // Visitors' sends still unacked get their last chances.
             long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
             for (Visitor v : pool) {
@@ -355,7 +359,8 @@ public final class SoakCommand implements Callable<Integer> {
         int v = visitorsOpen.get();
         try {
             Path tmp = liveFile.resolveSibling(liveFile.getFileName() + ".tmp");
-            Files.writeString(tmp, "open " + (ring + v) + " ring " + ring + " visitors " + v + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, ended ? "ended\n" : "open " + (ring + v) + " ring " + ring + " visitors " + v + "\n",
+                    StandardCharsets.UTF_8);
             Files.move(tmp, liveFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception e) {
             // the sampler reads the last one written

@@ -40,7 +40,8 @@ public final class NodeEviction {
                     }
                     batch.add(Request.cmd(Command.DEL).arg(socketsKey));
                     batch.add(Request.cmd(Command.ZREM).arg(PresenceKeys.NODES).arg(nodeId));
-                    return redis.batch(batch).replaceWith(users);
+                    // The users' hashes live on every shard of a cluster: RedisBatches splits the batch there.
+                    return RedisBatches.batch(redis, batch).replaceWith(users);
                 });
     }
 }

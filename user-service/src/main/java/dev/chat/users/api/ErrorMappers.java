@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.chat.users.account.UsernameTakenException;
 import dev.chat.users.auth.InvalidCredentialsException;
+import dev.chat.users.auth.LoginThrottledException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -45,6 +46,14 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalidCredentials(InvalidCredentialsException e) {
         return unauthorized("invalid_credentials", "invalid username or password");
+    }
+
+    /** 429 with Retry-After, and the seconds in the body too: {@code too_many_attempts}. */
+    @ServerExceptionMapper
+    public Response throttled(LoginThrottledException e) {
+        return Response.status(429).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .entity(new ThrottledError("too_many_attempts", e.getMessage(), e.retryAfterSeconds())).build();
     }
 
     /** One problem at a time, username before password, so clients see a stable answer. */
@@ -114,8 +123,39 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (storeUnavailable(e)) {
+            // PostgreSQL stopping, restarting or unreachable: the client should retry, not report a bug.
+            LOG.warnf("request failed, the database is unavailable: %s", e.getMessage());
+            return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE, "unavailable",
+                    "the account store is unavailable; retry in a moment")).header(HttpHeaders.RETRY_AFTER, "1").build();
+        }
         LOG.error("request failed", e);
         return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+    }
+
+    /**
+     * The database cannot be reached or is going away: a refused or closed connection, a pool that timed out, or
+     * PostgreSQL's SQLSTATE classes 08 (connection exception), 53 (insufficient resources) and 57P (shutting down,
+     * starting up). Anything else stays a 500.
+     */
+    static boolean storeUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
+                            || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && (m.startsWith("Connection refused") || m.contains("Timeout waiting for connection")
+                    || m.contains("Connection is not active") || m.contains("Pool closed"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response unauthorized(String code, String message) {

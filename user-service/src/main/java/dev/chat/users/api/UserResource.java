@@ -54,7 +54,8 @@ public class UserResource {
     public Uni<List<UserView>> search(@QueryParam("query") String query, @QueryParam("limit") String limit) {
         int max = parseLimit(limit);
         String prefix = query == null ? "" : query.toLowerCase(Locale.ROOT);
-        if (prefix.length() > Usernames.MAX_LENGTH) {
+        // No username is longer, or holds other characters (NUL, which PostgreSQL refuses in text, among them).
+        if (prefix.length() > Usernames.MAX_LENGTH || !prefix.matches("[a-z0-9_.-]*")) {
             return Uni.createFrom().item(List.of());
         }
         return accounts.findByUsernamePrefix(prefix, max)
@@ -65,7 +66,11 @@ public class UserResource {
     @Path("{username}")
     @Authenticated
     public Uni<UserView> byUsername(@PathParam("username") String username) {
-        return accounts.findByUsername(username.toLowerCase(Locale.ROOT))
+        String name = username.toLowerCase(Locale.ROOT);
+        if (!name.matches(Usernames.PATTERN)) {
+            return Uni.createFrom().failure(new ApiException(Response.Status.NOT_FOUND, "not_found", "no such user"));
+        }
+        return accounts.findByUsername(name)
                 .onItem().ifNull().failWith(() -> new ApiException(Response.Status.NOT_FOUND, "not_found",
                         "no such user"))
                 .map(UserView::of);

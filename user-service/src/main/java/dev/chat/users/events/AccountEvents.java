@@ -24,11 +24,13 @@ public class AccountEvents {
     private final Counter created;
     private final Counter loginOk;
     private final Counter loginFailed;
+    private final Counter loginThrottled;
 
     public AccountEvents(MeterRegistry registry) {
         this.created = Counter.builder("chat.users.accounts.created").register(registry);
         this.loginOk = Counter.builder("chat.users.logins").tag("outcome", "ok").register(registry);
         this.loginFailed = Counter.builder("chat.users.logins").tag("outcome", "failed").register(registry);
+        this.loginThrottled = Counter.builder("chat.users.logins").tag("outcome", "throttled").register(registry);
     }
 
     public void accountCreated(Account account) {
@@ -44,6 +46,12 @@ public class AccountEvents {
     public void loginFailed(String username, String reason) {
         loginFailed.increment();
         log("login_failed", username, "login failed reason=%s", reason);
+    }
+
+    /** Refused before the password was looked at: too many failures of the account or from the source. */
+    public void loginThrottled(String username, String scope, long retryAfterSeconds) {
+        loginThrottled.increment();
+        log("login_throttled", username, "login throttled scope=%s", scope + " retryAfter=" + retryAfterSeconds);
     }
 
     private static void log(String event, String username, String format, Object detail) {

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.chat.presence.model.PresenceKeys;
+import dev.chat.presence.model.RedisBatches;
 import dev.chat.presence.service.config.PresenceSettings;
 import dev.chat.presence.service.redis.Replies;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +54,7 @@ public class PresenceQuery {
         for (String user : distinct) {
             batch.add(Request.cmd(Command.HGETALL).arg(PresenceKeys.user(user)));
         }
-        return guarded(redis.batch(batch), "presence lookup")
+        return guarded(RedisBatches.batch(redis, batch), "presence lookup")
                 .map(replies -> {
                     Set<String> fresh = new HashSet<>(Replies.strings(replies.get(0)));
                     Map<String, UserPresence> out = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ public class PresenceQuery {
                         batch.add(Request.cmd(Command.HVALS).arg(PresenceKeys.nodeSockets(id)));
                     }
                     long freshSince = settings.freshSince(System.currentTimeMillis());
-                    return guarded(redis.batch(batch), "node listing").map(replies -> {
+                    return guarded(RedisBatches.batch(redis, batch), "node listing").map(replies -> {
                         List<NodeStatus> out = new ArrayList<>(ids.size());
                         for (int i = 0; i < ids.size(); i++) {
                             List<String> socketUsers = Replies.strings(replies.get(i));

@@ -13,6 +13,7 @@ import org.jboss.logging.MDC;
 
 import dev.chat.presence.model.NodeEviction;
 import dev.chat.presence.model.PresenceKeys;
+import dev.chat.presence.model.RedisBatches;
 import dev.chat.presence.service.config.PresenceSettings;
 import dev.chat.presence.service.metrics.PresenceMetrics;
 import dev.chat.presence.service.redis.Replies;
@@ -87,7 +88,7 @@ public class NodeSweeper {
                         .arg("LIMIT").arg(0).arg(MAX_EVICTIONS_PER_TICK),
                 Request.cmd(Command.ZRANGEBYSCORE).arg(PresenceKeys.NODES).arg(freshSince).arg("+inf"),
                 Request.cmd(Command.ZCOUNT).arg(PresenceKeys.NODES).arg("-inf").arg("(" + freshSince));
-        return redis.batch(batch).chain(replies -> {
+        return RedisBatches.batch(redis, batch).chain(replies -> {
             List<String> stale = Replies.strings(replies.get(0));
             List<String> live = Replies.strings(replies.get(1));
             long staleCount = Replies.integer(replies.get(2));
@@ -127,7 +128,7 @@ public class NodeSweeper {
         for (String id : live) {
             batch.add(Request.cmd(Command.HLEN).arg(PresenceKeys.nodeSockets(id)));
         }
-        return redis.batch(batch).invoke(replies -> {
+        return RedisBatches.batch(redis, batch).invoke(replies -> {
             long sockets = 0;
             for (var r : replies) {
                 sockets += Replies.integer(r);

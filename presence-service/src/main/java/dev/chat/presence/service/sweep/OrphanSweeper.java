@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.chat.presence.model.NodeEviction;
 import dev.chat.presence.model.PresenceKeys;
+import dev.chat.presence.model.RedisBatches;
 import dev.chat.presence.service.config.PresenceSettings;
 import dev.chat.presence.service.redis.Replies;
 import io.quarkus.scheduler.Scheduled;
@@ -99,7 +100,7 @@ public class OrphanSweeper {
                         }
                     }
                     Uni<Scan> page = userKeys.isEmpty() ? Uni.createFrom().item(scan)
-                            : redis.batch(hkeys(userKeys)).map(replies -> {
+                            : RedisBatches.batch(redis, hkeys(userKeys)).map(replies -> {
                                 for (int i = 0; i < userKeys.size(); i++) {
                                     for (String node : Replies.strings(replies.get(i))) {
                                         scan.referenced(node, userKeys.get(i));
@@ -122,7 +123,7 @@ public class OrphanSweeper {
                         hdels.add(Request.cmd(Command.HDEL).arg(key).arg(node));
                     }
                     Uni<List<Response>> users = hdels.isEmpty() ? Uni.createFrom().item(List.of())
-                            : redis.batch(hdels);
+                            : RedisBatches.batch(redis, hdels);
                     return users.chain(ignored -> NodeEviction.evict(redis, node)).invoke(indexed -> LOG.infof(
                             "Removed orphaned presence entries of node %s (no heartbeat entry): %d user entries, "
                                     + "%d users in its socket index",

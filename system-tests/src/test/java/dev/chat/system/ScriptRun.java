@@ -1,0 +1,97 @@
+package dev.chat.system;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one of the operator scripts (scripts/chaos, scripts/soak) from the repository root, bounded in time, with
+ * the output kept for assertions and the build log; finds a free port base for the stack they start.
+ */
+final class ScriptRun {
+    static final Path ROOT = LocalStack.projectRoot();
+
+    record Result(int exit, String output) {
+    }
+
+    private ScriptRun() {
+    }
+
+    /**
+     * Runs a command from the repository root without the caller's CHAT_* environment; on timeout TERM (the
+     * scripts clean up on TERM), then KILL.
+     */
+    static Result run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(Files.createDirectories(ROOT.resolve("system-tests/target")), "script", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_") || k.equals("LOADGEN_JAR"));
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroy();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd) + "\n" + text);
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        Files.deleteIfExists(out);
+        return new Result(p.exitValue(), text);
+    }
+
+    /** A port base B with B..B+21 free on loopback, between 20000 and 32767 (below the ephemeral ports). */
+    static int freePortBase() {
+        int slots = (32768 - 22 - 20000) / 30;
+        int first = ThreadLocalRandom.current().nextInt(slots);
+        for (int i = 0; i < slots; i++) {
+            int base = 20000 + ((first + i) % slots) * 30;
+            if (allFree(base, base + 21)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free block of 22 loopback ports between 20000 and 32767");
+    }
+
+    private static boolean allFree(int from, int to) {
+        for (int port = from; port <= to; port++) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                // bound and released: free
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Components of a stack whose recorded PIDs still run (a PID file left with a live process). */
+    static List<String> stillRunning(Path stackRunDir) throws IOException {
+        List<String> left = new ArrayList<>();
+        Path pids = stackRunDir.resolve("pids");
+        if (!Files.isDirectory(pids)) {
+            return left;
+        }
+        try (var files = Files.list(pids)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                String pid = Files.readString(f).trim();
+                Path stat = Path.of("/proc", pid, "stat");
+                if (pid.matches("\\d+") && Files.exists(stat)) {
+                    String s = Files.readString(stat);
+                    String state = s.substring(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3);
+                    if (!state.equals("Z") && !state.equals("X")) {
+                        left.add(f.getFileName().toString().replace(".pid", "") + " (pid " + pid + ")");
+                    }
+                }
+            }
+        }
+        return left;
+    }
+}
