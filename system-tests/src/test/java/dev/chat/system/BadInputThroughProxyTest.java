@@ -181,6 +181,9 @@ class BadInputThroughProxyTest {
             assertEquals("nosniff", r.header("X-Content-Type-Options"), path);
             assertEquals("DENY", r.header("X-Frame-Options"), path);
             assertEquals("no-referrer", r.header("Referrer-Policy"), path);
+            String csp = r.header("Content-Security-Policy");
+            assertTrue(csp != null && csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+                    path + ": " + csp);
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,13 +56,13 @@ class KeysRequiredTest {
     }
 
     @Test
-    @Disabled("chat-node starts without its key and answers every upgrade 401; it needs presence-service's "
-            + "start-up check (docs/reliability.md, known gaps)")
     void chatNodeRefusesToStartWithoutItsVerificationKey() throws Exception {
         Map<String, String> env = new HashMap<>(database());
         env.putAll(redis());
         env.put("CHAT_NODE_ID", "node-keyless");
         refusesToStart("chat-node", env, "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/nonexistent/jwt-public.pem");
+        refusesToStart("chat-node", env, "jwt-public.pem");
     }
 
     /** Starts MODULE's packaged jar with only {@code env} (and a free port); it must exit non-zero, naming the key. */

@@ -44,7 +44,12 @@ public class UpgradeChecks implements HttpUpgradeCheck {
             }
             return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1")
                     .execute(Tuple.of(identity.getPrincipal().getName()))
-                    .chain(rows -> rows.size() > 0 ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(401));
+                    .chain(rows -> rows.size() > 0 ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(401))
+                    // The database is away (a restart, a failover): "retry shortly", never a 500.
+                    .onFailure().recoverWithUni(e -> {
+                        LOG.warnf("upgrade refused with 503: account lookup failed: %s", e.toString());
+                        return CheckResult.rejectUpgrade(503);
+                    });
         });
     }
 
