@@ -28,11 +28,15 @@ public class Pusher {
                 .register(registry);
     }
 
-    /** Writes to one socket: what a socket that just opened is owed. */
+    /**
+     * Writes to one socket: what a socket that just opened is owed. A message the socket has no room for yet
+     * is not noted as in flight, so the next sweep pushes it.
+     */
     public void pushTo(WebSocketConnection connection, String user, String id, String frame) {
-        sockets.send(connection, user, frame);
-        inFlight.pushed(user, id);
-        pushed.increment();
+        if (sockets.push(connection, user, frame)) {
+            inFlight.pushed(user, id);
+            pushed.increment();
+        }
     }
 
     /**
@@ -40,7 +44,8 @@ public class Pusher {
      * message went to all of them within the redelivery delay (a publish that arrives after the sweep already
      * pushed it, under load, is not pushed twice); or when the user already has {@code max-unacked-per-user}
      * messages in flight (a client that reads without acking gets no more until it acks: the rest wait in
-     * PostgreSQL, and server memory stays bounded).
+     * PostgreSQL, and server memory stays bounded); or when no socket had room for it (see
+     * {@link LocalSockets#push}).
      */
     public int push(String user, String id, String frame) {
         if (!inFlight.due(user, id)) {
@@ -50,7 +55,7 @@ public class Pusher {
             held.increment();
             return 0;
         }
-        int n = sockets.send(user, frame);
+        int n = sockets.push(user, frame);
         if (n > 0) {
             inFlight.pushed(user, id);
             pushed.increment(n);

@@ -30,9 +30,16 @@ public interface ChatConfig {
         @WithDefault("60")
         int sendBurst();
 
-        /** Frames written to one socket that the network has not taken yet; past it the socket is cut off. */
+        /**
+         * Frames written to one socket that the network has not taken yet; past it the socket is cut off. Messages
+         * stop being pushed to a socket at half of it (they wait in PostgreSQL for the next sweep).
+         */
         @WithDefault("1000")
         int maxPendingWrites();
+
+        /** How long a socket may take no message while messages wait for it before it is cut off as slow. */
+        @WithDefault("10s")
+        Duration slowConsumerGrace();
 
         /** Messages pushed to a user on this node and not acked yet; past it new ones wait in PostgreSQL. */
         @WithDefault("2000")

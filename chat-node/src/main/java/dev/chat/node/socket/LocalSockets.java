@@ -24,12 +24,23 @@ public class LocalSockets {
     private static final CloseReason SLOW_CONSUMER = new CloseReason(1008, "too many frames not taken; reconnect");
 
     private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> pendingWrites = new ConcurrentHashMap<>();
+    private final Map<String, Outbound> pendingWrites = new ConcurrentHashMap<>();
     private final int maxPendingWrites;
+    private final int pushWindow;
+    private final long slowConsumerGraceNanos;
     private final Counter slowConsumers;
+
+    /** Frames written to one socket that its network has not taken yet, and since when it takes no messages. */
+    private static final class Outbound {
+        final AtomicInteger pending = new AtomicInteger();
+        /** System.nanoTime() of the first message refused since the socket last drained; 0 when draining. */
+        volatile long fullSince;
+    }
 
     LocalSockets(MeterRegistry registry, ChatConfig config) {
         this.maxPendingWrites = config.limits().maxPendingWrites();
+        this.pushWindow = Math.max(1, maxPendingWrites / 2);
+        this.slowConsumerGraceNanos = config.limits().slowConsumerGrace().toNanos();
         this.slowConsumers = Counter.builder("chat.sockets.slow.consumers.cut").register(registry);
         Gauge.builder("chat.sockets.open", this, LocalSockets::total).description("sockets open on this node")
                 .register(registry);
@@ -70,19 +81,55 @@ public class LocalSockets {
         return byUser.values().stream().mapToInt(Set::size).sum();
     }
 
-    /** Writes {@code frame} to every socket of {@code user} here; answers how many sockets it went to. */
+    /** Writes {@code frame} (one nobody acks) to every socket of {@code user} here; answers how many took it. */
     public int send(String user, String frame) {
+        return toEach(user, frame, false);
+    }
+
+    /**
+     * Writes a message to every socket of {@code user} here that has room for it (see {@link #push}); answers
+     * how many took it.
+     */
+    public int push(String user, String frame) {
+        return toEach(user, frame, true);
+    }
+
+    private int toEach(String user, String frame, boolean message) {
         Set<WebSocketConnection> set = byUser.get(user);
         if (set == null) {
             return 0;
         }
         int n = 0;
         for (WebSocketConnection c : set) {
-            if (send(c, user, frame)) {
+            if (message ? push(c, user, frame) : send(c, user, frame)) {
                 n++;
             }
         }
         return n;
+    }
+
+    /**
+     * Writes a message unless the socket already has half of {@code max-pending-writes} frames waiting for its
+     * network: then the message stays in PostgreSQL for the sweep to push again, so a client catching up on a
+     * backlog is paced by its own network instead of flooded (and cut off). A socket that takes no message for
+     * {@code chat.limits.slow-consumer-grace} while messages wait is a slow consumer: closed with 1008, its client
+     * reconnects and gets what it is owed, and the node's memory for it stays bounded all along.
+     */
+    public boolean push(WebSocketConnection c, String user, String frame) {
+        if (!c.isOpen()) {
+            return false;
+        }
+        Outbound out = pendingWrites.computeIfAbsent(c.id(), id -> new Outbound());
+        if (out.pending.get() >= pushWindow) {
+            long now = System.nanoTime();
+            if (out.fullSince == 0) {
+                out.fullSince = now;
+            } else if (now - out.fullSince >= slowConsumerGraceNanos) {
+                cut(c, user, out, "took no message for " + slowConsumerGraceNanos / 1_000_000 + " ms");
+            }
+            return false;
+        }
+        return write(c, user, frame, out);
     }
 
     /**
@@ -94,24 +141,37 @@ public class LocalSockets {
         if (!c.isOpen()) {
             return false;
         }
-        AtomicInteger pending = pendingWrites.computeIfAbsent(c.id(), id -> new AtomicInteger());
-        if (pending.incrementAndGet() > maxPendingWrites) {
-            pending.decrementAndGet();
-            if (pendingWrites.remove(c.id()) != null) {
-                slowConsumers.increment();
-                LOG.warnf("user=%s socket=%s cut off: %d frames not taken by the network", user, c.id(),
-                        maxPendingWrites);
-                c.close(SLOW_CONSUMER).subscribe().with(x -> {
-                }, e -> {
-                });
-            }
+        Outbound out = pendingWrites.computeIfAbsent(c.id(), id -> new Outbound());
+        if (out.pending.get() >= maxPendingWrites) {
+            cut(c, user, out, maxPendingWrites + " frames not taken by the network");
             return false;
         }
-        c.sendText(frame).subscribe().with(ok -> pending.decrementAndGet(), e -> {
-            pending.decrementAndGet();
+        return write(c, user, frame, out);
+    }
+
+    private boolean write(WebSocketConnection c, String user, String frame, Outbound out) {
+        out.pending.incrementAndGet();
+        c.sendText(frame).subscribe().with(ok -> taken(out), e -> {
+            taken(out);
             LOG.debugf("write to socket %s of user=%s failed: %s", c.id(), user, e.toString());
         });
         return true;
+    }
+
+    private void taken(Outbound out) {
+        if (out.pending.decrementAndGet() < pushWindow) {
+            out.fullSince = 0;
+        }
+    }
+
+    private void cut(WebSocketConnection c, String user, Outbound out, String why) {
+        if (pendingWrites.remove(c.id(), out)) {
+            slowConsumers.increment();
+            LOG.warnf("user=%s socket=%s cut off as a slow consumer: %s", user, c.id(), why);
+            c.close(SLOW_CONSUMER).subscribe().with(x -> {
+            }, e -> {
+            });
+        }
     }
 
     /** Every open socket, for a drain or a shutdown. */
