@@ -16,6 +16,7 @@ import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -30,6 +31,7 @@ import io.vertx.core.buffer.Buffer;
 @WebSocket(path = "/ws/chat")
 public class ChatSocket {
     private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
+    private static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
 
     @Inject
     SecurityIdentity identity;
@@ -46,29 +48,32 @@ public class ChatSocket {
     // once stored and written to from outside this socket's callbacks.
     @OnOpen
     Uni<Void> open(WebSocketConnection connection) {
-        return delivery.opened(user(), connection);
+        String user = identity.getPrincipal().getName();
+        connection.userData().put(USER, user);
+        return delivery.opened(user, connection);
     }
 
     @OnTextMessage
     Uni<Void> text(String text, WebSocketConnection connection) {
+        String user = user(connection);
         ClientFrame frame;
         try {
             frame = reader.read(text);
         } catch (FrameException e) {
-            LOG.debug(user(), e.id(), "user=%s msg=%s refused: %s", user(), e.id(), e.getMessage());
+            LOG.debug(user, e.id(), "user=%s msg=%s refused: %s", user, e.id(), e.getMessage());
             return connection.sendText(frames.error(e.id(), e.code(), e.getMessage()));
         }
         if (frame instanceof ClientFrame.Send send) {
-            return delivery.send(user(), send).chain(connection::sendText);
+            return delivery.send(user, send).chain(connection::sendText);
         }
         if (frame instanceof ClientFrame.SendToGroup send) {
-            return delivery.send(user(), send).chain(connection::sendText);
+            return delivery.send(user, send).chain(connection::sendText);
         }
         if (frame instanceof ClientFrame.Typing typing) {
-            return typingNotices.typing(user(), typing, connection);
+            return typingNotices.typing(user, typing, connection);
         }
         if (frame instanceof ClientFrame.Ack ack) {
-            return delivery.ack(user(), ack.id());
+            return delivery.ack(user, ack.id());
         }
         return connection.sendText(frames.pong(frame.id()));
     }
@@ -82,10 +87,15 @@ public class ChatSocket {
 
     @OnClose
     Uni<Void> close(WebSocketConnection connection) {
-        return delivery.closed(user(), connection);
+        return delivery.closed(user(connection), connection);
     }
 
-    private String user() {
-        return identity.getPrincipal().getName();
+    /**
+     * The socket's user, read once at the upgrade: asking the injected identity on every frame goes through a
+     * request-scoped proxy and the token's claims, a measurable share of a node's CPU (docs/performance.md).
+     */
+    private String user(WebSocketConnection connection) {
+        String user = connection.userData().get(USER);
+        return user != null ? user : identity.getPrincipal().getName();
     }
 }
