@@ -2,6 +2,8 @@ package dev.chat.node.socket;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.node.ChatLog;
@@ -12,6 +14,7 @@ import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -20,6 +23,7 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -32,6 +36,8 @@ import io.vertx.core.buffer.Buffer;
 public class ChatSocket {
     private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
     private static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
+    private static final UserData.TypedKey<Long> EXPIRY_TIMER = UserData.TypedKey.forLong("chat.expiry-timer");
+    private static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "token expired");
 
     @Inject
     SecurityIdentity identity;
@@ -43,6 +49,8 @@ public class ChatSocket {
     ServerFrames frames;
     @Inject
     TypingNotices typingNotices;
+    @Inject
+    Vertx vertx;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -50,7 +58,27 @@ public class ChatSocket {
     Uni<Void> open(WebSocketConnection connection) {
         String user = identity.getPrincipal().getName();
         connection.userData().put(USER, user);
+        closeAtExpiry(connection, user);
         return delivery.opened(user, connection);
+    }
+
+    /**
+     * A socket lives no longer than the token it was opened with: at the token's expiry it is closed with
+     * 1008, and the client must come back with a fresh token (the page signs in again). Otherwise a token
+     * stolen or revoked by deleting the account would keep a socket open indefinitely.
+     */
+    private void closeAtExpiry(WebSocketConnection connection, String user) {
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
+            return;
+        }
+        long in = Math.max(1, jwt.getExpirationTime() * 1000 - System.currentTimeMillis());
+        long timer = vertx.setTimer(in, t -> {
+            LOG.info(user, null, "user=%s socket=%s closed: token expired", user, connection.id());
+            connection.close(TOKEN_EXPIRED).subscribe().with(x -> {
+            }, e -> {
+            });
+        });
+        connection.userData().put(EXPIRY_TIMER, timer);
     }
 
     @OnTextMessage
@@ -87,6 +115,10 @@ public class ChatSocket {
 
     @OnClose
     Uni<Void> close(WebSocketConnection connection) {
+        Long timer = connection.userData().get(EXPIRY_TIMER);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
         return delivery.closed(user(connection), connection);
     }
 

@@ -346,6 +346,30 @@ class ChatSocketTest {
     }
 
     @Test
+    void aSocketIsClosedWhenItsTokenExpiresAndOthersStayOpen() {
+        String alice = user("alice");
+        String bob = user("bob");
+        // exp is in whole seconds: 3 s from now leaves at least 2 s of a usable socket.
+        String shortLived = Jwt.upn(alice).issuer("chat").groups("user").expiresIn(3).sign();
+        try (ChatClient a = ChatClient.connect(ws(), shortLived); ChatClient b = connect(bob)) {
+            awaitPresence(alice, true);
+            String before = id();
+            a.sendMessage(before, bob, "while the token is valid");
+            a.await(frame("ack", before), WAIT);
+            Instant deadline = Instant.now().plus(WAIT);
+            while (a.isOpen() && Instant.now().isBefore(deadline)) {
+                pause();
+            }
+            assertEquals(1008, a.closeCode(), "closed at the token's expiry with 1008");
+            awaitPresence(alice, false);
+            assertTrue(b.isOpen(), "bob's socket, with a valid token, stays open");
+            String after = id();
+            b.sendMessage(after, alice, "alice is away");
+            b.await(frame("ack", after), WAIT);
+        }
+    }
+
+    @Test
     void aTokenOfADeletedAccountIsRefused() {
         String gone = user("gone");
         String t = token(gone);
