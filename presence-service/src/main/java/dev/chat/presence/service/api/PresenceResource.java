@@ -47,7 +47,7 @@ public class PresenceResource {
     public Uni<Map<String, BulkEntry>> bulkGet(@RestQuery List<String> users) {
         List<String> names = Usernames.splitQuery(users);
         if (names == null) {
-            throw ApiException.badRequest("query parameter users is required, e.g. ?users=alice,bob");
+            throw Usernames.badRequest("query parameter users is required, e.g. ?users=alice,bob");
         }
         return bulk(names);
     }
@@ -57,7 +57,7 @@ public class PresenceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Map<String, BulkEntry>> bulkPost(BulkQuery body) {
         if (body == null) {
-            throw ApiException.badRequest("body {\"users\": [...]} is required");
+            throw Usernames.badRequest("body {\"users\": [...]} is required");
         }
         return bulk(body.users());
     }

@@ -2,22 +2,21 @@ package dev.chat.presence.service.api;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+
+import dev.chat.common.api.ApiException;
 
 /**
- * Username rules of the contract. Checked before any Redis access so that a name can never smuggle key syntax
- * (a colon, a glob) into a presence key.
+ * The contract's username rule ({@link dev.chat.common.Usernames}) applied to presence queries: checked before
+ * any Redis access so that a name can never smuggle key syntax (a colon, a glob) into a presence key.
  */
 final class Usernames {
-    private static final Pattern VALID = Pattern.compile("[a-z0-9_.-]{3,32}");
 
     private Usernames() {
     }
 
     static String require(String name) {
-        if (name == null || !VALID.matcher(name).matches()) {
-            throw ApiException.badRequest("invalid username " + quote(name)
-                    + ": 3 to 32 characters of a-z, 0-9, '_', '.', '-'");
+        if (!dev.chat.common.Usernames.isValid(name)) {
+            throw badRequest("invalid username " + quote(name) + ": " + dev.chat.common.Usernames.RULE);
         }
         return name;
     }
@@ -25,10 +24,10 @@ final class Usernames {
     /** Validates a bulk request's names, bounding its size before looking at the names themselves. */
     static List<String> requireAll(List<String> names, int max) {
         if (names == null) {
-            throw ApiException.badRequest("users is required");
+            throw badRequest("users is required");
         }
         if (names.size() > max) {
-            throw ApiException.badRequest("at most " + max + " users per query, got " + names.size());
+            throw badRequest("at most " + max + " users per query, got " + names.size());
         }
         List<String> out = new ArrayList<>(names.size());
         for (String n : names) {
@@ -52,6 +51,10 @@ final class Usernames {
             }
         }
         return out;
+    }
+
+    static ApiException badRequest(String message) {
+        return ApiException.badRequest("bad_request", message);
     }
 
     private static String quote(String name) {
