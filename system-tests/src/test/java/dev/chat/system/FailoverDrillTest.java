@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,17 +29,17 @@ class FailoverDrillTest {
     @Test
     void theDrillAndTheDrainScriptAnswerHelpAndRefuseNonsense() throws Exception {
         for (String script : List.of("scripts/drill", "scripts/drain")) {
-            Result help = run(List.of("bash", script, "--help"), 60);
+            ScriptRun.Result help = ScriptRun.run(List.of("bash", script, "--help"), 60);
             assertEquals(0, help.exit(), help.output());
             assertTrue(help.output().contains("Usage:"), help.output());
-            Result bad = run(List.of("bash", script, "--no-such-option"), 60);
+            ScriptRun.Result bad = ScriptRun.run(List.of("bash", script, "--no-such-option"), 60);
             assertNotEquals(0, bad.exit());
             assertTrue(bad.output().contains("unknown option --no-such-option"), bad.output());
         }
-        Result fault = run(List.of("bash", "scripts/drill", "--faults", "haproxy-kill,meteor"), 60);
+        ScriptRun.Result fault = ScriptRun.run(List.of("bash", "scripts/drill", "--faults", "haproxy-kill,meteor"), 60);
         assertNotEquals(0, fault.exit());
         assertTrue(fault.output().contains("unknown fault 'meteor'"), fault.output());
-        Result node = run(List.of("bash", "scripts/drain", "redis"), 60);
+        ScriptRun.Result node = ScriptRun.run(List.of("bash", "scripts/drain", "redis"), 60);
         assertNotEquals(0, node.exit());
         assertTrue(node.output().contains("is not a chat node"), node.output());
     }
@@ -51,20 +49,20 @@ class FailoverDrillTest {
     void theShortDrillLosesNothingShowsNothingTwiceAndLeavesNothingBehind() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "the drill needs root (network namespaces)");
         assumeTrue(onPath("keepalived") || Files.isExecutable(Path.of("/usr/sbin/keepalived")), "keepalived is not installed");
-        assumeTrue(run(List.of("ip", "netns", "list"), 30).exit() == 0, "'ip netns' does not work here");
+        assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 30).exit() == 0, "'ip netns' does not work here");
         assertTrue(Files.isRegularFile(ROOT.resolve("loadgen/target/loadgen.jar")),
                 "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
 
         // A prefix of its own: a drill someone runs by hand (prefix 'chat') is not disturbed.
         String prefix = "dt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
         Path runDir = Files.createDirectories(ROOT.resolve("system-tests/target")).resolve("drill-" + prefix);
-        Result r = run(List.of("bash", "scripts/drill", "--short", "--no-install", "--no-build", "--prefix", prefix,
+        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/drill", "--short", "--no-install", "--no-build", "--prefix", prefix,
                 "--run-dir", runDir.toString(), "--timeout", "720"), 840);
         // The figures belong in the build log.
         System.out.println(r.output());
 
         List<String> left = new ArrayList<>();
-        for (String line : run(List.of("ip", "netns", "list"), 30).output().split("\n")) {
+        for (String line : ScriptRun.run(List.of("ip", "netns", "list"), 30).output().split("\n")) {
             if (line.startsWith(prefix + "-")) {
                 left.add(line);
             }
@@ -76,29 +74,6 @@ class FailoverDrillTest {
         }
         assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0"), r.output());
         assertTrue(r.output().contains("cleaned up: namespaces"), r.output());
-    }
-
-    record Result(int exit, String output) {
-    }
-
-    /** Runs a command from the repository root; TERM on timeout (the drill cleans up on TERM), then KILL. */
-    private static Result run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(Files.createDirectories(ROOT.resolve("system-tests/target")), "drill", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroy();
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd) + "\n" + text);
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        return new Result(p.exitValue(), text);
     }
 
     private static boolean onPath(String tool) {

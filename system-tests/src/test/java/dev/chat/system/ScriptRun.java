@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one of the operator scripts (scripts/chaos, scripts/soak) from the repository root, bounded in time, with
+ * Runs one of the operator scripts (scripts/chaos, soak, drill, drain) from the repository root, bounded in time, with
  * the output kept for assertions and the build log; finds a free port base for the stack they start.
  */
 final class ScriptRun {
