@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,13 +26,8 @@ class BenchSmokeTest {
 
     @Test
     void theBenchScriptAnswersHelpAndRefusesNonsense() throws Exception {
-        Result help = run(List.of("bash", "scripts/bench", "--help"), 60);
-        assertEquals(0, help.exit(), help.output());
-        assertTrue(help.output().contains("Usage:"), help.output());
-        Result bad = run(List.of("bash", "scripts/bench", "--no-such-option"), 60);
-        assertNotEquals(0, bad.exit());
-        assertTrue(bad.output().contains("unknown option --no-such-option"), bad.output());
-        Result mode = run(List.of("bash", "scripts/bench", "--no-build", "--mode", "warp"), 60);
+        ScriptRun.answersHelpAndRefusesUnknownOptions("scripts/bench");
+        ScriptRun.Result mode = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--mode", "warp"), 60);
         assertNotEquals(0, mode.exit());
         assertTrue(mode.output().contains("unknown mode 'warp'"), mode.output());
     }
@@ -47,7 +40,7 @@ class BenchSmokeTest {
         LocalStack stack = LocalStack.shared();
         Path json = Files.createDirectories(ROOT.resolve("system-tests/target")).resolve("bench-smoke.json");
         Files.deleteIfExists(json);
-        Result r = run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--pids-dir",
+        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--pids-dir",
                 stack.runDir().resolve("pids").toString(), "--users", "20", "--rate", "5", "--warmup", "2", "--duration",
                 "5", "--procs", "2", "--json", json.toString()), 300);
         // The figures belong in the build log; they are never asserted.
@@ -62,26 +55,5 @@ class BenchSmokeTest {
         assertEquals(0, whole.path("unacked").asLong(), "messages never acked:\n" + r.output());
         assertEquals(whole.path("sent").asLong(), whole.path("delivered").asLong(), r.output());
         assertEquals(0, r.exit(), r.output());
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(List<String> cmd, long timeoutSeconds) throws Exception {
-        Path out = Files.createTempFile("bench", ".out");
-        try {
-            Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroy();
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-                return new Result(-1, "timed out after " + timeoutSeconds + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
     }
 }

@@ -29,12 +29,7 @@ class FailoverDrillTest {
     @Test
     void theDrillAndTheDrainScriptAnswerHelpAndRefuseNonsense() throws Exception {
         for (String script : List.of("scripts/drill", "scripts/drain")) {
-            ScriptRun.Result help = ScriptRun.run(List.of("bash", script, "--help"), 60);
-            assertEquals(0, help.exit(), help.output());
-            assertTrue(help.output().contains("Usage:"), help.output());
-            ScriptRun.Result bad = ScriptRun.run(List.of("bash", script, "--no-such-option"), 60);
-            assertNotEquals(0, bad.exit());
-            assertTrue(bad.output().contains("unknown option --no-such-option"), bad.output());
+            ScriptRun.answersHelpAndRefusesUnknownOptions(script);
         }
         ScriptRun.Result fault = ScriptRun.run(List.of("bash", "scripts/drill", "--faults", "haproxy-kill,meteor"), 60);
         assertNotEquals(0, fault.exit());

@@ -1,5 +1,9 @@
 package dev.chat.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,6 +50,16 @@ final class ScriptRun {
         String text = Files.readString(out, StandardCharsets.UTF_8);
         Files.deleteIfExists(out);
         return new Result(p.exitValue(), text);
+    }
+
+    /** An operator script answers --help with its usage and refuses an unknown option, naming it. */
+    static void answersHelpAndRefusesUnknownOptions(String script) throws IOException, InterruptedException {
+        Result help = run(List.of("bash", script, "--help"), 60);
+        assertEquals(0, help.exit(), help.output());
+        assertTrue(help.output().contains("Usage:"), help.output());
+        Result bad = run(List.of("bash", script, "--no-such-option"), 60);
+        assertNotEquals(0, bad.exit());
+        assertTrue(bad.output().contains("unknown option --no-such-option"), bad.output());
     }
 
     /** A port base B with B..B+21 free on loopback, between 20000 and 32767 (below the ephemeral ports). */

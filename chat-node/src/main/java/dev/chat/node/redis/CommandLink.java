@@ -19,9 +19,11 @@ import io.vertx.mutiny.redis.client.Response;
 @Singleton
 public class CommandLink {
     private final RedisLink link;
+    private final boolean cluster;
     private final List<Runnable> onConnect = new CopyOnWriteArrayList<>();
 
-    CommandLink(Redis redis, Vertx vertx) {
+    CommandLink(Redis redis, Vertx vertx, RedisMode mode) {
+        this.cluster = mode.cluster();
         this.link = new RedisLink("commands", redis, vertx, null, l -> onConnect.forEach(Runnable::run));
         link.open();
     }
@@ -34,8 +36,9 @@ public class CommandLink {
         return link.send(request);
     }
 
+    /** Pipelined; on a Redis Cluster as single commands, since a batch's keys usually span shards there. */
     public Uni<List<Response>> batch(List<Request> requests) {
-        return link.batch(requests);
+        return link.batch(requests, cluster);
     }
 
     public boolean isUp() {

@@ -111,15 +111,18 @@ public final class RedisLink {
     }
 
     /**
-     * Pipelined; on a Redis Cluster a batch whose keys live on different shards goes as single commands on this
-     * same connection (still pipelined, per shard in order; see {@link RedisBatches}).
+     * Pipelined. {@code spread}: the keys may live on several shards of a Redis Cluster, so the commands go as
+     * single commands on this same connection (still pipelined, per shard in order; see {@link RedisBatches})
+     * rather than as a batch the cluster client would refuse first.
      */
-    public Uni<List<Response>> batch(List<Request> requests) {
+    public Uni<List<Response>> batch(List<Request> requests, boolean spread) {
         RedisConnection c = connection;
         if (c == null) {
             return Uni.createFrom().failure(new RedisUnavailable(name));
         }
-        return RedisBatches.batch(c, requests).onFailure().invoke(e -> dropIfBroken(c, e));
+        Uni<List<Response>> sent = spread && !requests.isEmpty() ? RedisBatches.oneByOne(c, requests)
+                : RedisBatches.batch(c, requests);
+        return sent.onFailure().invoke(e -> dropIfBroken(c, e));
     }
 
     /** A command that failed for a connection-level reason leaves the connection unusable: start over. */

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +54,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    ControllerLink link;
+
     @Option(names = "--settle", defaultValue = "60", paramLabel = "S",
             description = "bound on the wait for a fault's messages to be acked and shown and its clients back (default: ${DEFAULT-VALUE} s)")
     long settleSeconds;
@@ -76,19 +76,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "300", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
     long readySeconds;
 
-    @Option(names = "--max-runtime", defaultValue = "3600", paramLabel = "S",
-            description = "the process exits after this long whatever happens (default: ${DEFAULT-VALUE} s)")
-    long maxRuntimeSeconds;
 
-    @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller")
-    Path statusFile;
 
-    @Option(names = "--report-file", paramLabel = "FILE", description = "the figures are also appended here")
-    Path reportFile;
 
-    @Option(names = "--trace", paramLabel = "FILE",
-            description = "every connection event (attempt, open, drop, failure) with its time, one per line")
-    Path traceFile;
 
     /** One fault's window and what was measured of it. */
     private static final class Fault {
@@ -134,15 +124,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         client.validate();
-        out = System.out;
+        out = link.out();
         t0 = System.nanoTime();
-        Thread watchdog = new Thread(() -> {
-            Sleep.millis(maxRuntimeSeconds * 1000);
-            System.err.println("loadgen chaos: --max-runtime " + maxRuntimeSeconds + " s reached; exiting");
-            Runtime.getRuntime().halt(3);
-        }, "max-runtime");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        link.startWatchdog("chaos");
 
         timer = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "loadgen-timer");
@@ -156,7 +140,7 @@ public final class ChaosCommand implements Callable<Integer> {
         say("clients: %d users through %s (run %s), one message each per %d ms; ping %d ms, silence %d ms, backoff %d..%d ms",
                 client.clients, endpoint, client.runId, client.intervalMillis, client.pingMillis, client.silenceMillis,
                 client.backoffMinMillis, client.backoffMaxMillis);
-        trace = traceFile == null ? Trace.NONE : Trace.to(traceFile, t0);
+        trace = link.openTrace(t0);
         Crowd crowd;
         try {
             crowd = Crowd.create(endpoint, client.usersPrefix(), client.clients, client.sessionOptions(), timer, ledger,
@@ -169,20 +153,7 @@ public final class ChaosCommand implements Callable<Integer> {
         RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
                 () -> current, timer, maxPending);
         try {
-            crowd.start();
-            if (!crowd.awaitAllOpen(Duration.ofSeconds(readySeconds))) {
-                say("clients: only %d of %d sockets opened within %d s", crowd.openCount(), crowd.size(), readySeconds);
-                status("done 3");
-                return 3;
-            }
-            traffic.start();
-            long deadline = System.nanoTime() + readySeconds * 1_000_000_000L;
-            while (ledger.all().delivered() < 2L * crowd.size() && System.nanoTime() < deadline) {
-                Sleep.millis(100);
-            }
-            if (ledger.all().delivered() < 2L * crowd.size()) {
-                say("clients: messages do not flow (%s)", ledger.all());
-                status("done 3");
+            if (!link.startFlowing(crowd, traffic, ledger, readySeconds)) {
                 return 3;
             }
             say("clients: ready: %d sockets open, messages flowing (%.1f s after start)", crowd.openCount(),
@@ -487,26 +458,10 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private void say(String format, Object... args) {
-        String line = String.format(Locale.ROOT, format, args);
-        out.println(line);
-        out.flush();
-        if (reportFile != null) {
-            append(reportFile, line);
-        }
+        link.say(format, args);
     }
 
     private void status(String line) {
-        if (statusFile != null) {
-            append(statusFile, line);
-        }
-    }
-
-    static void append(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("loadgen: cannot write " + file + ": " + e.getMessage());
-        }
+        link.status(line);
     }
 }

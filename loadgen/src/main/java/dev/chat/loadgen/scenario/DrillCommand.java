@@ -6,9 +6,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +46,9 @@ public final class DrillCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    ControllerLink link;
+
     @Option(names = "--probe", paramLabel = "URL",
             description = "plain-HTTP URL on the VIP whose responses name the proxy (header X-Proxy), polled on a new connection each time")
     URI probe;
@@ -67,22 +67,12 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "180", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
     long readySeconds;
 
-    @Option(names = "--max-runtime", defaultValue = "3600", paramLabel = "S",
-            description = "the process exits after this long whatever happens (default: ${DEFAULT-VALUE} s)")
-    long maxRuntimeSeconds;
 
-    @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller")
-    Path statusFile;
 
-    @Option(names = "--report-file", paramLabel = "FILE", description = "the figures are also appended here")
-    Path reportFile;
 
     @Option(names = "--strict-targets", description = "exit 2 when a time target was missed (default: report only)")
     boolean strictTargets;
 
-    @Option(names = "--trace", paramLabel = "FILE",
-            description = "every connection event (attempt, open, drop, failure) with its time, one per line")
-    Path traceFile;
 
     private static final class Phase {
         final int index;
@@ -115,15 +105,9 @@ public final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         client.validate();
-        out = System.out;
+        out = link.out();
         t0 = System.nanoTime();
-        Thread watchdog = new Thread(() -> {
-            Sleep.millis(maxRuntimeSeconds * 1000);
-            System.err.println("loadgen drill: --max-runtime " + maxRuntimeSeconds + " s reached; exiting");
-            Runtime.getRuntime().halt(3);
-        }, "max-runtime");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        link.startWatchdog("drill");
 
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "loadgen-timer");
@@ -141,7 +125,7 @@ public final class DrillCommand implements Callable<Integer> {
                 client.clients, endpoint, client.runId, client.intervalMillis, client.pingMillis, client.silenceMillis,
                 client.backoffMinMillis, client.backoffMaxMillis);
         Crowd crowd;
-        trace = traceFile == null ? Trace.NONE : Trace.to(traceFile, t0);
+        trace = link.openTrace(t0);
         try {
             crowd = Crowd.create(endpoint, client.usersPrefix(), client.clients, client.sessionOptions(), timer, ledger,
                     log, Duration.ofSeconds(readySeconds), out, trace);
@@ -153,20 +137,7 @@ public final class DrillCommand implements Callable<Integer> {
         RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
                 () -> current, timer, 2000);
         try {
-            crowd.start();
-            if (!crowd.awaitAllOpen(Duration.ofSeconds(readySeconds))) {
-                say("clients: only %d of %d sockets opened within %d s", crowd.openCount(), crowd.size(), readySeconds);
-                status("done 3");
-                return 3;
-            }
-            traffic.start();
-            long deadline = System.nanoTime() + readySeconds * 1_000_000_000L;
-            while (ledger.all().delivered() < 2L * crowd.size() && System.nanoTime() < deadline) {
-                Sleep.millis(50);
-            }
-            if (ledger.all().delivered() < 2L * crowd.size()) {
-                say("clients: messages do not flow (%s)", ledger.all());
-                status("done 3");
+            if (!link.startFlowing(crowd, traffic, ledger, readySeconds)) {
                 return 3;
             }
             say("clients: ready: %d sockets open, messages flowing%s", crowd.openCount(),
@@ -396,26 +367,10 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     private void say(String format, Object... args) {
-        String line = String.format(Locale.ROOT, format, args);
-        out.println(line);
-        out.flush();
-        if (reportFile != null) {
-            append(reportFile, line);
-        }
+        link.say(format, args);
     }
 
     private void status(String line) {
-        if (statusFile != null) {
-            append(statusFile, line);
-        }
-    }
-
-    private static void append(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("loadgen: cannot write " + file + ": " + e.getMessage());
-        }
+        link.status(line);
     }
 }

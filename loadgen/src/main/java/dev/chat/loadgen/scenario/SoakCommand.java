@@ -369,7 +369,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     private void status(String line) {
         if (statusFile != null) {
-            ChaosCommand.append(statusFile, line);
+            ControllerLink.append(statusFile, line);
         }
     }
 }
