@@ -68,14 +68,25 @@ public class PgMessageLog implements MessageLog {
               FROM group_inbox i JOIN messages m ON m.seq = i.seq
              WHERE i.member = ANY($1) AND i.acked_at IS NULL AND m.ts < $2
             ORDER BY seq LIMIT $3""";
-    /* An ID names one message per sender; the recipient's ack finds it among their own unacked ones. */
-    private static final String ACK = """
-            WITH direct AS (
-              UPDATE messages SET acked_at = now()
+    /*
+     * An ID names one message per sender; the recipient's ack finds it among their own unacked ones.
+     *
+     * Acks commit without waiting for the disk (synchronous_commit off for this statement's own transaction,
+     * set by the lazy_commit row that every update joins, so it is in force before any row changes): an ack
+     * lost in a database crash only means the message is delivered again with the same ID, which clients drop
+     * (at least once, shown once). Appends keep waiting: their ack is the promise. Waiting for a flush per ack
+     * doubled the flushes per message, the largest single cost in the database and the kernel below it
+     * (docs/performance.md).
+     */
+    static final String ACK = """
+            WITH lazy_commit AS (
+              SELECT set_config('synchronous_commit', 'off', true) AS setting
+            ), direct AS (
+              UPDATE messages SET acked_at = now() FROM lazy_commit
                WHERE recipient = $1 AND client_id = $2 AND acked_at IS NULL
               RETURNING sender, ts, NULL::bigint AS group_id
             ), grp AS (
-              UPDATE group_inbox i SET acked_at = now() FROM messages m
+              UPDATE group_inbox i SET acked_at = now() FROM messages m, lazy_commit
                WHERE i.member = $1 AND i.acked_at IS NULL AND m.seq = i.seq AND m.client_id = $2
               RETURNING m.sender, m.ts, m.group_id
             )
@@ -86,7 +97,7 @@ public class PgMessageLog implements MessageLog {
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
      * fresh, the others report the same stored row as duplicates.
      */
-    private static final String APPEND_MANY = """
+    static final String APPEND_MANY = """
             WITH input AS (
               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                      WITH ORDINALITY AS t(sender, client_id, recipient, body, ts, ord)
@@ -106,16 +117,18 @@ public class PgMessageLog implements MessageLog {
             UNION ALL
             SELECT i.ord, false, m.seq, m.recipient, m.group_id, m.body, m.ts, NULL
               FROM input i JOIN messages m USING (sender, client_id)""";
-    /* ACK for many acks in one statement; an ack given twice in a batch changes the message once. */
-    private static final String ACK_MANY = """
-            WITH input AS (
+    /* ACK for many acks in one statement, committed the same way; an ack given twice changes the message once. */
+    static final String ACK_MANY = """
+            WITH lazy_commit AS (
+              SELECT set_config('synchronous_commit', 'off', true) AS setting
+            ), input AS (
               SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(recipient, client_id, ord)
             ), direct AS (
-              UPDATE messages m SET acked_at = now() FROM input i
+              UPDATE messages m SET acked_at = now() FROM input i, lazy_commit
                WHERE m.recipient = i.recipient AND m.client_id = i.client_id AND m.acked_at IS NULL
               RETURNING i.ord, m.sender, m.ts, NULL::bigint AS group_id
             ), grp AS (
-              UPDATE group_inbox g SET acked_at = now() FROM input i, messages m
+              UPDATE group_inbox g SET acked_at = now() FROM input i, messages m, lazy_commit
                WHERE g.member = i.recipient AND g.acked_at IS NULL AND m.seq = g.seq AND m.client_id = i.client_id
               RETURNING i.ord, m.sender, m.ts, m.group_id
             )

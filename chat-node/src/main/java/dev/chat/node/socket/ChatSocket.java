@@ -2,8 +2,6 @@ package dev.chat.node.socket;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.node.ChatLog;
@@ -12,8 +10,6 @@ import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
-import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -27,20 +23,18 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame (HTTP security
+ * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame ({@link UpgradeChecks}
  * refuses it with 401 without a valid JWT); the user is the token's {@code upn}, whatever frames say.
  * Frames of one socket are handled one after another, so a client's sends are stored in the order sent.
+ *
+ * <p>Nothing here is request- or session-scoped, so websockets-next activates no CDI context per frame.
  */
-@Authenticated
 @WebSocket(path = "/ws/chat")
 public class ChatSocket {
     private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
-    private static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
     private static final UserData.TypedKey<Long> EXPIRY_TIMER = UserData.TypedKey.forLong("chat.expiry-timer");
     private static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "token expired");
 
-    @Inject
-    SecurityIdentity identity;
     @Inject
     Delivery delivery;
     @Inject
@@ -56,8 +50,7 @@ public class ChatSocket {
     // once stored and written to from outside this socket's callbacks.
     @OnOpen
     Uni<Void> open(WebSocketConnection connection) {
-        String user = identity.getPrincipal().getName();
-        connection.userData().put(USER, user);
+        String user = user(connection);
         closeAtExpiry(connection, user);
         return delivery.opened(user, connection);
     }
@@ -68,10 +61,11 @@ public class ChatSocket {
      * stolen or revoked by deleting the account would keep a socket open indefinitely.
      */
     private void closeAtExpiry(WebSocketConnection connection, String user) {
-        if (!(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getExpirationTime() <= 0) {
+        Long expires = connection.userData().get(UpgradeChecks.TOKEN_EXPIRES);
+        if (expires == null || expires <= 0) {
             return;
         }
-        long in = Math.max(1, jwt.getExpirationTime() * 1000 - System.currentTimeMillis());
+        long in = Math.max(1, expires * 1000 - System.currentTimeMillis());
         long timer = vertx.setTimer(in, t -> {
             LOG.info(user, null, "user=%s socket=%s closed: token expired", user, connection.id());
             connection.close(TOKEN_EXPIRED).subscribe().with(x -> {
@@ -122,12 +116,8 @@ public class ChatSocket {
         return delivery.closed(user(connection), connection);
     }
 
-    /**
-     * The socket's user, read once at the upgrade: asking the injected identity on every frame goes through a
-     * request-scoped proxy and the token's claims, a measurable share of a node's CPU (docs/performance.md).
-     */
-    private String user(WebSocketConnection connection) {
-        String user = connection.userData().get(USER);
-        return user != null ? user : identity.getPrincipal().getName();
+    /** The socket's user, from its verified token at the upgrade. */
+    private static String user(WebSocketConnection connection) {
+        return connection.userData().get(UpgradeChecks.USER);
     }
 }

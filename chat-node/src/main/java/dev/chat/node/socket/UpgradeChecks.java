@@ -5,28 +5,45 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.node.ChatConfig;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.websockets.next.UserData;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * What an upgrade must pass besides a valid token: a browser page may only open sockets from its own origin
- * (or one configured in {@code chat.socket.allowed-origins}), so another site cannot ride a user's session;
- * and the token's account must still exist (a token outlives a deleted account by up to its lifetime).
+ * What an upgrade must pass: a valid token (verified here, 401 otherwise, before any frame); a browser page may
+ * only open sockets from its own origin (or one configured in {@code chat.socket.allowed-origins}), so another
+ * site cannot ride a user's session; and the token's account must still exist (a token outlives a deleted
+ * account by up to its lifetime).
+ *
+ * <p>The token is verified here rather than by HTTP security so that nothing of it outlives the upgrade: an
+ * identity established by HTTP security stays attached to the connection for its whole life (the parsed
+ * token, its claims, the credential), about a quarter of an idle socket's memory (docs/performance.md). The
+ * socket keeps only what it needs, in its {@link UserData}: the user and the token's expiry.
  */
 @ApplicationScoped
 public class UpgradeChecks implements HttpUpgradeCheck {
     private static final Logger LOG = Logger.getLogger(UpgradeChecks.class);
+    /** The token's user ({@code upn}): whom the socket speaks for, whatever its frames say. */
+    public static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
+    /** The token's {@code exp}, in epoch seconds: the socket is closed then. */
+    public static final UserData.TypedKey<Long> TOKEN_EXPIRES = UserData.TypedKey.forLong("chat.token-expires");
+    private static final String BEARER = "Bearer ";
 
     private final Pool pool;
+    private final JWTParser tokens;
     private final List<String> allowedOrigins;
 
-    UpgradeChecks(Pool pool, ChatConfig config) {
+    UpgradeChecks(Pool pool, JWTParser tokens, ChatConfig config) {
         this.pool = pool;
+        this.tokens = tokens;
         this.allowedOrigins = config.socket().allowedOrigins().orElse(List.of());
     }
 
@@ -38,19 +55,42 @@ public class UpgradeChecks implements HttpUpgradeCheck {
             LOG.infof("upgrade refused: origin %s not allowed", origin);
             return CheckResult.rejectUpgrade(403);
         }
-        return context.securityIdentity().chain(identity -> {
-            if (identity == null || identity.isAnonymous()) {
-                return CheckResult.rejectUpgrade(401);
-            }
-            return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1")
-                    .execute(Tuple.of(identity.getPrincipal().getName()))
-                    .chain(rows -> rows.size() > 0 ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(401))
-                    // The database is away (a restart, a failover): "retry shortly", never a 500.
-                    .onFailure().recoverWithUni(e -> {
-                        LOG.warnf("upgrade refused with 503: account lookup failed: %s", e.toString());
-                        return CheckResult.rejectUpgrade(503);
-                    });
-        });
+        JsonWebToken token = verified(context.httpRequest().getHeader("Authorization"));
+        if (token == null || token.getName() == null) {
+            return CheckResult.rejectUpgrade(401);
+        }
+        String user = token.getName();
+        long expires = token.getExpirationTime();
+        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return CheckResult.rejectUpgrade(401);
+                    }
+                    context.userData().put(USER, user);
+                    context.userData().put(TOKEN_EXPIRES, expires);
+                    return CheckResult.permitUpgrade();
+                })
+                // The database is away (a restart, a failover): "retry shortly", never a 500.
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("upgrade refused with 503: account lookup failed: %s", e.toString());
+                    return CheckResult.rejectUpgrade(503);
+                });
+    }
+
+    /**
+     * The bearer token, verified as HTTP security would (signature with the configured public key, RS256,
+     * issuer, expiry: the {@code mp.jwt.verify.*} settings); null when missing or not valid.
+     */
+    private JsonWebToken verified(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        try {
+            return tokens.parse(authorization.substring(BEARER.length()).trim());
+        } catch (ParseException e) {
+            LOG.debugf("upgrade refused with 401: %s", e.getMessage());
+            return null;
+        }
     }
 
     /** The page's own origin: same host and port as the request (default ports written or not). */
