@@ -3,7 +3,6 @@ package dev.chat.node.node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -69,7 +68,7 @@ public class Drain {
         draining = true;
         heartbeat.stop();
         List<Uni<Void>> closing = new ArrayList<>();
-        for (Set<WebSocketConnection> set : sockets.snapshot().values()) {
+        for (List<WebSocketConnection> set : sockets.snapshot().values()) {
             for (WebSocketConnection c : set) {
                 closing.add(c.close(RESTART).onFailure().recoverWithNull());
             }

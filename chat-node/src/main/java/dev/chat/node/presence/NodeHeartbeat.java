@@ -3,7 +3,6 @@ package dev.chat.node.presence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.inject.Singleton;
 
@@ -61,7 +60,7 @@ public class NodeHeartbeat {
     /** Writes every socket of this node into the presence map (absolute counts, so repeating is harmless). */
     Uni<Void> rewrite() {
         List<Request> batch = new ArrayList<>();
-        for (Map.Entry<String, Set<WebSocketConnection>> e : sockets.snapshot().entrySet()) {
+        for (Map.Entry<String, List<WebSocketConnection>> e : sockets.snapshot().entrySet()) {
             for (WebSocketConnection c : e.getValue()) {
                 batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(c.id()).arg(e.getKey()));
             }

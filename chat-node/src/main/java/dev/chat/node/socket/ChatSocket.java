@@ -10,16 +10,13 @@ import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -29,11 +26,9 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>Nothing here is request- or session-scoped, so websockets-next activates no CDI context per frame.
  */
-@WebSocket(path = "/ws/chat")
+@WebSocket(path = UpgradeRequestRelease.SOCKET_PATH)
 public class ChatSocket {
     private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
-    private static final UserData.TypedKey<Long> EXPIRY_TIMER = UserData.TypedKey.forLong("chat.expiry-timer");
-    private static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "token expired");
 
     @Inject
     Delivery delivery;
@@ -43,36 +38,12 @@ public class ChatSocket {
     ServerFrames frames;
     @Inject
     TypingNotices typingNotices;
-    @Inject
-    Vertx vertx;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
     @OnOpen
     Uni<Void> open(WebSocketConnection connection) {
-        String user = user(connection);
-        closeAtExpiry(connection, user);
-        return delivery.opened(user, connection);
-    }
-
-    /**
-     * A socket lives no longer than the token it was opened with: at the token's expiry it is closed with
-     * 1008, and the client must come back with a fresh token (the page signs in again). Otherwise a token
-     * stolen or revoked by deleting the account would keep a socket open indefinitely.
-     */
-    private void closeAtExpiry(WebSocketConnection connection, String user) {
-        Long expires = connection.userData().get(UpgradeChecks.TOKEN_EXPIRES);
-        if (expires == null || expires <= 0) {
-            return;
-        }
-        long in = Math.max(1, expires * 1000 - System.currentTimeMillis());
-        long timer = vertx.setTimer(in, t -> {
-            LOG.info(user, null, "user=%s socket=%s closed: token expired", user, connection.id());
-            connection.close(TOKEN_EXPIRED).subscribe().with(x -> {
-            }, e -> {
-            });
-        });
-        connection.userData().put(EXPIRY_TIMER, timer);
+        return delivery.opened(user(connection), connection);
     }
 
     @OnTextMessage
@@ -109,10 +80,6 @@ public class ChatSocket {
 
     @OnClose
     Uni<Void> close(WebSocketConnection connection) {
-        Long timer = connection.userData().get(EXPIRY_TIMER);
-        if (timer != null) {
-            vertx.cancelTimer(timer);
-        }
         return delivery.closed(user(connection), connection);
     }
 

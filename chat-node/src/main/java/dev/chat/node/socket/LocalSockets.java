@@ -1,9 +1,13 @@
 package dev.chat.node.socket;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import jakarta.inject.Singleton;
 
@@ -22,8 +26,14 @@ public class LocalSockets {
     private static final Logger LOG = Logger.getLogger(LocalSockets.class);
 
     private static final CloseReason SLOW_CONSUMER = new CloseReason(1008, "too many frames not taken; reconnect");
+    private static final WebSocketConnection[] NONE = {};
 
-    private final Map<String, Set<WebSocketConnection>> byUser = new ConcurrentHashMap<>();
+    /*
+     * A user's sockets here as a small array, replaced whole on every change (under the map's lock for that
+     * user): users hold one to a few sockets, read far more often than they change, and a set per user cost
+     * a fifth of a kilobyte per idle socket (docs/performance.md).
+     */
+    private final Map<String, WebSocketConnection[]> byUser = new ConcurrentHashMap<>();
     private final Map<String, Outbound> pendingWrites = new ConcurrentHashMap<>();
     private final int maxPendingWrites;
     private final int pushWindow;
@@ -50,27 +60,32 @@ public class LocalSockets {
 
     /** Adds the socket; answers how many sockets the user now has here. */
     public int add(String user, WebSocketConnection connection) {
-        Set<WebSocketConnection> set = byUser.compute(user, (u, s) -> {
-            Set<WebSocketConnection> next = s == null ? ConcurrentHashMap.newKeySet() : s;
-            next.add(connection);
+        return byUser.compute(user, (u, had) -> {
+            if (had == null) {
+                return new WebSocketConnection[] { connection };
+            }
+            if (Arrays.asList(had).contains(connection)) {
+                return had;
+            }
+            WebSocketConnection[] next = Arrays.copyOf(had, had.length + 1);
+            next[had.length] = connection;
             return next;
-        });
-        return set.size();
+        }).length;
     }
 
     /** Removes the socket; answers how many sockets the user still has here. */
     public int remove(String user, WebSocketConnection connection) {
         pendingWrites.remove(connection.id());
-        Set<WebSocketConnection> set = byUser.computeIfPresent(user, (u, s) -> {
-            s.remove(connection);
-            return s.isEmpty() ? null : s;
+        WebSocketConnection[] left = byUser.computeIfPresent(user, (u, had) -> {
+            WebSocketConnection[] next = Arrays.stream(had).filter(c -> c != connection)
+                    .toArray(WebSocketConnection[]::new);
+            return next.length == 0 ? null : next;
         });
-        return set == null ? 0 : set.size();
+        return left == null ? 0 : left.length;
     }
 
     public int count(String user) {
-        Set<WebSocketConnection> set = byUser.get(user);
-        return set == null ? 0 : set.size();
+        return byUser.getOrDefault(user, NONE).length;
     }
 
     public Set<String> users() {
@@ -78,7 +93,7 @@ public class LocalSockets {
     }
 
     public int total() {
-        return byUser.values().stream().mapToInt(Set::size).sum();
+        return byUser.values().stream().mapToInt(a -> a.length).sum();
     }
 
     /** Writes {@code frame} (one nobody acks) to every socket of {@code user} here; answers how many took it. */
@@ -95,12 +110,8 @@ public class LocalSockets {
     }
 
     private int toEach(String user, String frame, boolean message) {
-        Set<WebSocketConnection> set = byUser.get(user);
-        if (set == null) {
-            return 0;
-        }
         int n = 0;
-        for (WebSocketConnection c : set) {
+        for (WebSocketConnection c : byUser.getOrDefault(user, NONE)) {
             if (message ? push(c, user, frame) : send(c, user, frame)) {
                 n++;
             }
@@ -174,8 +185,19 @@ public class LocalSockets {
         }
     }
 
-    /** Every open socket, for a drain or a shutdown. */
-    public Map<String, Set<WebSocketConnection>> snapshot() {
-        return Map.copyOf(byUser);
+    /** Every open socket by user, for a drain or a shutdown. */
+    public Map<String, List<WebSocketConnection>> snapshot() {
+        Map<String, List<WebSocketConnection>> copy = new HashMap<>();
+        byUser.forEach((user, sockets) -> copy.put(user, List.of(sockets)));
+        return copy;
+    }
+
+    /** Calls {@code each} with every open socket and its user, without copying them first. */
+    public void forEach(BiConsumer<String, WebSocketConnection> each) {
+        byUser.forEach((user, sockets) -> {
+            for (WebSocketConnection c : sockets) {
+                each.accept(user, c);
+            }
+        });
     }
 }
