@@ -49,12 +49,33 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public static ChatClient connect(URI uri, String token, boolean autoAck) {
-        ChatClient c = new ChatClient(autoAck);
-        try {
-            WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        return connect(uri, autoAck, b -> {
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
+        });
+    }
+
+    /**
+     * Connects as the web page does: browsers cannot set Authorization on a WebSocket, so the token travels in
+     * the offered subprotocols, URL-encoded as the page encodes it (docs/protocol.md).
+     */
+    public static ChatClient connectAsBrowser(URI uri, String token) {
+        String carrier = java.net.URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + token,
+                java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return connect(uri, true, b -> b.subprotocols("bearer-token-carrier", carrier));
+    }
+
+    /** The subprotocol the server agreed on; empty if none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
+    private static ChatClient connect(URI uri, boolean autoAck, java.util.function.Consumer<WebSocket.Builder> auth) {
+        ChatClient c = new ChatClient(autoAck);
+        try {
+            WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+            auth.accept(b);
             c.socket = b.buildAsync(uri, c.new Listener()).get(15, TimeUnit.SECONDS);
             return c;
         } catch (InterruptedException e) {

@@ -1,7 +1,9 @@
 package dev.chat.node.socket;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,6 +16,7 @@ import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -26,7 +29,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>The token is verified here rather than by HTTP security so that nothing of it outlives the upgrade: an
  * identity established by HTTP security stays attached to the connection for its whole life (the parsed
  * token, its claims, the credential), about a quarter of an idle socket's memory (docs/performance.md). The
- * socket keeps only what it needs, in its {@link UserData}: the user and the token's expiry.
+ * socket keeps only what it needs, in its {@link UserData}: the user and the token's expiry. The token itself
+ * is taken out of the upgrade's headers once read, since websockets-next keeps those for the socket's life too:
+ * a credential should not linger in memory for hours, nor take a tenth of an idle socket's memory.
  */
 @ApplicationScoped
 public class UpgradeChecks implements HttpUpgradeCheck {
@@ -36,6 +41,9 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     /** The token's {@code exp}, in epoch seconds: the socket is closed then. */
     public static final UserData.TypedKey<Long> TOKEN_EXPIRES = UserData.TypedKey.forLong("chat.token-expires");
     private static final String BEARER = "Bearer ";
+    private static final String PROTOCOLS = "Sec-WebSocket-Protocol";
+    /** The subprotocol that carries a browser's token ({@code quarkus-http-upgrade#Authorization#...}, encoded). */
+    private static final String TOKEN_CARRIER = "quarkus-http-upgrade";
 
     private final Pool pool;
     private final JWTParser tokens;
@@ -49,13 +57,15 @@ public class UpgradeChecks implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
+        String authorization = context.httpRequest().getHeader("Authorization");
+        forgetToken(context.httpRequest());
         String origin = context.httpRequest().getHeader("Origin");
         if (origin != null && !sameOrigin(origin, context.httpRequest().getHeader("Host"))
                 && !allowedOrigins.contains(origin)) {
             LOG.infof("upgrade refused: origin %s not allowed", origin);
             return CheckResult.rejectUpgrade(403);
         }
-        JsonWebToken token = verified(context.httpRequest().getHeader("Authorization"));
+        JsonWebToken token = verified(authorization);
         if (token == null || token.getName() == null) {
             return CheckResult.rejectUpgrade(401);
         }
@@ -75,6 +85,20 @@ public class UpgradeChecks implements HttpUpgradeCheck {
                     LOG.warnf("upgrade refused with 503: account lookup failed: %s", e.toString());
                     return CheckResult.rejectUpgrade(503);
                 });
+    }
+
+    /**
+     * Takes the token out of the request before the upgrade copies its headers: the Authorization header (which
+     * websockets-next fills from a browser's subprotocol) and the subprotocol that carried it. The other offered
+     * subprotocols stay, so the handshake still agrees on {@code bearer-token-carrier}.
+     */
+    private static void forgetToken(HttpServerRequest request) {
+        request.headers().remove("Authorization");
+        String offered = request.getHeader(PROTOCOLS);
+        if (offered != null && offered.contains(TOKEN_CARRIER)) {
+            request.headers().set(PROTOCOLS, Arrays.stream(offered.split(",")).map(String::trim)
+                    .filter(p -> !p.startsWith(TOKEN_CARRIER)).collect(Collectors.joining(", ")));
+        }
     }
 
     /**

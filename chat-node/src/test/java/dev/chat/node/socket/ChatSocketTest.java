@@ -3,6 +3,7 @@ package dev.chat.node.socket;
 import static dev.chat.testing.ChatClient.frame;
 import static dev.chat.testing.ChatClient.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -33,6 +34,8 @@ import dev.chat.testing.quarkus.RedisResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -54,6 +57,8 @@ class ChatSocketTest {
     NodeIdentity node;
     @Inject
     Redis redis;
+    @Inject
+    OpenConnections openConnections;
 
     @BeforeAll
     static void accountsTable() {
@@ -343,6 +348,29 @@ class ChatSocketTest {
                 java.util.Map.of("Origin", "https://evil.example")));
         assertEquals(Optional.empty(), ChatClient.refusal(ws(), "Bearer " + token(alice),
                 java.util.Map.of("Origin", "http://" + host)));
+    }
+
+    @Test
+    void aBrowserCarriesItsTokenInASubprotocolAndNoSocketKeepsAToken() {
+        String alice = user("alice");
+        String bob = user("bob");
+        try (ChatClient a = ChatClient.connectAsBrowser(ws(), token(alice)); ChatClient b = connect(bob)) {
+            assertEquals("bearer-token-carrier", a.subprotocol(), "the handshake agrees on the carrier");
+            awaitPresence(alice, true);
+            String id = id();
+            a.sendMessage(id, bob, "from a browser");
+            a.await(frame("ack", id), WAIT);
+            assertEquals(alice, b.await(frame("msg", id), WAIT).path("from").asText());
+            int seen = 0;
+            for (WebSocketConnection c : openConnections) {
+                seen++;
+                // Asserted without printing: a failure must not write the token into the build log.
+                assertTrue(c.handshakeRequest().header("Authorization") == null, "the bearer token left with the upgrade");
+                String offered = c.handshakeRequest().header("Sec-WebSocket-Protocol");
+                assertFalse(offered != null && offered.contains("Bearer"), "nor does a subprotocol carry it");
+            }
+            assertTrue(seen >= 2, "both sockets checked");
+        }
     }
 
     @Test
