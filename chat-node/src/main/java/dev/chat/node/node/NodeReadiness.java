@@ -10,8 +10,10 @@ import dev.chat.node.redis.CommandLink;
 import dev.chat.node.routing.Broker;
 
 /**
- * Ready to take sockets: this node can publish, hears what others publish to it, and is not draining.
- * (PostgreSQL and Redis have their own readiness checks from their extensions.)
+ * Ready to take sockets: this node can publish, hears what others publish to it, PostgreSQL answers, and it is
+ * not draining. Every part is a state kept up to date in the background, so the check answers at once however
+ * busy the node is; the extensions' own Redis and PostgreSQL checks, which queue a command behind the load, are
+ * off (application.properties).
  */
 @Singleton
 @Readiness
@@ -20,8 +22,10 @@ public class NodeReadiness implements HealthCheck {
     private final Broker broker;
     private final Drain drain;
     private final NodeIdentity node;
+    private final DatabaseProbe database;
 
-    NodeReadiness(CommandLink commands, Broker broker, Drain drain, NodeIdentity node) {
+    NodeReadiness(CommandLink commands, Broker broker, Drain drain, NodeIdentity node, DatabaseProbe database) {
+        this.database = database;
         this.commands = commands;
         this.broker = broker;
         this.drain = drain;
@@ -31,10 +35,11 @@ public class NodeReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("chat-node")
-                .status(commands.isUp() && broker.isListening() && !drain.isDraining())
+                .status(commands.isUp() && broker.isListening() && database.isUp() && !drain.isDraining())
                 .withData("node", node.id())
                 .withData("redisCommands", commands.isUp())
                 .withData("subscribed", broker.isListening())
+                .withData("postgres", database.isUp())
                 .withData("draining", drain.isDraining())
                 .build();
     }
