@@ -2,6 +2,7 @@ package dev.chat.node.node;
 
 import java.time.Duration;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -37,8 +38,11 @@ public class DatabaseProbe {
         this.pool = pool;
     }
 
-    /** The first question at once, not a second after start: readiness waits for its answer. */
-    void start(@Observes StartupEvent event) {
+    /**
+     * The first question at once, before the schema migration starts (it may hold the main thread), not a
+     * second after start: readiness waits for its answer.
+     */
+    void start(@Observes @Priority(0) StartupEvent event) {
         probe().subscribe().with(x -> {
         });
     }

@@ -8,23 +8,45 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Migrates the node's tables before it serves anything, retrying a few times: several chat nodes start at
- * once against one database, and Flyway's baseline of a shared schema is not protected by its lock (two nodes
- * can both find the history table missing; the second then fails on the empty table the first created).
- * A retry finds the table complete.
+ * Migrates the node's tables, retrying a few times: several chat nodes start at once against one database, and
+ * Flyway's baseline of a shared schema is not protected by its lock (two nodes can both find the history table
+ * missing; the second then fails on the empty table the first created). A retry finds the table complete.
+ *
+ * <p>By default the migration runs beside the rest of the start-up, and the node is not ready until it is done
+ * ({@link NodeReadiness}); a node whose migration fails for good exits, as it would had it failed to start.
  */
 @Singleton
 public class SchemaMigration {
     private static final Logger LOG = Logger.getLogger(SchemaMigration.class);
     private static final int ATTEMPTS = 6;
 
-    void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway) {
+    private volatile boolean done;
+
+    void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, ChatConfig config) {
+        if (!config.node().migrateInBackground()) {
+            migrateWithRetries(flyway);
+            return;
+        }
+        Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                migrateWithRetries(flyway);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "schema migration failed; the node stops");
+                Quarkus.asyncExit(1);
+            }
+        });
+    }
+
+    private void migrateWithRetries(Flyway flyway) {
         for (int attempt = 1;; attempt++) {
             try {
                 flyway.migrate();
+                done = true;
                 return;
             } catch (FlywayException e) {
                 if (attempt == ATTEMPTS) {
@@ -39,5 +61,10 @@ public class SchemaMigration {
                 }
             }
         }
+    }
+
+    /** The tables are as this node expects them. */
+    public boolean isDone() {
+        return done;
     }
 }
