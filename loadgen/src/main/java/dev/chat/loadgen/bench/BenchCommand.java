@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "30", paramLabel = "S", description = "steady: measured seconds (default: ${DEFAULT-VALUE})")
     long durationSeconds;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "S", description = "steady: seconds of traffic before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "30", paramLabel = "S", description = "steady: seconds of traffic before measuring; the services' JIT needs them (default: ${DEFAULT-VALUE})")
     long warmupSeconds;
 
     @Option(names = "--body", defaultValue = "100", paramLabel = "B", description = "message body size in bytes (default: ${DEFAULT-VALUE})")
