@@ -4,12 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.Poll;
 import dev.chat.testing.quarkus.JwtKeysResource;
+import dev.chat.testing.quarkus.OwnPostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -46,21 +47,8 @@ class ReadinessWithoutDatabaseTest {
     }
 
     private static void awaitReadiness(int status, String state) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            var response = given().when().get("/q/health/ready").then().extract();
-            if (response.statusCode() == status && state.equals(response.path("status"))) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("readiness still " + response.statusCode() + " " + response.body().asString());
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(Duration.ofSeconds(30), () -> given().when().get("/q/health/ready").then().extract(),
+                r -> r.statusCode() == status && state.equals(r.path("status")),
+                r -> "readiness still " + r.statusCode() + " " + r.body().asString());
     }
 }

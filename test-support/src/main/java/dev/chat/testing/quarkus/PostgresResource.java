@@ -9,7 +9,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-        LocalPostgres pg = LocalPostgres.shared();
+        return datasource(LocalPostgres.shared());
+    }
+
+    /** The default datasource's settings for a cluster. */
+    static Map<String, String> datasource(LocalPostgres pg) {
         return Map.of(
                 "quarkus.datasource.username", LocalPostgres.USER,
                 "quarkus.datasource.password", pg.password(),

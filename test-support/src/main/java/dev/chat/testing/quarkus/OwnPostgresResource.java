@@ -1,4 +1,4 @@
-package dev.chat.users;
+package dev.chat.testing.quarkus;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -21,11 +21,7 @@ public class OwnPostgresResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         pg = LocalPostgres.start();
-        return Map.of(
-                "quarkus.datasource.username", LocalPostgres.USER,
-                "quarkus.datasource.password", pg.password(),
-                "quarkus.datasource.reactive.url", pg.reactiveUrl(),
-                "quarkus.datasource.jdbc.url", pg.jdbcUrl());
+        return PostgresResource.datasource(pg);
     }
 
     @Override
