@@ -29,7 +29,7 @@ public class DatabaseProbe {
     static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final Pool pool;
-    private volatile boolean answered;
+    /** No successful answer yet, or the last answer was a failure. */
     private volatile boolean failing = true;
     /** System.nanoTime() of the question still unanswered, 0 if none. */
     private volatile long askedAt;
@@ -60,17 +60,16 @@ public class DatabaseProbe {
     private void settle(boolean failed, Throwable why) {
         if (failed && !failing) {
             LOG.warnf("PostgreSQL does not answer: %s", why.toString());
-        } else if (!failed && failing && answered) {
-            LOG.info("PostgreSQL answers again");
+        } else if (!failed && failing) {
+            LOG.info("PostgreSQL answers");
         }
         failing = failed;
-        answered = true;
         askedAt = 0;
     }
 
     public boolean isUp() {
         long asked = askedAt;
         boolean waitingTooLong = asked != 0 && System.nanoTime() - asked > PATIENCE.toNanos();
-        return answered && !failing && !waitingTooLong;
+        return !failing && !waitingTooLong;
     }
 }

@@ -15,7 +15,6 @@ import dev.chat.presence.model.NodeEviction;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -68,11 +67,7 @@ public class Drain {
         draining = true;
         heartbeat.stop();
         List<Uni<Void>> closing = new ArrayList<>();
-        for (List<WebSocketConnection> set : sockets.snapshot().values()) {
-            for (WebSocketConnection c : set) {
-                closing.add(c.close(RESTART).onFailure().recoverWithNull());
-            }
-        }
+        sockets.forEach((user, c) -> closing.add(c.close(RESTART).onFailure().recoverWithNull()));
         LOG.infof("node=%s draining: closing %d sockets", node, closing.size());
         Uni<Void> closed = closing.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(closing).andCollectFailures().replaceWithVoid().onFailure().recoverWithNull();

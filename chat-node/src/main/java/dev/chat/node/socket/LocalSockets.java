@@ -77,7 +77,7 @@ public class LocalSockets {
     public int remove(String user, WebSocketConnection connection) {
         pendingWrites.remove(connection.id());
         WebSocketConnection[] left = byUser.computeIfPresent(user, (u, had) -> {
-            WebSocketConnection[] next = Arrays.stream(had).filter(c -> c != connection)
+            WebSocketConnection[] next = Arrays.stream(had).filter(c -> !c.equals(connection))
                     .toArray(WebSocketConnection[]::new);
             return next.length == 0 ? null : next;
         });
@@ -185,7 +185,7 @@ public class LocalSockets {
         }
     }
 
-    /** Every open socket by user, for a drain or a shutdown. */
+    /** Every open socket by user, copied: for the heartbeat's rewrite of the presence map. */
     public Map<String, List<WebSocketConnection>> snapshot() {
         Map<String, List<WebSocketConnection>> copy = new HashMap<>();
         byUser.forEach((user, sockets) -> copy.put(user, List.of(sockets)));
