@@ -81,7 +81,61 @@ set_run_dir() {
   PIDS="$RUN/pids"
   LOGS="$RUN/logs"
   SECRETS="$RUN/secrets"
-  HAPROXY_SOCKET="$RUN/haproxy.sock"
+  SOCKDIR=""
+  HAPROXY_SOCKET=""
+  if SOCKDIR="$(recorded_socket_dir)"; then
+    HAPROXY_SOCKET="$SOCKDIR/haproxy.sock"
+  fi
+}
+
+# ---------------------------------------------------------------- unix sockets
+
+# A unix socket's path is limited to 107 bytes on Linux (97 in HAProxy's 'stats socket'), and a run dir inside
+# a clone is often longer than that. So no socket lives in the run dir: each run dir has a short socket folder
+# of its own (mode 700, under $XDG_RUNTIME_DIR when that is short, else /tmp), made on first use, recorded in
+# RUN/sockdir, and removed by scripts/down when it stops the whole stack. RUN/haproxy.sock links to HAProxy's
+# admin socket there, for people typing commands (it connects only while the run dir's path is short).
+
+# recorded_socket_dir: prints the socket folder recorded for $RUN when it still exists; fails otherwise.
+recorded_socket_dir() {
+  local dir
+  [[ -f "$RUN/sockdir" ]] || return 1
+  dir="$(tr -d '\n' <"$RUN/sockdir")"
+  [[ -n "$dir" && -d "$dir" && -O "$dir" ]] || return 1
+  echo "$dir"
+}
+
+# use_socket_dir: sets SOCKDIR (and HAPROXY_SOCKET) to $RUN's socket folder, making and recording it when
+# there is none yet.
+use_socket_dir() {
+  local base="${XDG_RUNTIME_DIR:-}"
+  if SOCKDIR="$(recorded_socket_dir)"; then
+    HAPROXY_SOCKET="$SOCKDIR/haproxy.sock"
+    return 0
+  fi
+  # Room for the longest name a script puts there ("proxy2/haproxy.sock") and the folder's own name.
+  if [[ -z "$base" || ! -d "$base" || ! -w "$base" ]] || ((${#base} > 40)); then
+    base=/tmp
+  fi
+  SOCKDIR="$(mktemp -d "$base/chat-sock.XXXXXX")" || die "could not make a socket folder under $base"
+  chmod 700 "$SOCKDIR"
+  mkdir -p "$RUN"
+  echo "$SOCKDIR" >"$RUN/sockdir"
+  HAPROXY_SOCKET="$SOCKDIR/haproxy.sock"
+}
+
+# remove_socket_dir: deletes $RUN's socket folder (only one that use_socket_dir made) and its record.
+remove_socket_dir() {
+  local dir
+  if dir="$(recorded_socket_dir)"; then
+    case "$(basename "$dir")" in
+      chat-sock.*) rm -rf "$dir" ;;
+      *) warn "not deleting $dir: not a socket folder scripts make" ;;
+    esac
+  fi
+  rm -f "$RUN/sockdir" "$RUN/haproxy.sock"
+  SOCKDIR=""
+  HAPROXY_SOCKET=""
 }
 
 pid_file() { echo "$PIDS/$1.pid"; }

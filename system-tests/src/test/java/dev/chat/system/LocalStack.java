@@ -194,9 +194,16 @@ public final class LocalStack implements AutoCloseable {
         return runDir.resolve("logs").resolve(checkName(name) + ".log");
     }
 
-    /** HAProxy's admin socket, for drain procedures. */
+    /**
+     * HAProxy's admin socket, for drain procedures: in the short socket folder that scripts/up made for this run
+     * dir and recorded in {@code RUN/sockdir} (a socket path under a long clone path would not fit).
+     */
     public Path haproxySocket() {
-        return runDir.resolve("haproxy.sock");
+        try {
+            return Path.of(Files.readString(runDir.resolve("sockdir")).strip()).resolve("haproxy.sock");
+        } catch (IOException e) {
+            throw new IllegalStateException("no socket folder recorded in " + runDir.resolve("sockdir"), e);
+        }
     }
 
     /** PEM of the key the services verify JWTs with (and user-service's signing key): for forging tokens. */

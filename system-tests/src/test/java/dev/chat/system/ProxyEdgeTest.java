@@ -41,6 +41,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.chat.testing.SocketDirs;
+
 /**
  * The shipped haproxy/haproxy.cfg at the edge, with no service behind it (every backend points at a closed
  * port): HTTPS with the certificate the scripts generate, the plain-HTTP listener that only redirects, the
@@ -80,7 +82,7 @@ class ProxyEdgeTest {
                 Map.entry("CHAT_USER_SERVICE_ADDR", closed), Map.entry("CHAT_PRESENCE_SERVICE_ADDR", closed),
                 Map.entry("CHAT_NODE_1_ADDR", closed), Map.entry("CHAT_NODE_2_ADDR", closed),
                 Map.entry("CHAT_NODE_3_ADDR", closed),
-                Map.entry("CHAT_HAPROXY_SOCKET", dir.resolve("haproxy.sock").toString())));
+                Map.entry("CHAT_HAPROXY_SOCKET", SocketDirs.create("edge").resolve("haproxy.sock").toString())));
         ProcessBuilder pb = new ProcessBuilder(haproxyBin(), "-db", "-f", "haproxy/haproxy.cfg").directory(ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

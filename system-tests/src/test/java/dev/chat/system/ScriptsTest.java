@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.chat.testing.SocketDirs;
 
 /**
  * The operator scripts and local-stack tooling: their command lines, the configs they ship (HAProxy, compose,
@@ -140,6 +148,66 @@ class ScriptsTest {
         }
     }
 
+    // ------------------------------------------------------------------ a long run dir
+
+    /**
+     * A clone (and so a run dir) can sit at any depth; unix socket paths cannot be longer than 107 bytes (97 in
+     * HAProxy). scripts/up keeps its sockets in a short folder of its own, recorded in RUN/sockdir, and
+     * scripts/down removes it: PostgreSQL, Redis and HAProxy start from a run dir of 200 characters, HAProxy's
+     * admin socket answers, and nothing is left behind.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void upAndDownWorkFromARunDirFarLongerThanASocketPath() throws Exception {
+        int base = freeBase();
+        Path run = Files.createTempDirectory(mkTarget(), "long-run-");
+        while (run.toString().length() < 200) {
+            run = run.resolve("a-folder-name-of-some-length");
+        }
+        String runDir = run.toString();
+        Result up = run(Map.of(), "bash", "scripts/up", "--no-install", "--no-build", "--only",
+                "postgres,redis,haproxy", "--port-base", Integer.toString(base), "--run-dir", runDir);
+        Path sockets = null;
+        try {
+            assertEquals(0, up.exit(), up.output());
+            sockets = Path.of(Files.readString(run.resolve("sockdir")).strip());
+            assertTrue(sockets.toString().length() + "/proxy2/haproxy.sock".length() <= SocketDirs.HAPROXY_MAX_SOCKET_PATH,
+                    "socket folder " + sockets + " is not short");
+            String info = adminCommand(sockets.resolve("haproxy.sock"), "show info");
+            assertTrue(info.contains("Name: HAProxy"), info);
+            assertTrue(up.output().contains(sockets.resolve("haproxy.sock").toString()), up.output());
+            // The operator's drain script finds the socket through the run dir's record (and then refuses to
+            // drain a node that this partial stack never started).
+            Result drain = run(Map.of(), "bash", "scripts/drain", "--run-dir", runDir, "chat-node-3");
+            assertNotEquals(0, drain.exit(), drain.output());
+            assertTrue(drain.output().contains("chat-node-3 is not running"), drain.output());
+        } finally {
+            Result down = run(Map.of(), "bash", "scripts/down", "--run-dir", runDir, "--purge");
+            assertEquals(0, down.exit(), down.output());
+        }
+        assertFalse(Files.exists(sockets), "scripts/down left the socket folder " + sockets);
+        assertFalse(Files.exists(run.resolve("sockdir")), "scripts/down left the record of the socket folder");
+        for (String c : List.of("postgres", "redis", "haproxy")) {
+            assertFalse(Files.exists(run.resolve("pids").resolve(c + ".pid")), c + " still recorded as running");
+        }
+    }
+
+    /** One command on HAProxy's runtime API, through its unix socket. */
+    private static String adminCommand(Path socket, String command) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.shutdownOutput();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (ch.read(buf) >= 0) {
+                out.write(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            return out.toString(StandardCharsets.US_ASCII);
+        }
+    }
+
     // ------------------------------------------------------------------ shipped configs
 
     private static Map<String, String> haproxySampleEnv(Path socketDir) {
@@ -151,7 +219,7 @@ class ScriptsTest {
 
     @Test
     void haproxyAcceptsItsConfigWithSampleValues() throws IOException {
-        Path dir = Files.createTempDirectory(mkTarget(), "haproxy-check-");
+        Path dir = SocketDirs.create("haproxy-check");
         Result ok = run(haproxySampleEnv(dir), haproxy(), "-c", "-f", "haproxy/haproxy.cfg");
         assertEquals(0, ok.exit(), ok.output());
         assertTrue(ok.output().contains("Configuration file is valid"), ok.output());
