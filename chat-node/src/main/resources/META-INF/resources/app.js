@@ -1306,7 +1306,12 @@ async function joinFromHash() {
   }
   const [g, e] = await attempt(() => api.joinGroup(code));
   if (!g) {
-    showBanner('down', e && e.status === 404 ? 'That invite link is not valid any more.' : groupError(e, 'Could not join the group.'));
+    // 404: unknown or revoked (a member was removed); 410: expired or used up; 403: you were removed.
+    const stale = e && (e.status === 404 || e.status === 410);
+    const barred = e && e.status === 403 && e.code === 'removed_member';
+    showBanner('down', stale ? 'That invite link is not valid any more.'
+      : barred ? 'You were removed from that group. Only its owner or an admin can add you back.'
+        : groupError(e, 'Could not join the group.'));
     $('banner-retry').hidden = true;
     timers.banner = setTimeout(hideBanner, 6000);
     return;

@@ -1,9 +1,11 @@
 package dev.chat.node.api;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,7 +13,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
@@ -20,6 +26,7 @@ import dev.chat.node.groups.GroupLog;
 import dev.chat.node.groups.GroupViews;
 import dev.chat.node.groups.Role;
 import dev.chat.node.history.HistoryMessage;
+import dev.chat.node.node.ChatConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -30,11 +37,17 @@ import io.smallrye.mutiny.Uni;
 public class GroupResource {
     private static final int MAX_NAME = 64;
     private static final int MAX_FIRST_MEMBERS = 5_000;
+    /** The shortest life of an invite code a client may ask for. */
+    private static final long MIN_INVITE_SECONDS = 60;
 
     @Inject
     SecurityIdentity identity;
     @Inject
     GroupLog groups;
+    @Inject
+    ChatConfig config;
+    @Inject
+    ObjectMapper json;
 
     public record NewGroup(String name, List<String> members) {
     }
@@ -52,6 +65,10 @@ public class GroupResource {
     }
 
     public record ReadMark(Long ts) {
+    }
+
+    /** Both optional: the configured defaults apply. */
+    public record InviteLimits(Long expiresInSeconds, Integer maxUses) {
     }
 
     @POST
@@ -113,8 +130,26 @@ public class GroupResource {
 
     @POST
     @Path("/{id}/invite")
-    public Uni<GroupViews.Invite> invite(@PathParam("id") String id) {
-        return groups.invite(groupId(id), me());
+    @Consumes(MediaType.WILDCARD)
+    public Uni<GroupViews.Invite> invite(@PathParam("id") String id, String body) {
+        InviteLimits limits = inviteLimits(body);
+        ChatConfig.Groups rules = config.groups();
+        Duration lifetime = rules.inviteLifetime();
+        int uses = rules.inviteUses();
+        if (limits != null && limits.expiresInSeconds() != null) {
+            lifetime = Duration.ofSeconds(limits.expiresInSeconds());
+            if (limits.expiresInSeconds() < MIN_INVITE_SECONDS || lifetime.compareTo(rules.inviteMaxLifetime()) > 0) {
+                throw ApiException.badRequest("invalid_request", "expiresInSeconds must be " + MIN_INVITE_SECONDS
+                        + " to " + rules.inviteMaxLifetime().toSeconds());
+            }
+        }
+        if (limits != null && limits.maxUses() != null) {
+            uses = limits.maxUses();
+            if (uses < 1 || uses > rules.inviteMaxUses()) {
+                throw ApiException.badRequest("invalid_request", "maxUses must be 1 to " + rules.inviteMaxUses());
+            }
+        }
+        return groups.invite(groupId(id), me(), lifetime, uses);
     }
 
     @POST
@@ -148,6 +183,22 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
         return groups.markRead(groupId(id), me(), mark.ts());
+    }
+
+    /**
+     * The optional body of an invite request, read here: clients made before the limits post no body and no
+     * Content-Type, which a JSON-typed parameter would refuse with 415.
+     */
+    private InviteLimits inviteLimits(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return json.readValue(body, InviteLimits.class);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_request",
+                    "body must be empty or {\"expiresInSeconds\": N, \"maxUses\": N}");
+        }
     }
 
     private String me() {

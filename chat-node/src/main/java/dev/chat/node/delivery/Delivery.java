@@ -117,6 +117,16 @@ public class Delivery {
                     return frames.error(id, ErrorCode.UNKNOWN_RECIPIENT, "no such user");
                 case NOT_A_MEMBER:
                     return frames.error(id, ErrorCode.NOT_A_MEMBER, "no such group, or you are not a member of it");
+                case ID_REUSED:
+                    LOG.info(from, id, "user=%s msg=%s refused: ID already used for another message", from, id);
+                    return frames.error(id, ErrorCode.ID_REUSED,
+                            "you already sent another message with this id (to another recipient or with another body); "
+                                    + "send this one with a new id");
+                case ID_IN_USE:
+                    LOG.info(from, id, "user=%s msg=%s refused: ID pending for a recipient from another sender",
+                            from, id);
+                    return frames.error(id, ErrorCode.ID_IN_USE, "a message with this id from someone else is not yet "
+                            + "acked by its recipient; send this one with a new id, or again once that one is acked");
                 case UNAVAILABLE:
                     return unavailable(from, id, "the store failed");
                 case DUPLICATE:

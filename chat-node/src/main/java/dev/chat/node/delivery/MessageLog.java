@@ -9,10 +9,14 @@ import io.smallrye.mutiny.Uni;
  * The durable log of messages, the source of truth for delivery.
  *
  * <p>Guarantees: an append completes only after the message is committed, so an ack sent after it
- * survives any crash; appending the same (from, id) twice stores one message and answers the stored one
- * ({@link Appended.Outcome#DUPLICATE}), whether it went to a user or a group. A message stays in
- * {@link #unacked} for each of its recipients until that recipient acks it. Callers must check name and ID
- * syntax first; the log checks that the recipient exists, or that the sender is a member of the group.
+ * survives any crash; appending the same (from, id) twice with the same recipient (or group) and body stores
+ * one message and answers the stored one ({@link Appended.Outcome#DUPLICATE}), whether it went to a user or a
+ * group; with another recipient or body it stores nothing ({@link Appended.Outcome#ID_REUSED}). At most one
+ * message per ID is pending (stored, not acked) for a recipient: an append whose ID is pending for one of its
+ * recipients from another sender stores nothing ({@link Appended.Outcome#ID_IN_USE}), so that an ack, which
+ * names the ID alone, always names one message. A message stays in {@link #unacked} for each of its
+ * recipients until that recipient acks it. Callers must check name and ID syntax first; the log checks that
+ * the recipient exists, or that the sender is a member of the group.
  */
 public interface MessageLog {
 
@@ -28,8 +32,9 @@ public interface MessageLog {
     Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit);
 
     /**
-     * Records that {@code user} has message {@code id}. Answers the message's sender, time and group when this
-     * ack changed it, null when there was nothing to change (already acked, or not the user's message).
+     * Records that {@code user} has message {@code id}: the one message pending for the user under that ID, and
+     * no other. Answers that message's sender, time and group when this ack changed it, null when there was
+     * nothing to change (already acked, or not the user's message).
      */
     Uni<Acked> ack(String user, String id);
 
@@ -40,6 +45,10 @@ public interface MessageLog {
     record Appended(Outcome outcome, Message message, List<String> recipients) {
         public enum Outcome {
             ACCEPTED, DUPLICATE, UNKNOWN_RECIPIENT, NOT_A_MEMBER,
+            /** The sender already used this ID for another recipient or body; {@code message} is that one. */
+            ID_REUSED,
+            /** The ID is pending for a recipient from another sender: one ack would name both messages. */
+            ID_IN_USE,
             /** The store failed for this message alone (it shared a statement that failed); not acked. */
             UNAVAILABLE
         }

@@ -18,27 +18,61 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class PgMessageLog implements MessageLog {
     /*
-     * Insert-if-the-recipient-exists and deduplicate in one statement. The second branch finds the row of
-     * an earlier append with the same (sender, client_id); it cannot see a row inserted by this statement,
-     * since both branches read the same snapshot.
+     * Insert-if-the-recipient-exists and deduplicate in one statement, answering one row whose state is:
+     * fresh (stored now), same (an earlier append of this (sender, ID) with the same recipient and body: a
+     * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
+     * recipient from someone else, so that their one ack would settle both). The branches read one snapshot:
+     * a row inserted by this statement is not in own. No row: the recipient is missing, or a concurrent append
+     * committed after our snapshot (caught by ON CONFLICT on either unique index); a second run decides.
      */
     private static final String APPEND = """
-            WITH ins AS (
+            WITH own AS (
+              SELECT seq, recipient, group_id, body, ts FROM messages WHERE sender = $1 AND client_id = $2
+            ), taken AS (
+              SELECT 1 FROM messages p
+               WHERE p.client_id = $2 AND p.recipient = $3 AND p.acked_at IS NULL AND p.sender <> $1
+              UNION ALL
+              SELECT 1 FROM messages p JOIN group_inbox i ON i.member = $3 AND i.seq = p.seq
+               WHERE p.client_id = $2 AND p.group_id IS NOT NULL AND i.acked_at IS NULL
+              LIMIT 1
+            ), ins AS (
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
-              ON CONFLICT (sender, client_id) DO NOTHING
+                 AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+              ON CONFLICT DO NOTHING
               RETURNING seq, recipient, group_id, body, ts
             )
-            SELECT true AS fresh, seq, recipient, group_id, body, ts, NULL::text[] AS members FROM ins
+            SELECT 'fresh' AS state, seq, recipient, group_id, body, ts, NULL::text[] AS members FROM ins
             UNION ALL
-            SELECT false, seq, recipient, group_id, body, ts, NULL FROM messages WHERE sender = $1 AND client_id = $2""";
-    /* The same for a group: stored once if the sender is a member, one inbox row per other member. */
+            SELECT CASE WHEN recipient = $3 AND body = $4 THEN 'same' ELSE 'reused' END,
+                   seq, recipient, group_id, body, ts, NULL FROM own
+            UNION ALL
+            SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL
+             WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
+               AND EXISTS (SELECT 1 FROM accounts WHERE username = $3)""";
+    /*
+     * The same for a group: stored once if the sender is a member, one inbox row per other member. Taken: the ID
+     * is pending, from someone else, for any member who would receive this message (one-to-one or in a group).
+     */
     private static final String APPEND_TO_GROUP = """
-            WITH ins AS (
+            WITH own AS (
+              SELECT seq, recipient, group_id, body, ts FROM messages WHERE sender = $1 AND client_id = $2
+            ), taken AS (
+              SELECT 1 FROM messages p JOIN group_members gm ON gm.group_id = $3 AND gm.username = p.recipient
+               WHERE p.client_id = $2 AND p.recipient IS NOT NULL AND p.acked_at IS NULL
+                 AND p.sender <> $1 AND p.recipient <> $1
+              UNION ALL
+              SELECT 1 FROM messages p JOIN group_members gm ON gm.group_id = $3 AND gm.username <> $1
+               WHERE p.client_id = $2 AND p.group_id IS NOT NULL AND p.sender <> $1
+                 AND EXISTS (SELECT 1 FROM group_inbox i WHERE i.member = gm.username AND i.seq = p.seq
+                                                           AND i.acked_at IS NULL)
+              LIMIT 1
+            ), ins AS (
               INSERT INTO messages (sender, client_id, group_id, body, ts)
               SELECT $1, $2, $3, $4, $5
               WHERE EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)
-              ON CONFLICT (sender, client_id) DO NOTHING
+                AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+              ON CONFLICT DO NOTHING
               RETURNING seq, recipient, group_id, body, ts
             ), inbox AS (
               INSERT INTO group_inbox (member, seq, group_id)
@@ -46,12 +80,15 @@ public class PgMessageLog implements MessageLog {
               WHERE gm.username <> $1
               RETURNING member
             )
-            SELECT true AS fresh, seq, recipient, group_id, body, ts,
+            SELECT 'fresh' AS state, seq, recipient, group_id, body, ts,
                    COALESCE((SELECT array_agg(member) FROM inbox), '{}'::text[]) AS members FROM ins
             UNION ALL
-            SELECT false, seq, recipient, group_id, body, ts, NULL FROM messages WHERE sender = $1 AND client_id = $2""";
-    private static final String FIND = "SELECT false AS fresh, seq, recipient, group_id, body, ts, NULL::text[] AS members "
-            + "FROM messages WHERE sender = $1 AND client_id = $2";
+            SELECT CASE WHEN group_id = $3 AND body = $4 THEN 'same' ELSE 'reused' END,
+                   seq, recipient, group_id, body, ts, NULL FROM own
+            UNION ALL
+            SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL
+             WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
+               AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
     private static final String UNACKED_ONE = """
             SELECT seq, client_id, sender, recipient, NULL::bigint AS group_id, body, ts FROM messages
              WHERE recipient = $1 AND acked_at IS NULL
@@ -69,7 +106,10 @@ public class PgMessageLog implements MessageLog {
              WHERE i.member = ANY($1) AND i.acked_at IS NULL AND m.ts < $2
             ORDER BY seq LIMIT $3""";
     /*
-     * An ID names one message per sender; the recipient's ack finds it among their own unacked ones.
+     * A recipient's ack names a message by ID alone: it settles the one stored message (by seq) that is pending
+     * for the recipient under that ID, one-to-one or in a group. Appends keep that to one message at most (taken
+     * above); were there two (a concurrent one-to-one and group send, or pairs stored before that check), the
+     * oldest goes first and the other stays pending for an ack of its own, never settled by this one.
      *
      * Acks commit without waiting for the disk (synchronous_commit off for this statement's own transaction,
      * set by the lazy_commit row that every update joins, so it is in force before any row changes): an ack
@@ -78,24 +118,38 @@ public class PgMessageLog implements MessageLog {
      * doubled the flushes per message, the largest single cost in the database and the kernel below it
      * (docs/performance.md).
      */
+    private static final String SETTLE = """
+            ), target AS (
+              SELECT a.ord, a.recipient, t.seq, t.group_id FROM input a CROSS JOIN LATERAL (
+                SELECT p.seq, NULL::bigint AS group_id FROM messages p
+                 WHERE p.client_id = a.client_id AND p.recipient = a.recipient AND p.acked_at IS NULL
+                UNION ALL
+                SELECT p.seq, p.group_id FROM messages p JOIN group_inbox g ON g.member = a.recipient AND g.seq = p.seq
+                 WHERE p.client_id = a.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL
+                ORDER BY seq LIMIT 1) t
+            ), direct AS (
+              UPDATE messages m SET acked_at = now() FROM target t, lazy_commit
+               WHERE t.group_id IS NULL AND m.seq = t.seq AND m.acked_at IS NULL
+              RETURNING t.ord, m.sender, m.ts, NULL::bigint AS group_id
+            ), grp AS (
+              UPDATE group_inbox g SET acked_at = now() FROM target t, messages m, lazy_commit
+               WHERE t.group_id IS NOT NULL AND g.member = t.recipient AND g.seq = t.seq AND g.acked_at IS NULL
+                 AND m.seq = t.seq
+              RETURNING t.ord, m.sender, m.ts, m.group_id
+            )
+            SELECT * FROM direct UNION ALL SELECT * FROM grp""";
     static final String ACK = """
             WITH lazy_commit AS (
               SELECT set_config('synchronous_commit', 'off', true) AS setting
-            ), direct AS (
-              UPDATE messages SET acked_at = now() FROM lazy_commit
-               WHERE recipient = $1 AND client_id = $2 AND acked_at IS NULL
-              RETURNING sender, ts, NULL::bigint AS group_id
-            ), grp AS (
-              UPDATE group_inbox i SET acked_at = now() FROM messages m, lazy_commit
-               WHERE i.member = $1 AND i.acked_at IS NULL AND m.seq = i.seq AND m.client_id = $2
-              RETURNING m.sender, m.ts, m.group_id
-            )
-            SELECT * FROM direct UNION ALL SELECT * FROM grp""";
+            ), input AS (
+              SELECT $1::text AS recipient, $2::text AS client_id, 1::bigint AS ord
+            """ + SETTLE;
 
     /*
      * The same as APPEND for many messages in one statement (one round trip, one commit). A batch may hold the
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
-     * fresh, the others report the same stored row as duplicates.
+     * fresh, the others report the same stored row as same or reused. A message that gets no row (an unknown
+     * recipient, a taken ID, a concurrent append) is decided by APPEND on its own.
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -107,15 +161,21 @@ public class PgMessageLog implements MessageLog {
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT f.sender, f.client_id, f.recipient, f.body, f.ts FROM firsts f
                WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.username = f.recipient)
+                 AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.client_id = f.client_id
+                                    AND p.recipient = f.recipient AND p.acked_at IS NULL AND p.sender <> f.sender)
+                 AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
+                                  WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                ORDER BY f.ord
-              ON CONFLICT (sender, client_id) DO NOTHING
+              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             )
-            SELECT i.ord, i.ord = f.ord AS fresh, ins.seq, ins.recipient, ins.group_id, ins.body, ins.ts,
-                   NULL::text[] AS members
+            SELECT i.ord, CASE WHEN i.ord = f.ord THEN 'fresh'
+                               WHEN i.recipient = ins.recipient AND i.body = ins.body THEN 'same' ELSE 'reused' END
+                          AS state, ins.seq, ins.recipient, ins.group_id, ins.body, ins.ts, NULL::text[] AS members
               FROM input i JOIN firsts f USING (sender, client_id) JOIN ins USING (sender, client_id)
             UNION ALL
-            SELECT i.ord, false, m.seq, m.recipient, m.group_id, m.body, m.ts, NULL
+            SELECT i.ord, CASE WHEN i.recipient = m.recipient AND i.body = m.body THEN 'same' ELSE 'reused' END,
+                   m.seq, m.recipient, m.group_id, m.body, m.ts, NULL
               FROM input i JOIN messages m USING (sender, client_id)""";
     /* ACK for many acks in one statement, committed the same way; an ack given twice changes the message once. */
     static final String ACK_MANY = """
@@ -123,16 +183,7 @@ public class PgMessageLog implements MessageLog {
               SELECT set_config('synchronous_commit', 'off', true) AS setting
             ), input AS (
               SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(recipient, client_id, ord)
-            ), direct AS (
-              UPDATE messages m SET acked_at = now() FROM input i, lazy_commit
-               WHERE m.recipient = i.recipient AND m.client_id = i.client_id AND m.acked_at IS NULL
-              RETURNING i.ord, m.sender, m.ts, NULL::bigint AS group_id
-            ), grp AS (
-              UPDATE group_inbox g SET acked_at = now() FROM input i, messages m, lazy_commit
-               WHERE g.member = i.recipient AND g.acked_at IS NULL AND m.seq = g.seq AND m.client_id = i.client_id
-              RETURNING i.ord, m.sender, m.ts, m.group_id
-            )
-            SELECT * FROM direct UNION ALL SELECT * FROM grp""";
+            """ + SETTLE;
     /** Messages per statement at most; with up to this many statements at once on the pool. */
     private static final int MAX_BATCH = 256;
     private static final int MAX_IN_FLIGHT = 4;
@@ -179,7 +230,7 @@ public class PgMessageLog implements MessageLog {
             ts[i] = r.ts();
         }
         return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts))
-                .chain(rows -> resolve(rows, from, ids))
+                .chain(rows -> resolve(rows, from, ids, to, body, ts))
                 // One message the database refuses must not fail the others it shared a statement with: each
                 // goes again on its own, and fails on its own (all of them, if the database is down).
                 .onFailure().recoverWithUni(e -> oneByOne(batch));
@@ -191,24 +242,24 @@ public class PgMessageLog implements MessageLog {
                 .onFailure().recoverWithItem(e -> Appended.refused(Outcome.UNAVAILABLE))).toList()).andFailFast();
     }
 
-    private Uni<List<Appended>> resolve(RowSet<Row> rows, String[] from, String[] ids) {
+    private Uni<List<Appended>> resolve(RowSet<Row> rows, String[] from, String[] ids, String[] to, String[] body,
+            Long[] ts) {
         int n = from.length;
         Appended[] out = new Appended[n];
         for (Row row : rows) {
             int i = row.getLong("ord").intValue() - 1;
-            if (out[i] == null || row.getBoolean("fresh")) {
+            if (out[i] == null || "fresh".equals(row.getString("state"))) {
                 out[i] = appended(from[i], ids[i], row);
             }
         }
-        // No row: an unknown recipient, or a concurrent append of the same ID that committed after our
-        // snapshot. Rare; a fresh look per message decides, as for a single append.
+        // No row: an unknown recipient, a taken ID, or a concurrent append that committed after our snapshot.
+        // Rare; APPEND on its own decides, as for a single append.
         List<Uni<Void>> lookups = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (out[i] == null) {
                 int k = i;
-                lookups.add(pool.preparedQuery(FIND).execute(Tuple.of(from[k], ids[k])).invoke(again -> out[k] =
-                        again.size() > 0 ? appended(from[k], ids[k], again.iterator().next())
-                                : Appended.refused(Outcome.UNKNOWN_RECIPIENT)).replaceWithVoid());
+                lookups.add(append(APPEND, Tuple.of(from[k], ids[k], to[k], body[k], ts[k]), from[k], ids[k],
+                        Outcome.UNKNOWN_RECIPIENT).invoke(again -> out[k] = again).replaceWithVoid());
             }
         }
         Uni<Void> all = lookups.isEmpty() ? Uni.createFrom().voidItem()
@@ -226,18 +277,26 @@ public class PgMessageLog implements MessageLog {
             if (rows.size() > 0) {
                 return Uni.createFrom().item(appended(from, id, rows.iterator().next()));
             }
-            // No row: the recipient (or membership) is missing, or a concurrent append of the same ID committed
-            // after our snapshot (a retry racing its original on another node). A fresh look decides.
-            return pool.preparedQuery(FIND).execute(Tuple.of(from, id)).map(again -> again.size() > 0
+            // No row: the recipient (or membership) is missing, or a concurrent append committed after our
+            // snapshot (a retry racing its original on another node, or another sender's message with this ID
+            // for this recipient). The same statement again, on a fresh snapshot, decides.
+            return pool.preparedQuery(sql).execute(args).map(again -> again.size() > 0
                     ? appended(from, id, again.iterator().next())
                     : Appended.refused(refusal));
         });
     }
 
     private static Appended appended(String from, String id, Row row) {
+        String state = row.getString("state");
+        if (state.equals("taken")) {
+            return Appended.refused(Outcome.ID_IN_USE);
+        }
         Message m = new Message(row.getLong("seq"), id, from, row.getString("recipient"), row.getLong("group_id"),
                 row.getString("body"), row.getLong("ts"));
-        if (!row.getBoolean("fresh")) {
+        if (state.equals("reused")) {
+            return new Appended(Outcome.ID_REUSED, m, List.of());
+        }
+        if (state.equals("same")) {
             return new Appended(Outcome.DUPLICATE, m, List.of());
         }
         String[] members = row.getArrayOfStrings("members");

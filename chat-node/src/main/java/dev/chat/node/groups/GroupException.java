@@ -19,6 +19,16 @@ public final class GroupException {
         return new ApiException(400, "unknown_users", "no such users: " + String.join(", ", names));
     }
 
+    /** A member removed by an owner or admin tries to come back by invite code. */
+    public static ApiException removedMember() {
+        return new ApiException(403, "removed_member",
+                "you were removed from this group: only its owner or an admin can add you back");
+    }
+
+    public static ApiException inviteExpired() {
+        return new ApiException(410, "invite_expired", "this invite code has expired or been used up: ask for a new one");
+    }
+
     public static ApiException conflict(String what) {
         return new ApiException(409, "conflict", what);
     }

@@ -1,6 +1,7 @@
 package dev.chat.node.groups;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -155,13 +156,18 @@ public class GroupLog {
         }));
     }
 
-    /** Adds {@code username} as a member; they see history from now on. */
+    /**
+     * Adds {@code username} as a member; they see history from now on. An owner or admin adding someone who was
+     * removed lifts the bar on their joining by code.
+     */
     public Uni<Void> add(long id, String actor, String username) {
         return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
             if (!role.canManageMembers()) {
                 return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins add members"));
             }
-            return join(tx, id, username);
+            return join(tx, id, username).chain(() -> tx.preparedQuery(
+                    "DELETE FROM group_removed WHERE group_id = $1 AND username = $2").execute(Tuple.of(id, username)))
+                    .replaceWithVoid();
         }));
     }
 
@@ -183,7 +189,9 @@ public class GroupLog {
     /**
      * Removes {@code username}: the owner removes anyone, an admin removes plain members, anyone removes
      * themselves (leaves). What they had not received yet is dropped: a removed member stops receiving at
-     * once. A leaving owner hands the group to the longest-standing admin, else member; an empty group goes.
+     * once. Someone removed by another (not leaving) cannot come back by invite code: the group's code is
+     * revoked (they may know it) and they are barred from joining by any later one, until an owner or admin
+     * adds them. A leaving owner hands the group to the longest-standing admin, else member; an empty group goes.
      */
     public Uni<Void> remove(long id, String actor, String username) {
         return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(actorRole -> role(tx, id, username)
@@ -202,8 +210,18 @@ public class GroupLog {
                             .execute(Tuple.of(id, username))
                             .chain(() -> tx.preparedQuery("DELETE FROM group_inbox WHERE group_id = $1 AND member = $2 "
                                     + "AND acked_at IS NULL").execute(Tuple.of(id, username)))
+                            .chain(() -> self ? Uni.createFrom().voidItem() : bar(tx, id, username, actor))
                             .chain(() -> targetRole == Role.OWNER ? handOver(tx, id) : Uni.createFrom().voidItem());
                 })));
+    }
+
+    private static Uni<Void> bar(SqlClient tx, long id, String username, String actor) {
+        return tx.preparedQuery("INSERT INTO group_removed (group_id, username, removed_by) VALUES ($1, $2, $3) "
+                + "ON CONFLICT (group_id, username) DO UPDATE SET removed_by = $3, removed_at = now()")
+                .execute(Tuple.of(id, username, actor))
+                .chain(() -> tx.preparedQuery("UPDATE chat_groups SET invite_code = NULL, invite_expires_at = NULL, "
+                        + "invite_uses_left = NULL WHERE id = $1").execute(Tuple.of(id)))
+                .replaceWithVoid();
     }
 
     private Uni<Void> handOver(SqlClient tx, long id) {
@@ -230,8 +248,11 @@ public class GroupLog {
         }));
     }
 
-    /** A new invite code (the old one stops working); whoever has it can join as a member. */
-    public Uni<GroupViews.Invite> invite(long id, String actor) {
+    /**
+     * A new invite code (the old one stops working); whoever has it can join as a member, {@code maxUses} times
+     * at most, until {@code lifetime} has passed; never someone removed from the group (see {@link #remove}).
+     */
+    public Uni<GroupViews.Invite> invite(long id, String actor, Duration lifetime, int maxUses) {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -239,20 +260,39 @@ public class GroupLog {
             if (!role.canManageMembers()) {
                 return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins invite"));
             }
-            return tx.preparedQuery("UPDATE chat_groups SET invite_code = $2 WHERE id = $1")
-                    .execute(Tuple.of(id, code)).replaceWith(new GroupViews.Invite(code));
+            return tx.preparedQuery("UPDATE chat_groups SET invite_code = $2, invite_uses_left = $3, "
+                    + "invite_expires_at = now() + make_interval(secs => $4) WHERE id = $1 "
+                    + "RETURNING extract(epoch FROM invite_expires_at)::bigint AS expires_at")
+                    .execute(Tuple.of(id, code, maxUses, (double) lifetime.toSeconds()))
+                    .map(rows -> new GroupViews.Invite(code, rows.iterator().next().getLong("expires_at"), maxUses));
         }));
     }
 
-    /** Joins the group an invite code names; answers its ID. */
+    /**
+     * Joins the group an invite code names, using up one of its uses; answers its ID. Refused: an unknown or
+     * revoked code (404), an expired or used-up one (410), a user removed from the group (403).
+     */
     public Uni<Long> join(String user, String code) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM chat_groups WHERE invite_code = $1")
-                .execute(Tuple.of(code)).chain(rows -> {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
+                SELECT id, COALESCE(invite_expires_at > now() AND invite_uses_left > 0, false) AS usable,
+                       EXISTS (SELECT 1 FROM group_removed r WHERE r.group_id = g.id AND r.username = $2) AS removed
+                  FROM chat_groups g WHERE invite_code = $1 FOR UPDATE""")
+                .execute(Tuple.of(code, user)).chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(GroupException.notFound());
                     }
-                    long id = rows.iterator().next().getLong("id");
-                    return join(tx, id, user).replaceWith(id);
+                    Row row = rows.iterator().next();
+                    long id = row.getLong("id");
+                    if (row.getBoolean("removed")) {
+                        return Uni.createFrom().failure(GroupException.removedMember());
+                    }
+                    if (!row.getBoolean("usable")) {
+                        return Uni.createFrom().failure(GroupException.inviteExpired());
+                    }
+                    return join(tx, id, user)
+                            .chain(() -> tx.preparedQuery("UPDATE chat_groups SET invite_uses_left = invite_uses_left - 1 "
+                                    + "WHERE id = $1").execute(Tuple.of(id)))
+                            .replaceWith(id);
                 }));
     }
 

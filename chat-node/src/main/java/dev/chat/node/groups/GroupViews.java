@@ -19,6 +19,7 @@ public final class GroupViews {
     public record Summary(String id, String name, String role, int members, HistoryMessage last, long unread) {
     }
 
-    public record Invite(String code) {
+    /** {@code expiresAt}: epoch seconds; {@code maxUses}: how many people may join with it. */
+    public record Invite(String code, long expiresAt, int maxUses) {
     }
 }

@@ -102,6 +102,23 @@ public interface ChatConfig {
         int pendingBatch();
     }
 
+    Groups groups();
+
+    /** Group invite codes: what a code gets unless its maker asks otherwise, and the most it may ask for. */
+    interface Groups {
+        @WithDefault("7d")
+        Duration inviteLifetime();
+
+        @WithDefault("30d")
+        Duration inviteMaxLifetime();
+
+        @WithDefault("100")
+        int inviteUses();
+
+        @WithDefault("1000")
+        int inviteMaxUses();
+    }
+
     interface Presence {
         /** How often the node refreshes its heartbeat; presence-service evicts a node silent for 5 s. */
         @WithDefault("1s")

@@ -16,6 +16,13 @@ public enum ErrorCode {
     NOT_A_MEMBER("not_a_member"),
     /** No account has that username. */
     UNKNOWN_RECIPIENT("unknown_recipient"),
+    /** The sender already sent another message (other recipient or body) with this ID: pick a new ID. */
+    ID_REUSED("id_reused"),
+    /**
+     * The ID is still pending (not yet acked) for the recipient, or a group member, in a message from someone
+     * else: the recipient's ack could not tell them apart. Pick a new ID, or send again once it is acked.
+     */
+    ID_IN_USE("id_in_use"),
     /** Binary frames are not part of the protocol. */
     BINARY_NOT_SUPPORTED("binary_not_supported"),
     /** Too many sends: the error says when to try again ({@code retryAfterMs}); the frame was not accepted. */

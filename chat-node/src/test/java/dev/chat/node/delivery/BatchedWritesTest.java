@@ -108,6 +108,57 @@ class BatchedWritesTest {
         }
     }
 
+    /**
+     * Sends racing for one ID: two senders, one offline recipient, the same ID at once (so that they may share
+     * a statement, or commit in either order): exactly one is acked and stored, the other refused with
+     * id_in_use; one sender, the same ID from two sockets with two bodies: one acked, the other id_reused.
+     */
+    @Test
+    void racingSendsOfOneIdStoreOneMessageAndRefuseTheOther() {
+        URI ws = URI.create(http.toString().replaceFirst("^http", "ws"));
+        String carl = create("carl");
+        String ann = create("ann");
+        String ben = create("ben");
+        List<String> shared = new ArrayList<>();
+        List<String> reused = new ArrayList<>();
+        try (ChatClient a = ChatClient.connect(ws, token(ann)); ChatClient b = ChatClient.connect(ws, token(ben));
+                ChatClient a2 = ChatClient.connect(ws, token(ann))) {
+            for (int k = 0; k < EACH; k++) {
+                String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
+                shared.add(id);
+                a.sendMessage(id, carl, "from ann");
+                b.sendMessage(id, carl, "from ben");
+                String again = "again-" + UUID.randomUUID().toString().substring(0, 8);
+                reused.add(again);
+                a.sendMessage(again, carl, "one body");
+                a2.sendMessage(again, carl, "another body");
+            }
+            for (String id : shared) {
+                var fromAnn = answer(a, id);
+                var fromBen = answer(b, id);
+                List<String> outcomes = new ArrayList<>(List.of(outcome(fromAnn), outcome(fromBen)));
+                outcomes.sort(null);
+                assertEquals(List.of("ack", "id_in_use"), outcomes, id + ": " + fromAnn + " / " + fromBen);
+                assertEquals("1", LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                        "SELECT count(*) FROM messages WHERE recipient = '" + carl + "' AND client_id = '" + id + "'"));
+            }
+            for (String id : reused) {
+                List<String> outcomes = new ArrayList<>(List.of(outcome(answer(a, id)), outcome(answer(a2, id))));
+                outcomes.sort(null);
+                assertEquals(List.of("ack", "id_reused"), outcomes, id);
+            }
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode answer(ChatClient c, String id) {
+        return c.await(f -> id.equals(f.path("id").asText())
+                && ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText())), WAIT);
+    }
+
+    private static String outcome(com.fasterxml.jackson.databind.JsonNode f) {
+        return "ack".equals(f.path("type").asText()) ? "ack" : f.path("code").asText();
+    }
+
     /** Polls a count until it reads 0. */
     private static final class Poll {
         static void awaitZero(java.util.function.Supplier<String> count) {

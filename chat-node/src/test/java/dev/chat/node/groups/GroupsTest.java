@@ -196,6 +196,37 @@ class GroupsTest {
     }
 
     @Test
+    void aRemovedMemberCannotComeBackByCodeAndCodesRunOut() {
+        String ann = create("ann");
+        String max = create("max");
+        String dan = create("dan");
+        String eve = create("eve");
+        String group = newGroup(ann, "Closed", List.of(max));
+        String old = given().auth().oauth2(token(ann)).post("/api/groups/" + group + "/invite").then().statusCode(200)
+                .extract().path("code");
+        given().auth().oauth2(token(ann)).delete("/api/groups/" + group + "/members/" + max).then().statusCode(204);
+        given().auth().oauth2(token(max)).contentType(ContentType.JSON).body(Map.of("code", old))
+                .post("/api/groups/join").then().statusCode(404);
+        String one = given().auth().oauth2(token(ann)).contentType(ContentType.JSON).body(Map.of("maxUses", 1))
+                .post("/api/groups/" + group + "/invite").then().statusCode(200).body("maxUses", equalTo(1))
+                .extract().path("code");
+        given().auth().oauth2(token(max)).contentType(ContentType.JSON).body(Map.of("code", one))
+                .post("/api/groups/join").then().statusCode(403).body("error", equalTo("removed_member"));
+        given().auth().oauth2(token(dan)).contentType(ContentType.JSON).body(Map.of("code", one))
+                .post("/api/groups/join").then().statusCode(200);
+        given().auth().oauth2(token(eve)).contentType(ContentType.JSON).body(Map.of("code", one))
+                .post("/api/groups/join").then().statusCode(410).body("error", equalTo("invite_expired"));
+        // Added back by the owner, the bar is lifted; leaving on one's own bars nothing.
+        given().auth().oauth2(token(ann)).contentType(ContentType.JSON).body(Map.of("username", max))
+                .post("/api/groups/" + group + "/members").then().statusCode(201);
+        given().auth().oauth2(token(max)).delete("/api/groups/" + group + "/members/" + max).then().statusCode(204);
+        String next = given().auth().oauth2(token(ann)).post("/api/groups/" + group + "/invite").then().statusCode(200)
+                .extract().path("code");
+        given().auth().oauth2(token(max)).contentType(ContentType.JSON).body(Map.of("code", next))
+                .post("/api/groups/join").then().statusCode(200);
+    }
+
+    @Test
     void aMemberAddedLaterSeesHistoryFromTheMomentTheyJoined() {
         String ann = create("ann");
         String ben = create("ben");

@@ -176,6 +176,36 @@ class ChatSocketTest {
     }
 
     @Test
+    void oneAckSettlesOneMessageAndAnIdIsNeverPendingTwiceForOneRecipient() {
+        String alice = user("alice");
+        String carol = user("carol");
+        String bob = user("bob");
+        String m = "m-" + SEQ.incrementAndGet();
+        try (ChatClient a = connect(alice); ChatClient c = connect(carol)) {
+            a.sendMessage(m, bob, "from alice");
+            a.await(frame("ack", m), WAIT);
+            c.sendMessage(m, bob, "from carol");
+            assertEquals("id_in_use", c.await(frame("error", m), WAIT).path("code").asText());
+            // Reused by its sender for someone else, or with another body: refused, never acked.
+            a.sendMessage(m, carol, "from alice to carol");
+            a.awaitCount(f -> m.equals(f.path("id").asText()), 2, WAIT);
+            assertEquals("id_reused", a.frames().stream().filter(f -> m.equals(f.path("id").asText())).toList().get(1)
+                    .path("code").asText());
+            try (ChatClient b = connect(bob)) {
+                assertEquals(alice, b.await(frame("msg", m), WAIT).path("from").asText());
+                assertEquals(bob, a.await(frame("delivered", m), WAIT).path("to").asText());
+                awaitUnacked(bob, 0);
+                c.sendMessage(m, bob, "from carol");
+                c.await(frame("ack", m), WAIT);
+                b.await(f -> frame("msg", m).test(f) && carol.equals(f.path("from").asText()), WAIT);
+                c.await(frame("delivered", m), WAIT);
+            }
+        }
+        assertEquals("0", LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                "SELECT count(*) FROM messages WHERE recipient = '" + carol + "'"));
+    }
+
+    @Test
     void anOfflineRecipientGetsEverythingOnConnectAndNothingAgainAfterAcking() {
         String alice = user("alice");
         String bob = user("bob");
