@@ -8,15 +8,15 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.ChatConfig;
-import dev.chat.node.node.ChatLog;
+import dev.chat.node.config.ChatConfig;
+import dev.chat.node.config.ChatLog;
 import dev.chat.node.presence.PresenceManager;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.routing.Broker;
 import dev.chat.node.routing.Router;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.LocalSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.ChatConfig;
 
 /**
  * When this node last pushed each unacked message to a user's sockets here (monotonic time). It decides

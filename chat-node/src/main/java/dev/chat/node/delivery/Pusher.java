@@ -2,8 +2,8 @@ package dev.chat.node.delivery;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.config.ChatConfig;
+import dev.chat.node.sockets.LocalSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.WebSocketConnection;

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.ChatConfig;
 import io.quarkus.scheduler.Scheduled;
 
 /**

@@ -8,10 +8,10 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.ChatLog;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.protocol.ServerFrames;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.LocalSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

@@ -8,9 +8,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.LocalSockets;
 import dev.chat.presence.model.PresenceKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,7 +10,7 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.presence.model.PresenceKeys;
 import io.smallrye.mutiny.Uni;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.common.Usernames;
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.ChatConfig;
 
 /**
  * Turns a text frame into a {@link ClientFrame} or a {@link FrameException} that names what is wrong.

@@ -8,8 +8,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.delivery.Pusher;
-import dev.chat.node.node.ChatLog;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.presence.PresenceManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,9 @@
-package dev.chat.node.socket;
+package dev.chat.node.endpoint;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatLog;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.sockets.LocalSockets;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 

@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.lifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +9,10 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.chat.node.config.ChatConfig;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.presence.NodeHeartbeat;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.LocalSockets;
 import dev.chat.presence.model.NodeEviction;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;

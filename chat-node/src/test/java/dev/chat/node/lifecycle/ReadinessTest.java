@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.lifecycle;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

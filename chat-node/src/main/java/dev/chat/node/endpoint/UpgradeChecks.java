@@ -1,4 +1,4 @@
-package dev.chat.node.socket;
+package dev.chat.node.endpoint;
 
 import java.net.URI;
 import java.util.Arrays;
@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.ChatConfig;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;

@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.lifecycle;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -8,6 +8,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
+import dev.chat.node.config.ChatConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

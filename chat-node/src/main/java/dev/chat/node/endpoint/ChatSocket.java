@@ -1,10 +1,10 @@
-package dev.chat.node.socket;
+package dev.chat.node.endpoint;
 
 import jakarta.inject.Inject;
 
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
-import dev.chat.node.node.ChatLog;
+import dev.chat.node.config.ChatLog;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;

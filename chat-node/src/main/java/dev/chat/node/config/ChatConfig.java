@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.config;
 
 import java.time.Duration;
 import java.util.Optional;

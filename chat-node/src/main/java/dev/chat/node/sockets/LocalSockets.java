@@ -1,4 +1,4 @@
-package dev.chat.node.socket;
+package dev.chat.node.sockets;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.ChatConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

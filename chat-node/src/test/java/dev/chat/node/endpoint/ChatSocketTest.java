@@ -1,4 +1,4 @@
-package dev.chat.node.socket;
+package dev.chat.node.endpoint;
 
 import static dev.chat.testing.ChatClient.frame;
 import static dev.chat.testing.ChatClient.type;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.chat.node.TestAccounts;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.presence.model.PresenceKeys;
 import dev.chat.testing.ChatClient;
 import dev.chat.testing.LocalPostgres;

@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.lifecycle;
 
 import jakarta.inject.Singleton;
 
@@ -6,6 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.node.routing.Broker;
 

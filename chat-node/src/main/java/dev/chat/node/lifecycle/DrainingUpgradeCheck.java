@@ -1,8 +1,7 @@
-package dev.chat.node.socket;
+package dev.chat.node.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.chat.node.node.Drain;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
 

@@ -1,4 +1,4 @@
-package dev.chat.node.node;
+package dev.chat.node.lifecycle;
 
 import java.time.Duration;
 

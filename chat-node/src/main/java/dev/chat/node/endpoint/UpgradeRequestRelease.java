@@ -1,4 +1,4 @@
-package dev.chat.node.socket;
+package dev.chat.node.endpoint;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
