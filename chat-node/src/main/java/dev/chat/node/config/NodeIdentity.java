@@ -2,6 +2,7 @@ package dev.chat.node.config;
 
 import java.util.UUID;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /** The id this node goes by in the presence map and on its Redis channel. */
@@ -9,10 +10,16 @@ import jakarta.inject.Singleton;
 public class NodeIdentity {
     private final String id;
 
-    NodeIdentity(ChatConfig config) {
+    @Inject
+    NodeIdentity(NodeConfig config) {
         // A random id keeps two test nodes in one Redis apart; the start script names its nodes.
-        this.id = config.node().id().filter(s -> !s.isBlank())
-                .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
+        this(config.id().filter(s -> !s.isBlank())
+                .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8)));
+    }
+
+    /** A node named {@code id}: for unit tests that run several nodes in one JVM. */
+    public NodeIdentity(String id) {
+        this.id = id;
     }
 
     public String id() {

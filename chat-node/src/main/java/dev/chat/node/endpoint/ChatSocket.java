@@ -10,6 +10,7 @@ import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.sockets.SocketRegistry;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -38,6 +39,8 @@ public class ChatSocket {
     ServerFrames frames;
     @Inject
     TypingNotices typingNotices;
+    @Inject
+    SocketRegistry sockets;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -80,7 +83,7 @@ public class ChatSocket {
 
     @OnClose
     Uni<Void> close(WebSocketConnection connection) {
-        return delivery.closed(user(connection), connection);
+        return sockets.closed(user(connection), connection);
     }
 
     /** The socket's user, from its verified token at the upgrade. */

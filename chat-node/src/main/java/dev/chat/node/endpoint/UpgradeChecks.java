@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import dev.chat.node.config.ChatConfig;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -49,10 +48,10 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private final JWTParser tokens;
     private final List<String> allowedOrigins;
 
-    UpgradeChecks(Pool pool, JWTParser tokens, ChatConfig config) {
+    UpgradeChecks(Pool pool, JWTParser tokens, EndpointConfig config) {
         this.pool = pool;
         this.tokens = tokens;
-        this.allowedOrigins = config.socket().allowedOrigins().orElse(List.of());
+        this.allowedOrigins = config.allowedOrigins().orElse(List.of());
     }
 
     @Override

@@ -9,7 +9,6 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.config.ChatConfig;
 import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.presence.NodeHeartbeat;
 import dev.chat.node.sockets.LocalSockets;
@@ -38,12 +37,12 @@ public class Drain {
     private final NodeHeartbeat heartbeat;
     private final Redis redis;
     private final Vertx vertx;
-    private final ChatConfig config;
+    private final DrainConfig config;
     private final String node;
     private volatile boolean draining;
     private volatile Uni<Void> drained;
 
-    Drain(LocalSockets sockets, NodeHeartbeat heartbeat, Redis redis, Vertx vertx, ChatConfig config,
+    Drain(LocalSockets sockets, NodeHeartbeat heartbeat, Redis redis, Vertx vertx, DrainConfig config,
             NodeIdentity identity) {
         this.sockets = sockets;
         this.heartbeat = heartbeat;
@@ -83,7 +82,7 @@ public class Drain {
     /** SIGTERM: out of rotation now, sockets closed once HAProxy has had two health checks to notice. */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
         draining = true;
-        long closeAfter = Math.max(1, config.drain().closeSocketsAfter().toMillis());
+        long closeAfter = Math.max(1, config.closeSocketsAfter().toMillis());
         LOG.infof("node=%s draining: not ready; closing sockets in %d ms", node, closeAfter);
         vertx.setTimer(closeAfter, t -> drain().subscribe().with(x -> {
         }, e -> {

@@ -8,7 +8,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
-import dev.chat.node.config.ChatConfig;
+import dev.chat.node.config.NodeConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -28,8 +28,8 @@ public class SchemaMigration {
 
     private volatile boolean done;
 
-    void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, ChatConfig config) {
-        if (!config.node().migrateInBackground()) {
+    void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, NodeConfig config) {
+        if (!config.migrateInBackground()) {
             migrateWithRetries(flyway);
             return;
         }

@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.config.ChatConfig;
+import dev.chat.node.presence.HeldSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 
 /** The sockets open on this node, by user: where a message for a user on this node is written. */
 @Singleton
-public class LocalSockets {
+public class LocalSockets implements HeldSockets, UserSockets {
     private static final Logger LOG = Logger.getLogger(LocalSockets.class);
 
     private static final CloseReason SLOW_CONSUMER = new CloseReason(1008, "too many frames not taken; reconnect");
@@ -47,10 +47,10 @@ public class LocalSockets {
         volatile long fullSince;
     }
 
-    LocalSockets(MeterRegistry registry, ChatConfig config) {
-        this.maxPendingWrites = config.limits().maxPendingWrites();
+    public LocalSockets(MeterRegistry registry, SocketLimits config) {
+        this.maxPendingWrites = config.maxPendingWrites();
         this.pushWindow = Math.max(1, maxPendingWrites / 2);
-        this.slowConsumerGraceNanos = config.limits().slowConsumerGrace().toNanos();
+        this.slowConsumerGraceNanos = config.slowConsumerGrace().toNanos();
         this.slowConsumers = Counter.builder("chat.sockets.slow.consumers.cut").register(registry);
         Gauge.builder("chat.sockets.open", this, LocalSockets::total).description("sockets open on this node")
                 .register(registry);
@@ -88,6 +88,7 @@ public class LocalSockets {
         return byUser.getOrDefault(user, NONE).length;
     }
 
+    @Override
     public Set<String> users() {
         return byUser.keySet();
     }
@@ -97,6 +98,7 @@ public class LocalSockets {
     }
 
     /** Writes {@code frame} (one nobody acks) to every socket of {@code user} here; answers how many took it. */
+    @Override
     public int send(String user, String frame) {
         return toEach(user, frame, false);
     }
@@ -105,6 +107,7 @@ public class LocalSockets {
      * Writes a message to every socket of {@code user} here that has room for it (see {@link #push}); answers
      * how many took it.
      */
+    @Override
     public int push(String user, String frame) {
         return toEach(user, frame, true);
     }
@@ -126,6 +129,7 @@ public class LocalSockets {
      * {@code chat.limits.slow-consumer-grace} while messages wait is a slow consumer: closed with 1008, its client
      * reconnects and gets what it is owed, and the node's memory for it stays bounded all along.
      */
+    @Override
     public boolean push(WebSocketConnection c, String user, String frame) {
         if (!c.isOpen()) {
             return false;
@@ -185,10 +189,11 @@ public class LocalSockets {
         }
     }
 
-    /** Every open socket by user, copied: for the heartbeat's rewrite of the presence map. */
-    public Map<String, List<WebSocketConnection>> snapshot() {
-        Map<String, List<WebSocketConnection>> copy = new HashMap<>();
-        byUser.forEach((user, sockets) -> copy.put(user, List.of(sockets)));
+    /** Every open socket's id by user, copied: for the heartbeat's rewrite of the presence map. */
+    @Override
+    public Map<String, List<String>> socketIdsByUser() {
+        Map<String, List<String>> copy = new HashMap<>();
+        byUser.forEach((user, sockets) -> copy.put(user, Arrays.stream(sockets).map(WebSocketConnection::id).toList()));
         return copy;
     }
 
