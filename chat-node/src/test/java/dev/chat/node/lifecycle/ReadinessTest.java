@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.testing.LocalPostgres;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * the other test classes.
  */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(OwnPostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)
