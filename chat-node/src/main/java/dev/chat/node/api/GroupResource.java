@@ -24,9 +24,9 @@ import dev.chat.common.api.ApiException;
 import dev.chat.node.groups.GroupException;
 import dev.chat.node.groups.GroupLog;
 import dev.chat.node.groups.GroupViews;
+import dev.chat.node.groups.GroupsConfig;
 import dev.chat.node.groups.Role;
 import dev.chat.node.history.HistoryMessage;
-import dev.chat.node.node.ChatConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +45,7 @@ public class GroupResource {
     @Inject
     GroupLog groups;
     @Inject
-    ChatConfig config;
+    GroupsConfig config;
     @Inject
     ObjectMapper json;
 
@@ -133,7 +133,7 @@ public class GroupResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<GroupViews.Invite> invite(@PathParam("id") String id, String body) {
         InviteLimits limits = inviteLimits(body);
-        ChatConfig.Groups rules = config.groups();
+        GroupsConfig rules = config;
         Duration lifetime = rules.inviteLifetime();
         int uses = rules.inviteUses();
         if (limits != null && limits.expiresInSeconds() != null) {

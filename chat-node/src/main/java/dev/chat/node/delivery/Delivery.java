@@ -1,30 +1,24 @@
 package dev.chat.node.delivery;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
-
-import dev.chat.node.node.ChatConfig;
-import dev.chat.node.node.ChatLog;
-import dev.chat.node.presence.PresenceManager;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.TimeSource;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.routing.Broker;
 import dev.chat.node.routing.Router;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.SocketRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * The hot path, from a socket's frame to the recipient's sockets: store (deduplicated) → ack the sender →
@@ -37,15 +31,13 @@ public class Delivery {
     private final MessageLog log;
     private final Router router;
     private final Broker broker;
-    private final PresenceManager presence;
-    private final LocalSockets sockets;
+    private final SocketRegistry sockets;
     private final InFlight inFlight;
     private final Pusher pusher;
     private final Sweeper sweeper;
     private final ServerFrames frames;
     private final SendLimiter limiter;
-    private final Object presenceOrder = new Object();
-    private final Context presenceContext;
+    private final TimeSource time;
     private final int pendingBatch;
     private final Counter accepted;
     private final Counter duplicates;
@@ -54,21 +46,20 @@ public class Delivery {
     private final Timer sendToDelivery;
     private final Counter dbErrors;
 
-    Delivery(MessageLog log, Router router, Broker broker, PresenceManager presence, LocalSockets sockets,
-            InFlight inFlight, Pusher pusher, Sweeper sweeper, ServerFrames frames, SendLimiter limiter,
-            ChatConfig config, MeterRegistry registry, Vertx vertx) {
+    Delivery(MessageLog log, Router router, Broker broker, SocketRegistry sockets, InFlight inFlight, Pusher pusher,
+            Sweeper sweeper, ServerFrames frames, SendLimiter limiter, DeliveryConfig config, MeterRegistry registry,
+            TimeSource time) {
         this.limiter = limiter;
-        this.presenceContext = vertx.getDelegate().getOrCreateContext();
+        this.time = time;
         this.log = log;
         this.router = router;
         this.broker = broker;
-        this.presence = presence;
         this.sockets = sockets;
         this.inFlight = inFlight;
         this.pusher = pusher;
         this.sweeper = sweeper;
         this.frames = frames;
-        this.pendingBatch = config.delivery().pendingBatch();
+        this.pendingBatch = config.pendingBatch();
         this.accepted = Counter.builder("chat.messages.accepted").register(registry);
         this.duplicates = Counter.builder("chat.messages.duplicates")
                 .description("sends retried with an ID already accepted: acked again, not delivered again")
@@ -85,29 +76,34 @@ public class Delivery {
     }
 
     void start(@Observes StartupEvent event) {
+        listen();
+    }
+
+    /** Hears what other nodes publish to this one; after every (re)subscription, sweeps for what was missed. */
+    void listen() {
         broker.listen(router::onPayload, sweeper::sweepSoon);
     }
 
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
     public Uni<String> send(String from, ClientFrame.Send send) {
-        long start = System.nanoTime();
+        long start = time.nanos();
         long wait = limiter.acquire(from);
         if (wait > 0) {
             return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
         }
         return stored(from, send.id(), start,
-                log.append(from, send.id(), send.to(), send.body(), System.currentTimeMillis()));
+                log.append(from, send.id(), send.to(), send.body(), time.millis()));
     }
 
     /** The same for a group: stored once, then routed to every other member's nodes. */
     public Uni<String> send(String from, ClientFrame.SendToGroup send) {
-        long start = System.nanoTime();
+        long start = time.nanos();
         long wait = limiter.acquire(from);
         if (wait > 0) {
             return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
         }
         return stored(from, send.id(), start,
-                log.appendToGroup(from, send.id(), send.group(), send.body(), System.currentTimeMillis()));
+                log.appendToGroup(from, send.id(), send.group(), send.body(), time.millis()));
     }
 
     private Uni<String> stored(String from, String id, long start, Uni<MessageLog.Appended> append) {
@@ -137,12 +133,12 @@ public class Delivery {
                     accepted.increment();
                     Message m = appended.message();
                     if (m.group() == null) {
-                        router.route(m.to(), m.id(), frames.msg(m));
+                        router.route(m.to(), m.id(), m.frame(frames));
                     } else {
-                        router.route(appended.recipients(), m.id(), frames.msg(m));
+                        router.route(appended.recipients(), m.id(), m.frame(frames));
                     }
             }
-            sendToAck.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            sendToAck.record(time.nanos() - start, TimeUnit.NANOSECONDS);
             return frames.ack(id);
         }).onFailure().recoverWithItem(e -> unavailable(from, id, e.getMessage()));
     }
@@ -164,7 +160,7 @@ public class Delivery {
                 return;
             }
             acked.increment();
-            sendToDelivery.record(Math.max(0, System.currentTimeMillis() - first.ts()), TimeUnit.MILLISECONDS);
+            sendToDelivery.record(Math.max(0, time.millis() - first.ts()), TimeUnit.MILLISECONDS);
             // Group senders are not told of each member's ack: a large group would flood them.
             if (first.group() == null) {
                 router.notify(first.from(), frames.delivered(id, user));
@@ -176,58 +172,20 @@ public class Delivery {
     }
 
     /**
-     * A socket opened: register it in the presence map first, then push what the user is owed. In that
-     * order, a message stored meanwhile is either routed here or found by the read.
+     * A socket opened: register it (in {@link SocketRegistry}: here and in the presence map) first, then push what
+     * the user is owed. In that order, a message stored meanwhile is either routed here or found by the read.
+     * Never fails: what could not be read now, the sweep pushes.
      */
     public Uni<Void> opened(String user, WebSocketConnection connection) {
-        long openedAt = System.nanoTime();
-        Uni<Void> registered;
-        int here;
-        // Counting the user's sockets and sending the count happen together, so that of two sockets opening or
-        // closing at once the count sent last is the true one (the link keeps the order of what is sent).
-        synchronized (presenceOrder) {
-            here = sockets.add(user, connection);
-            registered = sent(presence.opened(user, connection.id(), here));
-        }
-        LOG.info(user, null, "user=%s socket=%s opened (%d here)", user, connection.id(), here);
-        return registered
-                .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence write failed (%s); the sweep covers",
-                        user, e.getMessage()))
-                .onFailure().recoverWithNull()
+        long openedAt = time.nanos();
+        return sockets.opened(user, connection)
                 .chain(() -> log.unacked(user, pendingBatch))
                 // What was routed here since the socket was added already reached it with the user's others.
                 .invoke(owed -> owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
-                        .forEach(m -> pusher.pushTo(connection, user, m.id(), frames.msg(m))))
+                        .forEach(m -> pusher.pushTo(connection, user, m.id(), m.frame(frames))))
                 .onFailure().invoke(e -> LOG.warn(user, null, "user=%s could not load unacked messages (%s); the "
                         + "sweep retries", user, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
-    }
-
-    /**
-     * Sends the write now, from one context for all presence writes: calls made in order on that context reach
-     * the Redis connection in that order (calls from different event loops could overtake each other).
-     */
-    private Uni<Void> sent(Uni<Void> write) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        presenceContext.runOnContext(v -> write.subscribe().with(done::complete, done::completeExceptionally));
-        return Uni.createFrom().completionStage(done);
-    }
-
-    public Uni<Void> closed(String user, WebSocketConnection connection) {
-        Uni<Void> removed;
-        int here;
-        synchronized (presenceOrder) {
-            here = sockets.remove(user, connection);
-            removed = sent(presence.closed(user, connection.id(), here));
-        }
-        if (here == 0) {
-            inFlight.forget(user);
-        }
-        LOG.info(user, null, "user=%s socket=%s closed (%d left here)", user, connection.id(), here);
-        return removed
-                .onFailure().invoke(e -> LOG.warn(user, null, "user=%s presence removal failed: %s", user,
-                        e.getMessage()))
-                .onFailure().recoverWithNull();
     }
 }

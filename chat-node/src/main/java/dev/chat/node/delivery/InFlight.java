@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.TimeSource;
+import dev.chat.node.sockets.SocketEventHandler;
 
 /**
  * When this node last pushed each unacked message to a user's sockets here (monotonic time). It decides
@@ -14,25 +15,27 @@ import dev.chat.node.node.ChatConfig;
  * lost); and whether a socket that just opened still needs a message, or already got it with the others.
  */
 @Singleton
-public class InFlight {
+public class InFlight implements SocketEventHandler {
     private final Map<String, Map<String, Long>> byUser = new ConcurrentHashMap<>();
     private final long redeliverAfterNanos;
+    private final TimeSource time;
 
-    InFlight(ChatConfig config) {
-        this.redeliverAfterNanos = config.delivery().redeliverAfter().toNanos();
+    InFlight(DeliveryConfig config, TimeSource time) {
+        this.redeliverAfterNanos = config.redeliverAfter().toNanos();
+        this.time = time;
     }
 
     public void pushed(String user, String id) {
-        byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(id, System.nanoTime());
+        byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(id, time.nanos());
     }
 
     /** Never pushed here, or pushed longer ago than the redelivery delay. */
     public boolean due(String user, String id) {
         Long last = last(user, id);
-        return last == null || System.nanoTime() - last >= redeliverAfterNanos;
+        return last == null || time.nanos() - last >= redeliverAfterNanos;
     }
 
-    /** Pushed to the user's sockets here at or after {@code sinceNanos} (System.nanoTime()). */
+    /** Pushed to the user's sockets here at or after {@code sinceNanos} ({@link TimeSource#nanos()}). */
     public boolean pushedSince(String user, String id, long sinceNanos) {
         Long last = last(user, id);
         return last != null && last - sinceNanos >= 0;
@@ -53,6 +56,11 @@ public class InFlight {
     /** The user left this node: nothing is in flight to them here any more. */
     public void forget(String user) {
         byUser.remove(user);
+    }
+
+    @Override
+    public void lastSocketClosed(String user) {
+        forget(user);
     }
 
     public boolean tracked(String user, String id) {

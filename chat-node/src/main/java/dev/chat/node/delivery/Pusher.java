@@ -2,25 +2,25 @@ package dev.chat.node.delivery;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.routing.LocalRecipients;
+import dev.chat.node.sockets.UserSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /** Writes a msg frame to a user's sockets on this node and notes it as in flight until acked. */
 @Singleton
-public class Pusher {
-    private final LocalSockets sockets;
+public class Pusher implements LocalRecipients {
+    private final UserSockets sockets;
     private final InFlight inFlight;
     private final int maxUnacked;
     private final Counter pushed;
     private final Counter held;
 
-    Pusher(LocalSockets sockets, InFlight inFlight, ChatConfig config, MeterRegistry registry) {
+    Pusher(UserSockets sockets, InFlight inFlight, DeliveryLimits config, MeterRegistry registry) {
         this.sockets = sockets;
         this.inFlight = inFlight;
-        this.maxUnacked = config.limits().maxUnackedPerUser();
+        this.maxUnacked = config.maxUnackedPerUser();
         this.pushed = Counter.builder("chat.messages.pushed").description("msg frames written to sockets")
                 .register(registry);
         this.held = Counter.builder("chat.messages.held")
@@ -45,8 +45,9 @@ public class Pusher {
      * pushed it, under load, is not pushed twice); or when the user already has {@code max-unacked-per-user}
      * messages in flight (a client that reads without acking gets no more until it acks: the rest wait in
      * PostgreSQL, and server memory stays bounded); or when no socket had room for it (see
-     * {@link LocalSockets#push}).
+     * {@link UserSockets#push}).
      */
+    @Override
     public int push(String user, String id, String frame) {
         if (!inFlight.due(user, id)) {
             return 0;
@@ -64,6 +65,7 @@ public class Pusher {
     }
 
     /** Writes a frame nobody acks to the user's sockets here; nothing is tracked. */
+    @Override
     public void notice(String user, String frame) {
         sockets.send(user, frame);
     }

@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.ChatConfig;
+import dev.chat.node.config.TimeSource;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -20,21 +20,23 @@ public class SendLimiter {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final double perNano;
     private final int burst;
+    private final TimeSource time;
 
-    SendLimiter(ChatConfig config) {
-        this.perNano = config.limits().sendsPerSecond() / 1e9;
-        this.burst = config.limits().sendBurst();
+    SendLimiter(DeliveryLimits config, TimeSource time) {
+        this.perNano = config.sendsPerSecond() / 1e9;
+        this.burst = config.sendBurst();
+        this.time = time;
     }
 
     /** 0 when {@code user} may send now (a token is taken), else how many ms until one is free. */
     public long acquire(String user) {
-        return buckets.computeIfAbsent(user, u -> new Bucket(burst, System.nanoTime())).take(perNano, burst);
+        return buckets.computeIfAbsent(user, u -> new Bucket(burst, time.nanos())).take(time, perNano, burst);
     }
 
     /** Buckets of users idle for a minute are full anyway: dropping them bounds memory. */
     @Scheduled(every = "60s")
     void prune() {
-        long now = System.nanoTime();
+        long now = time.nanos();
         buckets.values().removeIf(b -> b.idleSince(now) > IDLE_NANOS);
     }
 
@@ -47,8 +49,8 @@ public class SendLimiter {
             this.last = now;
         }
 
-        synchronized long take(double perNano, int burst) {
-            long now = System.nanoTime();
+        synchronized long take(TimeSource time, double perNano, int burst) {
+            long now = time.nanos();
             tokens = Math.min(burst, tokens + (now - last) * perNano);
             last = now;
             if (tokens >= 1) {

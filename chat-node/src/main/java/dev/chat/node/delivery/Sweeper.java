@@ -2,16 +2,19 @@ package dev.chat.node.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.ChatLog;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.NodeIdentity;
+import dev.chat.node.config.TimeSource;
 import dev.chat.node.protocol.ServerFrames;
-import dev.chat.node.socket.LocalSockets;
+import dev.chat.node.sockets.UserSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -35,23 +38,32 @@ public class Sweeper {
     private static final int ROWS_PER_QUERY = 5_000;
 
     private final MessageLog log;
-    private final LocalSockets sockets;
+    private final UserSockets sockets;
     private final InFlight inFlight;
     private final Pusher pusher;
     private final ServerFrames frames;
-    private final Vertx vertx;
+    private final Executor soon;
+    private final TimeSource time;
     private final String node;
     private final Counter redelivered;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    Sweeper(MessageLog log, LocalSockets sockets, InFlight inFlight, Pusher pusher, ServerFrames frames, Vertx vertx,
-            NodeIdentity identity, MeterRegistry registry) {
+    @Inject
+    Sweeper(MessageLog log, UserSockets sockets, InFlight inFlight, Pusher pusher, ServerFrames frames, Vertx vertx,
+            NodeIdentity identity, MeterRegistry registry, TimeSource time) {
+        this(log, sockets, inFlight, pusher, frames, vertx::runOnContext, identity, registry, time);
+    }
+
+    /** {@code soon}: where {@link #sweepSoon} runs the sweep (on the node, a Vert.x context). */
+    Sweeper(MessageLog log, UserSockets sockets, InFlight inFlight, Pusher pusher, ServerFrames frames, Executor soon,
+            NodeIdentity identity, MeterRegistry registry, TimeSource time) {
         this.log = log;
         this.sockets = sockets;
         this.inFlight = inFlight;
         this.pusher = pusher;
         this.frames = frames;
-        this.vertx = vertx;
+        this.soon = soon;
+        this.time = time;
         this.node = identity.id();
         this.redelivered = Counter.builder("chat.messages.redelivered")
                 .description("unacked messages pushed again by the sweep").register(registry);
@@ -63,7 +75,7 @@ public class Sweeper {
         if (users.isEmpty() || !running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
-        long before = System.currentTimeMillis() - IN_TRANSIT_MS;
+        long before = time.millis() - IN_TRANSIT_MS;
         List<List<String>> chunks = new ArrayList<>();
         for (int i = 0; i < users.size(); i += USERS_PER_QUERY) {
             chunks.add(users.subList(i, Math.min(users.size(), i + USERS_PER_QUERY)));
@@ -80,7 +92,7 @@ public class Sweeper {
 
     private void pushDue(List<Message> messages) {
         for (Message m : messages) {
-            if (inFlight.due(m.to(), m.id()) && pusher.push(m.to(), m.id(), frames.msg(m)) > 0) {
+            if (inFlight.due(m.to(), m.id()) && pusher.push(m.to(), m.id(), m.frame(frames)) > 0) {
                 redelivered.increment();
                 CLOG.debug(m.to(), m.id(), "user=%s msg=%s pushed again", m.to(), m.id());
             }
@@ -89,7 +101,7 @@ public class Sweeper {
 
     /** After a gap in the subscription: sweep now rather than at the next tick. */
     public void sweepSoon() {
-        vertx.runOnContext(() -> sweep().subscribe().with(x -> {
+        soon.execute(() -> sweep().subscribe().with(x -> {
         }, e -> {
         }));
     }

@@ -8,14 +8,12 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
-import dev.chat.node.socket.LocalSockets;
 import dev.chat.presence.model.PresenceKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
@@ -30,12 +28,12 @@ public class NodeHeartbeat {
     private static final Logger LOG = Logger.getLogger(NodeHeartbeat.class);
 
     private final CommandLink redis;
-    private final LocalSockets sockets;
+    private final HeldSockets sockets;
     private final String node;
     private final Counter beats;
     private volatile boolean stopped;
 
-    NodeHeartbeat(CommandLink redis, LocalSockets sockets, NodeIdentity identity, MeterRegistry registry) {
+    NodeHeartbeat(CommandLink redis, HeldSockets sockets, NodeIdentity identity, MeterRegistry registry) {
         this.beats = Counter.builder("chat.node.heartbeats").description("heartbeats written to the presence map")
                 .register(registry);
         this.redis = redis;
@@ -60,16 +58,17 @@ public class NodeHeartbeat {
     /** Writes every socket of this node into the presence map (absolute counts, so repeating is harmless). */
     Uni<Void> rewrite() {
         List<Request> batch = new ArrayList<>();
-        for (Map.Entry<String, List<WebSocketConnection>> e : sockets.snapshot().entrySet()) {
-            for (WebSocketConnection c : e.getValue()) {
-                batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(c.id()).arg(e.getKey()));
+        Map<String, List<String>> held = sockets.socketIdsByUser();
+        for (Map.Entry<String, List<String>> e : held.entrySet()) {
+            for (String socketId : e.getValue()) {
+                batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(socketId).arg(e.getKey()));
             }
             batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.user(e.getKey())).arg(node).arg(e.getValue().size()));
         }
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        LOG.infof("node=%s registering %d users again in the presence map", node, sockets.users().size());
+        LOG.infof("node=%s registering %d users again in the presence map", node, held.size());
         return redis.batch(batch).replaceWithVoid();
     }
 

@@ -9,17 +9,22 @@ import io.smallrye.mutiny.Uni;
 /**
  * The presence map as a chat node uses it: which nodes hold a user's sockets.
  *
- * <p>Guarantees: one node's writes apply in the order it makes them. {@link #nodesOf} is one Redis round
+ * <p>Guarantees: one node's writes apply in the order it makes them: {@link #opened} and {@link #closed} send
+ * their write when called (not when their answer is subscribed to), so calls made one after another, from any
+ * thread, apply in that order. {@link #nodesOf} is one Redis round
  * trip; its answer may name a node that has just died (a publish there reaches no one, and the message
  * waits in PostgreSQL) and may miss a socket registered in the same instant, which is why callers must
  * register a socket <em>before</em> they read its user's unacked messages: whatever the lookup missed,
  * that read finds.
  */
 public interface PresenceManager {
-    /** Records a socket of {@code user} here; {@code socketsHere} is the user's count on this node after it. */
+    /**
+     * Records a socket of {@code user} here; {@code socketsHere} is the user's count on this node after it. Sent
+     * at once; the answer completes when the presence map has it.
+     */
     Uni<Void> opened(String user, String socketId, int socketsHere);
 
-    /** Removes a socket of {@code user} here; {@code socketsHere} is what remains on this node. */
+    /** Removes a socket of {@code user} here; {@code socketsHere} is what remains on this node. Sent at once. */
     Uni<Void> closed(String user, String socketId, int socketsHere);
 
     /** The nodes that hold at least one socket of {@code user}. */

@@ -7,13 +7,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Singleton;
 
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.presence.model.PresenceKeys;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -25,17 +28,19 @@ public class RedisPresence implements PresenceManager {
 
     private final CommandLink redis;
     private final String node;
+    private final Context writes;
 
-    RedisPresence(CommandLink redis, NodeIdentity identity) {
+    RedisPresence(CommandLink redis, NodeIdentity identity, Vertx vertx) {
         this.redis = redis;
         this.node = identity.id();
+        this.writes = vertx.getDelegate().getOrCreateContext();
     }
 
     @Override
     public Uni<Void> opened(String user, String socketId, int socketsHere) {
-        return redis.batch(List.of(
+        return inOrder(redis.batch(List.of(
                 Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(socketId).arg(user),
-                Request.cmd(Command.HSET).arg(PresenceKeys.user(user)).arg(node).arg(socketsHere))).replaceWithVoid();
+                Request.cmd(Command.HSET).arg(PresenceKeys.user(user)).arg(node).arg(socketsHere))).replaceWithVoid());
     }
 
     @Override
@@ -43,8 +48,18 @@ public class RedisPresence implements PresenceManager {
         Request userEntry = socketsHere > 0
                 ? Request.cmd(Command.HSET).arg(PresenceKeys.user(user)).arg(node).arg(socketsHere)
                 : Request.cmd(Command.HDEL).arg(PresenceKeys.user(user)).arg(node);
-        return redis.batch(List.of(Request.cmd(Command.HDEL).arg(PresenceKeys.nodeSockets(node)).arg(socketId),
-                userEntry)).replaceWithVoid();
+        return inOrder(redis.batch(List.of(Request.cmd(Command.HDEL).arg(PresenceKeys.nodeSockets(node)).arg(socketId),
+                userEntry)).replaceWithVoid());
+    }
+
+    /**
+     * Sends the write now, from one context for all presence writes: calls made in order on that context reach
+     * the Redis connection in that order (calls from different event loops could overtake each other).
+     */
+    private Uni<Void> inOrder(Uni<Void> write) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        writes.runOnContext(v -> write.subscribe().with(done::complete, done::completeExceptionally));
+        return Uni.createFrom().completionStage(done);
     }
 
     @Override

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.common.Usernames;
-import dev.chat.node.node.ChatConfig;
 
 /**
  * Turns a text frame into a {@link ClientFrame} or a {@link FrameException} that names what is wrong.
@@ -26,8 +25,8 @@ public class FrameReader {
     private final int maxBodyChars;
 
     @Inject
-    public FrameReader(ObjectMapper mapper, ChatConfig config) {
-        this(mapper, config.delivery().maxBodyChars());
+    public FrameReader(ObjectMapper mapper, ProtocolConfig config) {
+        this(mapper, config.maxBodyChars());
     }
 
     public FrameReader(ObjectMapper mapper, int maxBodyChars) {

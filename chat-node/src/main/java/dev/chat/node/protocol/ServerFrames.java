@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.chat.node.delivery.Message;
-
 /** Writes the frames the server sends; each is serialized once and shared by every socket it goes to. */
 @Singleton
 public class ServerFrames {
@@ -21,15 +19,18 @@ public class ServerFrames {
         return write(mapper.createObjectNode().put("type", "ack").put("id", id));
     }
 
-    /** One frame per message, shared by every recipient: a group message names its group, not a member. */
-    public String msg(Message m) {
-        ObjectNode node = mapper.createObjectNode().put("type", "msg").put("id", m.id()).put("from", m.from());
-        if (m.group() != null) {
-            node.put("group", Long.toString(m.group()));
+    /**
+     * One frame per message, shared by every recipient: a group message ({@code group} not null) names its group,
+     * not a member; a one-to-one message names its recipient {@code to}.
+     */
+    public String msg(String id, String from, String to, Long group, String body, long ts) {
+        ObjectNode node = mapper.createObjectNode().put("type", "msg").put("id", id).put("from", from);
+        if (group != null) {
+            node.put("group", Long.toString(group));
         } else {
-            node.put("to", m.to());
+            node.put("to", to);
         }
-        return write(node.put("body", m.body()).put("ts", m.ts()));
+        return write(node.put("body", body).put("ts", ts));
     }
 
     /** Extension: someone is typing, to one user or in a group; never stored. */

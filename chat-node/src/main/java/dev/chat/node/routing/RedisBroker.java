@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.redis.CommandLink;
 import dev.chat.node.redis.RedisLink;
 import dev.chat.node.redis.RedisMode;

@@ -7,9 +7,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.chat.node.delivery.Pusher;
-import dev.chat.node.node.ChatLog;
-import dev.chat.node.node.NodeIdentity;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.presence.PresenceManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,16 +26,16 @@ public class Router {
 
     private final PresenceManager presence;
     private final Broker broker;
-    private final Pusher pusher;
+    private final LocalRecipients local;
     private final String self;
     private final Counter published;
     private final Counter unheard;
     private final Counter redisErrors;
 
-    Router(PresenceManager presence, Broker broker, Pusher pusher, NodeIdentity identity, MeterRegistry registry) {
+    public Router(PresenceManager presence, Broker broker, LocalRecipients local, NodeIdentity identity, MeterRegistry registry) {
         this.presence = presence;
         this.broker = broker;
-        this.pusher = pusher;
+        this.local = local;
         this.self = identity.id();
         this.published = Counter.builder("chat.messages.routed").tag("via", "redis").register(registry);
         this.redisErrors = Counter.builder("chat.redis.errors").description("Redis commands that failed")
@@ -113,9 +112,9 @@ public class Router {
     private void write(List<String> users, String id, String frame) {
         for (String user : users) {
             if (id.isEmpty()) {
-                pusher.notice(user, frame);
+                local.notice(user, frame);
             } else {
-                pusher.push(user, id, frame);
+                local.push(user, id, frame);
             }
         }
     }

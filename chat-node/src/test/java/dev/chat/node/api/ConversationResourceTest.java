@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
@@ -27,6 +28,7 @@ import io.restassured.path.json.JsonPath;
 
 /** The web page's reads: conversations with unread counts, history pages, read marks. */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * for synchronous commits, and the setting in force at its end is what the commit will use.
  */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)

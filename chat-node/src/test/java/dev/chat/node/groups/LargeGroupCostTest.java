@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
@@ -38,6 +39,7 @@ import io.restassured.http.ContentType;
  * node that holds members.
  */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)

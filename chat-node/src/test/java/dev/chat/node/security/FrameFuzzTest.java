@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
@@ -27,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * {@code -Dfuzz.seed=N}.
  */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)

@@ -18,6 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
@@ -35,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * node must survive while it verifies tokens with nothing but user-service's public key.
  */
 @QuarkusTest
+@Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)

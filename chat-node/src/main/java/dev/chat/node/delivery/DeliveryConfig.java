@@ -1,0 +1,25 @@
+package dev.chat.node.delivery;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Delivery's settings, under {@code chat.delivery.*}. ({@code chat.delivery.max-body-chars} keeps its name but
+ * belongs to the protocol: {@code protocol.ProtocolConfig}.)
+ */
+@ConfigMapping(prefix = "chat.delivery")
+public interface DeliveryConfig {
+    /** How long a pushed message may stay unacked on an open socket before it is pushed again. */
+    @WithDefault("5s")
+    Duration redeliverAfter();
+
+    /** How often the node looks in PostgreSQL for unacked messages of its users. */
+    @WithDefault("2s")
+    Duration sweepInterval();
+
+    /** How many unacked messages one look fetches for a user; the rest follow as acks arrive. */
+    @WithDefault("500")
+    int pendingBatch();
+}

@@ -1,0 +1,93 @@
+package dev.chat.node.endpoint;
+
+import jakarta.inject.Inject;
+
+import dev.chat.node.delivery.Delivery;
+import dev.chat.node.delivery.TypingNotices;
+import dev.chat.node.config.ChatLog;
+import dev.chat.node.protocol.ClientFrame;
+import dev.chat.node.protocol.ErrorCode;
+import dev.chat.node.protocol.FrameException;
+import dev.chat.node.protocol.FrameReader;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.sockets.SocketRegistry;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame ({@link UpgradeChecks}
+ * refuses it with 401 without a valid JWT); the user is the token's {@code upn}, whatever frames say.
+ * Frames of one socket are handled one after another, so a client's sends are stored in the order sent.
+ *
+ * <p>Nothing here is request- or session-scoped, so websockets-next activates no CDI context per frame.
+ */
+@WebSocket(path = UpgradeRequestRelease.SOCKET_PATH)
+public class ChatSocket {
+    private static final ChatLog LOG = ChatLog.of(ChatSocket.class);
+
+    @Inject
+    Delivery delivery;
+    @Inject
+    FrameReader reader;
+    @Inject
+    ServerFrames frames;
+    @Inject
+    TypingNotices typingNotices;
+    @Inject
+    SocketRegistry sockets;
+
+    // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
+    // once stored and written to from outside this socket's callbacks.
+    @OnOpen
+    Uni<Void> open(WebSocketConnection connection) {
+        return delivery.opened(user(connection), connection);
+    }
+
+    @OnTextMessage
+    Uni<Void> text(String text, WebSocketConnection connection) {
+        String user = user(connection);
+        ClientFrame frame;
+        try {
+            frame = reader.read(text);
+        } catch (FrameException e) {
+            LOG.debug(user, e.id(), "user=%s msg=%s refused: %s", user, e.id(), e.getMessage());
+            return connection.sendText(frames.error(e.id(), e.code(), e.getMessage()));
+        }
+        if (frame instanceof ClientFrame.Send send) {
+            return delivery.send(user, send).chain(connection::sendText);
+        }
+        if (frame instanceof ClientFrame.SendToGroup send) {
+            return delivery.send(user, send).chain(connection::sendText);
+        }
+        if (frame instanceof ClientFrame.Typing typing) {
+            return typingNotices.typing(user, typing, connection);
+        }
+        if (frame instanceof ClientFrame.Ack ack) {
+            return delivery.ack(user, ack.id());
+        }
+        return connection.sendText(frames.pong(frame.id()));
+    }
+
+    // Sent explicitly as text: a value returned from a binary callback would go back as a binary frame.
+    @OnBinaryMessage
+    Uni<Void> binary(Buffer ignored, WebSocketConnection connection) {
+        return connection.sendText(frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
+                "frames are JSON text; binary frames are ignored"));
+    }
+
+    @OnClose
+    Uni<Void> close(WebSocketConnection connection) {
+        return sockets.closed(user(connection), connection);
+    }
+
+    /** The socket's user, from its verified token at the upgrade. */
+    private static String user(WebSocketConnection connection) {
+        return connection.userData().get(UpgradeChecks.USER);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.chat.node.sockets;
+
+import java.util.Set;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * Writing to the sockets of users on this node, as delivery does it: {@link LocalSockets} on real sockets, an
+ * in-memory recorder in unit tests. Writes never block and never fail the caller; a frame a socket cannot take
+ * now is simply not counted as written (it stays in PostgreSQL for the sweep).
+ */
+public interface UserSockets {
+    /** The users with at least one socket here. */
+    Set<String> users();
+
+    /**
+     * Writes a {@code msg} frame to every socket of {@code user} here that has room for it (sockets slow to take
+     * their frames are skipped, then cut off); answers how many took it.
+     */
+    int push(String user, String frame);
+
+    /** The same for one socket: what a socket that just opened is owed. Answers whether it took the frame. */
+    boolean push(WebSocketConnection connection, String user, String frame);
+
+    /** Writes a frame nobody acks (a notice) to every socket of {@code user} here; answers how many took it. */
+    int send(String user, String frame);
+}

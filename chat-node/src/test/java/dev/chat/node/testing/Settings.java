@@ -1,0 +1,65 @@
+package dev.chat.node.testing;
+
+import java.time.Duration;
+
+import dev.chat.node.delivery.DeliveryConfig;
+import dev.chat.node.delivery.DeliveryLimits;
+import dev.chat.node.sockets.SocketLimits;
+
+/** Settings for unit tests, built by hand (no configuration is read): application.properties' values by default. */
+public final class Settings {
+    private Settings() {
+    }
+
+    public static DeliveryConfig delivery(Duration redeliverAfter) {
+        return new DeliveryConfig() {
+            @Override
+            public Duration redeliverAfter() {
+                return redeliverAfter;
+            }
+
+            @Override
+            public Duration sweepInterval() {
+                return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public int pendingBatch() {
+                return 500;
+            }
+        };
+    }
+
+    public static DeliveryLimits limits(double sendsPerSecond, int sendBurst, int maxUnackedPerUser) {
+        return new DeliveryLimits() {
+            @Override
+            public double sendsPerSecond() {
+                return sendsPerSecond;
+            }
+
+            @Override
+            public int sendBurst() {
+                return sendBurst;
+            }
+
+            @Override
+            public int maxUnackedPerUser() {
+                return maxUnackedPerUser;
+            }
+        };
+    }
+
+    public static SocketLimits sockets() {
+        return new SocketLimits() {
+            @Override
+            public int maxPendingWrites() {
+                return 1000;
+            }
+
+            @Override
+            public Duration slowConsumerGrace() {
+                return Duration.ofSeconds(10);
+            }
+        };
+    }
+}
