@@ -324,6 +324,13 @@ class ScriptsTest {
                 assertTrue(stack.isRunning("chat-node-2"));
                 assertEquals("UP", haproxyServers(http, stack).get("node-2"));
 
+                // A planned restart through the runtime API: drained, stopped, started, back in rotation.
+                Result drain = run(Map.of(), "bash", "scripts/drain", "--run-dir", stack.runDir().toString(),
+                        "--restart", "chat-node-1");
+                assertEquals(0, drain.exit(), drain.output());
+                assertEquals("UP", haproxyServers(http, stack).get("node-1"), "node-1 not back in rotation");
+                pids.add(stack.pid("chat-node-1"));
+
                 // Starting a component that runs is refused.
                 IllegalStateException twice = org.junit.jupiter.api.Assertions.assertThrows(
                         IllegalStateException.class, () -> stack.start("redis"));
