@@ -30,6 +30,12 @@ import io.vertx.redis.client.ResponseType;
  * the cluster bus to every shard. When that slot moves to another shard, the old owner unsubscribes the node
  * ({@code sunsubscribe} push); the subscriber then reconnects, which reads the slot map again and subscribes at
  * the new owner. Meanwhile payloads may be lost, which the sweep makes up for, as after any gap.
+ *
+ * <p>A subscriber connection can go deaf without closing: its server frozen, cut off, or left behind by a Sentinel
+ * failover while publishes go to the new master. So the node publishes a probe to its own channel every second
+ * through its command link, and when none has come back for {@link #DEAF_AFTER_MS} the subscriber connects again
+ * (in sentinel mode, to the master the Sentinels name now) and subscribes anew; the sweep then delivers what the
+ * gap dropped.
  */
 @Singleton
 public class RedisBroker implements Broker {
@@ -45,13 +51,21 @@ public class RedisBroker implements Broker {
     private final String messageKind;
     private final String subscribeKind;
     private final String unsubscribeKind;
+    private final java.time.Duration callTimeout;
     private static final long SUBSCRIBE_TIMEOUT_MS = 5_000;
     private static final long RESUBSCRIBE_DELAY_MS = 100;
+    /** Published by this node to its own channel; not an {@link Envelope} (it has no newline). */
+    static final String PROBE = "probe";
+    private static final long PROBE_EVERY_MS = 1_000;
+    static final long DEAF_AFTER_MS = 3_000;
 
     private volatile RedisLink subscriber;
     private volatile boolean listening;
     private volatile long subscriptions;
     private volatile Runnable onSubscribed;
+    /** System.nanoTime() when the subscriber last got anything on the channel, or last (re)subscribed. */
+    private volatile long lastHeard;
+    private volatile long probeTimer = -1;
 
     RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity, RedisMode mode) {
         this.commands = commands;
@@ -64,6 +78,7 @@ public class RedisBroker implements Broker {
         this.messageKind = sharded ? "smessage" : "message";
         this.subscribeKind = sharded ? "ssubscribe" : "subscribe";
         this.unsubscribeKind = sharded ? "sunsubscribe" : "unsubscribe";
+        this.callTimeout = mode.callTimeout();
         LOG.infof("node channel %s: Redis %s", channel, mode);
     }
 
@@ -76,7 +91,7 @@ public class RedisBroker implements Broker {
     @Override
     public void listen(Consumer<String> onPayload, Runnable onSubscribed) {
         this.onSubscribed = onSubscribed;
-        subscriber = new RedisLink("subscriber", redis, vertx, push -> onPush(push, onPayload), link -> {
+        subscriber = new RedisLink("subscriber", redis, vertx, callTimeout, push -> onPush(push, onPayload), link -> {
             listening = false;
             long generation = ++subscriptions;
             // The confirmation may come as the command's reply or only as a push (it depends on the protocol
@@ -92,6 +107,24 @@ public class RedisBroker implements Broker {
             });
         });
         subscriber.open();
+        probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, t -> probe());
+    }
+
+    /** Publishes a probe to this node's own channel, or starts the subscriber over when the last ones never came. */
+    private void probe() {
+        RedisLink s = subscriber;
+        if (s == null || !listening) {
+            return;
+        }
+        if (System.nanoTime() - lastHeard > DEAF_AFTER_MS * 1_000_000) {
+            LOG.warnf("%s: no probe came back for %d ms; subscribing again", channel, DEAF_AFTER_MS);
+            listening = false;
+            lastHeard = System.nanoTime();
+            s.restart();
+            return;
+        }
+        commands.send(Request.cmd(publish).arg(channel).arg(PROBE)).subscribe().with(n -> {
+        }, e -> LOG.debugf("probe of %s not published: %s", channel, e.getMessage()));
     }
 
     private synchronized void subscribed(long generation) {
@@ -99,6 +132,7 @@ public class RedisBroker implements Broker {
             return;
         }
         listening = true;
+        lastHeard = System.nanoTime();
         LOG.infof("subscribed to %s", channel);
         onSubscribed.run();
     }
@@ -114,7 +148,11 @@ public class RedisBroker implements Broker {
         }
         String kind = push.get(0).toString();
         if (messageKind.equals(kind)) {
-            onPayload.accept(push.get(2).toString());
+            lastHeard = System.nanoTime();
+            String payload = push.get(2).toString();
+            if (!PROBE.equals(payload)) {
+                onPayload.accept(payload);
+            }
         } else if (subscribeKind.equals(kind)) {
             subscribed(subscriptions);
         } else if (unsubscribeKind.equals(kind)) {
@@ -135,6 +173,9 @@ public class RedisBroker implements Broker {
 
     @PreDestroy
     void close() {
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+        }
         RedisLink s = subscriber;
         if (s != null) {
             s.close();
