@@ -11,6 +11,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.node.ChatConfig;
+import dev.chat.node.node.PostgresCalls;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -46,11 +47,13 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private static final String TOKEN_CARRIER = "quarkus-http-upgrade";
 
     private final Pool pool;
+    private final PostgresCalls calls;
     private final JWTParser tokens;
     private final List<String> allowedOrigins;
 
-    UpgradeChecks(Pool pool, JWTParser tokens, ChatConfig config) {
+    UpgradeChecks(Pool pool, PostgresCalls calls, JWTParser tokens, ChatConfig config) {
         this.pool = pool;
+        this.calls = calls;
         this.tokens = tokens;
         this.allowedOrigins = config.socket().allowedOrigins().orElse(List.of());
     }
@@ -71,7 +74,7 @@ public class UpgradeChecks implements HttpUpgradeCheck {
         }
         String user = token.getName();
         long expires = token.getExpirationTime();
-        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user))
+        return calls.bounded(pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user)))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return CheckResult.rejectUpgrade(401);
