@@ -1,5 +1,9 @@
 package dev.chat.node.delivery;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -86,6 +90,32 @@ public class Delivery {
 
     void start(@Observes StartupEvent event) {
         broker.listen(router::onPayload, sweeper::sweepSoon);
+        presence.onReconnect(this::restorePresence);
+    }
+
+    /**
+     * After a reconnect to the presence map: this node's entries are made equal to its live sockets (a failover may
+     * have lost writes the old master never replicated, and removals made while Redis was away never arrived), then a
+     * sweep delivers what pub/sub dropped meanwhile. The restoring write is made under the same order as socket opens
+     * and closes, so that none of them is overwritten by an older view.
+     */
+    private void restorePresence() {
+        presence.socketsHere().subscribe().with(recorded -> {
+            Uni<Void> written;
+            synchronized (presenceOrder) {
+                Map<String, List<String>> live = new LinkedHashMap<>();
+                sockets.snapshot().forEach((user, connections) -> {
+                    List<String> ids = new ArrayList<>(connections.size());
+                    connections.forEach(c -> ids.add(c.id()));
+                    live.put(user, ids);
+                });
+                written = sent(presence.restore(recorded, live));
+            }
+            written.subscribe().with(x -> {
+                LOG.info(null, null, "presence entries of this node restored after a Redis reconnect");
+                sweeper.sweepSoon();
+            }, e -> LOG.warn(null, null, "presence entries not restored (%s); the next reconnect retries", e.getMessage()));
+        }, e -> LOG.warn(null, null, "presence entries not read after a Redis reconnect: %s", e.getMessage()));
     }
 
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
