@@ -21,6 +21,27 @@ public interface ChatConfig {
 
     Limits limits();
 
+    RedisSettings redis();
+
+    PostgresSettings postgres();
+
+    /** Read where they are used (RedisMode); declared here so that the mapping knows every {@code chat.*} key. */
+    interface RedisSettings {
+        /** How long a Redis command or connect may wait for Redis before it fails as unavailable. */
+        @WithDefault("2s")
+        Duration callTimeout();
+
+        /** Node channels as sharded channels (SSUBSCRIBE/SPUBLISH); unset: on a Redis Cluster only. */
+        Optional<Boolean> shardedPubsub();
+    }
+
+    /** Read where it is used (PostgresCalls). */
+    interface PostgresSettings {
+        /** How long a PostgreSQL statement may go unanswered before it fails as unavailable. */
+        @WithDefault("2s")
+        Duration callTimeout();
+    }
+
     interface Limits {
         /** Sends a user may make per second on one node, sustained (a token bucket)... */
         @WithDefault("20")

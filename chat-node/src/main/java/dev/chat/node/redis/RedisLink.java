@@ -129,8 +129,22 @@ public final class RedisLink {
     public void restart() {
         RedisConnection c = connection;
         if (c != null) {
-            c.closeAndForget();
+            discard(c);
             lost(c);
+        }
+    }
+
+    /**
+     * Closes the socket itself. The client's close only hands a connection back to its pool (unless it subscribed),
+     * and the next connect could get the same one back, still waiting for the replies of a server that stopped
+     * answering; so a connection given up on is closed for good. The pool's types are the client's internals
+     * (vertx-redis-client 4.5): should they change, this falls back to the ordinary close.
+     */
+    private static void discard(RedisConnection c) {
+        if (c.getDelegate() instanceof io.vertx.redis.client.impl.PooledRedisConnection pooled) {
+            pooled.actual().forceClose();
+        } else {
+            c.closeAndForget();
         }
     }
 
@@ -183,7 +197,7 @@ public final class RedisLink {
         String msg = String.valueOf(e.getMessage());
         if (e instanceof RedisUnavailable || msg.startsWith("READONLY") || msg.contains("closed")
                 || msg.contains("Connection") || e instanceof java.io.IOException) {
-            c.closeAndForget();
+            discard(c);
             lost(c);
         }
     }
