@@ -134,6 +134,7 @@ class DataTierFaultsTest {
                     } else {
                         assertEquals("unavailable", answer.path("code").asText(), answer.toString());
                     }
+                    pace();
                 }
             } finally {
                 redis.thaw(frozen);
@@ -184,6 +185,19 @@ class DataTierFaultsTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The sender's pace, four messages a second, so that sends cover the whole fault within the node's rate limit
+     * (20 a second): a client's rate, not a wait for anything.
+     */
+    private static void pace() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
 
     private ChatClient connect(String user) {
         return ChatClient.connect(URI.create(http.toString().replaceFirst("^http", "ws")), TestAccounts.token(user));
