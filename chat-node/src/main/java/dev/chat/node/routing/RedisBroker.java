@@ -32,10 +32,12 @@ import io.vertx.redis.client.ResponseType;
  * the new owner. Meanwhile payloads may be lost, which the sweep makes up for, as after any gap.
  *
  * <p>A subscriber connection can go deaf without closing: its server frozen, cut off, or left behind by a Sentinel
- * failover while publishes go to the new master. So the node publishes a probe to its own channel every second
- * through its command link, and when none has come back for {@link #DEAF_AFTER_MS} the subscriber connects again
- * (in sentinel mode, to the master the Sentinels name now) and subscribes anew; the sweep then delivers what the
- * gap dropped.
+ * failover while publishes go to the new master. So, on a single Redis or through Sentinels, the node asks every
+ * second over its command link (which reaches the server publishes go to) how many subscribe to its channel there
+ * (PUBSUB NUMSUB); when the answer has been 0 for {@link #DEAF_AFTER_MS} the subscriber connects again (in sentinel
+ * mode, to the master the Sentinels name now) and subscribes anew; the sweep then delivers what the gap dropped.
+ * A question, not a publish, so that the node's channel carries only messages. On a Redis Cluster, where a
+ * failover moves a slot's subscribers with it, the slot-move handling above does this job.
  */
 @Singleton
 public class RedisBroker implements Broker {
@@ -54,8 +56,6 @@ public class RedisBroker implements Broker {
     private final java.time.Duration callTimeout;
     private static final long SUBSCRIBE_TIMEOUT_MS = 5_000;
     private static final long RESUBSCRIBE_DELAY_MS = 100;
-    /** Published by this node to its own channel; not an {@link Envelope} (it has no newline). */
-    static final String PROBE = "probe";
     private static final long PROBE_EVERY_MS = 1_000;
     static final long DEAF_AFTER_MS = 3_000;
 
@@ -63,8 +63,9 @@ public class RedisBroker implements Broker {
     private volatile boolean listening;
     private volatile long subscriptions;
     private volatile Runnable onSubscribed;
-    /** System.nanoTime() when the subscriber last got anything on the channel, or last (re)subscribed. */
+    /** System.nanoTime() when Redis last counted this node among its channel's subscribers, or it last subscribed. */
     private volatile long lastHeard;
+    private final boolean probing;
     private volatile long probeTimer = -1;
 
     RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity, RedisMode mode) {
@@ -79,6 +80,7 @@ public class RedisBroker implements Broker {
         this.subscribeKind = sharded ? "ssubscribe" : "subscribe";
         this.unsubscribeKind = sharded ? "sunsubscribe" : "unsubscribe";
         this.callTimeout = mode.callTimeout();
+        this.probing = !mode.cluster();
         LOG.infof("node channel %s: Redis %s", channel, mode);
     }
 
@@ -107,24 +109,35 @@ public class RedisBroker implements Broker {
             });
         });
         subscriber.open();
-        probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, t -> probe());
+        if (probing) {
+            probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, t -> probe());
+        }
     }
 
-    /** Publishes a probe to this node's own channel, or starts the subscriber over when the last ones never came. */
+    /**
+     * Asks whether Redis, where this node's publishes go, counts a subscriber on its channel; starts the subscriber
+     * over when it has not for {@link #DEAF_AFTER_MS}.
+     */
     private void probe() {
         RedisLink s = subscriber;
         if (s == null || !listening) {
             return;
         }
         if (System.nanoTime() - lastHeard > DEAF_AFTER_MS * 1_000_000) {
-            LOG.warnf("%s: no probe came back for %d ms; subscribing again", channel, DEAF_AFTER_MS);
+            LOG.warnf("%s: Redis has not counted this node's subscription for %d ms; subscribing again", channel,
+                    DEAF_AFTER_MS);
             listening = false;
             lastHeard = System.nanoTime();
             s.restart();
             return;
         }
-        commands.send(Request.cmd(publish).arg(channel).arg(PROBE)).subscribe().with(n -> {
-        }, e -> LOG.debugf("probe of %s not published: %s", channel, e.getMessage()));
+        commands.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(channel)).subscribe().with(r -> {
+            // A flat [channel, count] array (RESP2) or a map (RESP3): get(key) reads both.
+            Response n = r == null ? null : r.get(channel);
+            if (n != null && n.toLong() > 0) {
+                lastHeard = System.nanoTime();
+            }
+        }, e -> LOG.debugf("PUBSUB NUMSUB %s failed: %s", channel, e.getMessage()));
     }
 
     private synchronized void subscribed(long generation) {
@@ -148,11 +161,7 @@ public class RedisBroker implements Broker {
         }
         String kind = push.get(0).toString();
         if (messageKind.equals(kind)) {
-            lastHeard = System.nanoTime();
-            String payload = push.get(2).toString();
-            if (!PROBE.equals(payload)) {
-                onPayload.accept(payload);
-            }
+            onPayload.accept(push.get(2).toString());
         } else if (subscribeKind.equals(kind)) {
             subscribed(subscriptions);
         } else if (unsubscribeKind.equals(kind)) {
