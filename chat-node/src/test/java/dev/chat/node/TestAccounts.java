@@ -11,7 +11,12 @@ public final class TestAccounts {
     }
 
     public static void ensureTable() {
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS accounts ("
+        ensureTable(LocalPostgres.shared());
+    }
+
+    /** The same on a cluster of a test class's own. */
+    public static void ensureTable(LocalPostgres pg) {
+        pg.psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS accounts ("
                 + "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username text NOT NULL UNIQUE, "
                 + "password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
                 + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER);
@@ -19,8 +24,12 @@ public final class TestAccounts {
 
     /** A new account named {@code prefix_<random>}. */
     public static String create(String prefix) {
+        return create(LocalPostgres.shared(), prefix);
+    }
+
+    public static String create(LocalPostgres pg, String prefix) {
         String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+        pg.psql(LocalPostgres.DATABASE,
                 "INSERT INTO accounts (username, password_hash) VALUES ('" + name + "', 'x')");
         return name;
     }

@@ -99,6 +99,19 @@ public final class LocalPostgres implements AutoCloseable {
         process.close();
     }
 
+    /**
+     * SIGSTOP to the postmaster and every backend: open connections stay open and unanswered, new ones are
+     * accepted by the kernel and never served, until {@link #thaw()}.
+     */
+    public void freeze() {
+        process.freeze();
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        process.thaw();
+    }
+
     public void restart() {
         if (process.isAlive()) {
             stop();

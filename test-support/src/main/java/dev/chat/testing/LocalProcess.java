@@ -86,6 +86,28 @@ public final class LocalProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Freezes the process and every process it started (SIGSTOP), as a hung machine or a partition looks to its
+     * clients: connections stay open, the kernel still accepts new ones, nothing answers.
+     */
+    public void freeze() {
+        signalTree("-STOP");
+    }
+
+    /** Lets a {@link #freeze() frozen} process run again (SIGCONT), children first so none misses its parent. */
+    public void thaw() {
+        signalTree("-CONT");
+    }
+
+    private void signalTree(String signal) {
+        List<String> pids = new ArrayList<>();
+        process.descendants().forEach(d -> pids.add(Long.toString(d.pid())));
+        pids.add(Long.toString(process.pid()));
+        List<String> cmd = new ArrayList<>(List.of("kill", signal));
+        cmd.addAll(pids);
+        run(Duration.ofSeconds(5), cmd);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

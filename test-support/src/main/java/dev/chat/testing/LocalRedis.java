@@ -66,6 +66,16 @@ public final class LocalRedis implements AutoCloseable {
         process.close();
     }
 
+    /** SIGSTOP: the server keeps its connections and answers nothing until {@link #thaw()}. */
+    public void freeze() {
+        process.freeze();
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() {
+        process.thaw();
+    }
+
     /** Starts the server again on the same port after {@link #kill()}. */
     public void restart() {
         if (process.isAlive()) {

@@ -79,9 +79,14 @@ public class Delivery {
         listen();
     }
 
-    /** Hears what other nodes publish to this one; after every (re)subscription, sweeps for what was missed. */
+    /**
+     * Hears what other nodes publish to this one; after every (re)subscription, sweeps for what was missed. After
+     * every reconnect to the presence map, this node's entries are restored from its live sockets, then the sweep
+     * delivers what pub/sub dropped meanwhile.
+     */
     void listen() {
         broker.listen(router::onPayload, sweeper::sweepSoon);
+        sockets.restoreOnReconnect(sweeper::sweepSoon);
     }
 
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */

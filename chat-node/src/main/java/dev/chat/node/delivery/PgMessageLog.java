@@ -8,13 +8,17 @@ import java.util.List;
 import jakarta.inject.Singleton;
 
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
+import dev.chat.node.postgres.PostgresCalls;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** {@link MessageLog} on PostgreSQL through the reactive client: one round trip per append and per ack. */
+/**
+ * {@link MessageLog} on PostgreSQL through the reactive client: one round trip per append and per ack. Every call
+ * answers within {@code chat.postgres.call-timeout} ({@link PostgresCalls}), however long it waited for its batch.
+ */
 @Singleton
 public class PgMessageLog implements MessageLog {
     /*
@@ -189,13 +193,16 @@ public class PgMessageLog implements MessageLog {
     private static final int MAX_IN_FLIGHT = 4;
 
     private final Pool pool;
+    private final PostgresCalls calls;
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
 
-    PgMessageLog(Pool pool) {
+    PgMessageLog(Pool pool, PostgresCalls calls) {
         this.pool = pool;
-        this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::appendMany);
-        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, this::ackMany);
+        this.calls = calls;
+        // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
+        this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
+        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(ackMany(batch)));
     }
 
     private record AppendRequest(String from, String id, String to, String body, long ts) {
@@ -206,7 +213,7 @@ public class PgMessageLog implements MessageLog {
 
     @Override
     public Uni<Appended> append(String from, String id, String to, String body, long ts) {
-        return appends.submit(new AppendRequest(from, id, to, body, ts));
+        return calls.bounded(appends.submit(new AppendRequest(from, id, to, body, ts)));
     }
 
     private Uni<List<Appended>> appendMany(List<AppendRequest> batch) {
@@ -269,7 +276,7 @@ public class PgMessageLog implements MessageLog {
 
     @Override
     public Uni<Appended> appendToGroup(String from, String id, long group, String body, long ts) {
-        return append(APPEND_TO_GROUP, Tuple.of(from, id, group, body, ts), from, id, Outcome.NOT_A_MEMBER);
+        return calls.bounded(append(APPEND_TO_GROUP, Tuple.of(from, id, group, body, ts), from, id, Outcome.NOT_A_MEMBER));
     }
 
     private Uni<Appended> append(String sql, Tuple args, String from, String id, Outcome refusal) {
@@ -305,18 +312,18 @@ public class PgMessageLog implements MessageLog {
 
     @Override
     public Uni<List<Message>> unacked(String user, int limit) {
-        return pool.preparedQuery(UNACKED_ONE).execute(Tuple.of(user, limit)).map(PgMessageLog::messages);
+        return calls.bounded(pool.preparedQuery(UNACKED_ONE).execute(Tuple.of(user, limit)).map(PgMessageLog::messages));
     }
 
     @Override
     public Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit) {
-        return pool.preparedQuery(UNACKED_MANY).execute(Tuple.of(users.toArray(String[]::new), beforeTs, limit))
-                .map(PgMessageLog::messages);
+        return calls.bounded(pool.preparedQuery(UNACKED_MANY)
+                .execute(Tuple.of(users.toArray(String[]::new), beforeTs, limit)).map(PgMessageLog::messages));
     }
 
     @Override
     public Uni<Acked> ack(String user, String id) {
-        return acks.submit(new AckRequest(user, id));
+        return calls.bounded(acks.submit(new AckRequest(user, id)));
     }
 
     private Uni<List<Acked>> ackMany(List<AckRequest> batch) {

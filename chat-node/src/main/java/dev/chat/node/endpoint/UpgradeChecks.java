@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -45,11 +46,13 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private static final String TOKEN_CARRIER = "quarkus-http-upgrade";
 
     private final Pool pool;
+    private final PostgresCalls calls;
     private final JWTParser tokens;
     private final List<String> allowedOrigins;
 
-    UpgradeChecks(Pool pool, JWTParser tokens, EndpointConfig config) {
+    UpgradeChecks(Pool pool, PostgresCalls calls, JWTParser tokens, EndpointConfig config) {
         this.pool = pool;
+        this.calls = calls;
         this.tokens = tokens;
         this.allowedOrigins = config.allowedOrigins().orElse(List.of());
     }
@@ -70,7 +73,7 @@ public class UpgradeChecks implements HttpUpgradeCheck {
         }
         String user = token.getName();
         long expires = token.getExpirationTime();
-        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user))
+        return calls.bounded(pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user)))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return CheckResult.rejectUpgrade(401);

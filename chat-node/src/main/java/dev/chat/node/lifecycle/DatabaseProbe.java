@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -29,13 +30,15 @@ public class DatabaseProbe {
     static final Duration PATIENCE = Duration.ofSeconds(5);
 
     private final Pool pool;
+    private final PostgresCalls calls;
     /** No successful answer yet, or the last answer was a failure. */
     private volatile boolean failing = true;
     /** System.nanoTime() of the question still unanswered, 0 if none. */
     private volatile long askedAt;
 
-    DatabaseProbe(Pool pool) {
+    DatabaseProbe(Pool pool, PostgresCalls calls) {
         this.pool = pool;
+        this.calls = calls;
     }
 
     /**
@@ -50,7 +53,9 @@ public class DatabaseProbe {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> probe() {
         askedAt = System.nanoTime();
-        return pool.query("SELECT 1").execute()
+        // Bounded, so that a database that stopped answering fails this question instead of holding every later
+        // one back (the schedule skips while a probe runs).
+        return calls.bounded(pool.query("SELECT 1").execute())
                 .invoke(rows -> settle(false, null))
                 .onFailure().invoke(e -> settle(true, e))
                 .onFailure().recoverWithNull()

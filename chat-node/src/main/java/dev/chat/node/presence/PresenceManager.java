@@ -1,6 +1,7 @@
 package dev.chat.node.presence;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,4 +33,21 @@ public interface PresenceManager {
 
     /** For many users in one round trip: each user's nodes (users with none are left out). */
     Uni<Map<String, Set<String>>> nodesOf(Collection<String> users);
+
+    /**
+     * {@code restore} runs after every reconnect to the presence map (a restart, an outage, a failover): the map may
+     * have lost this node's entries, or kept some whose removal never reached it. It runs on an event loop and must
+     * not block.
+     */
+    void onReconnect(Runnable restore);
+
+    /** The sockets the presence map names on this node now: socket id → user. */
+    Uni<Map<String, String>> socketsHere();
+
+    /**
+     * Makes this node's entries equal to {@code live} (user → the ids of their sockets here): every live socket and
+     * user count is written, and whatever {@code recorded} (as {@link #socketsHere} found it) names that is no longer
+     * live is removed. The writes are absolute, so repeating them is harmless.
+     */
+    Uni<Void> restore(Map<String, String> recorded, Map<String, List<String>> live);
 }

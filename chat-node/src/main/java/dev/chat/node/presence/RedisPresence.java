@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +101,48 @@ public class RedisPresence implements PresenceManager {
             }
             return out;
         });
+    }
+
+    @Override
+    public void onReconnect(Runnable restore) {
+        redis.onConnect(restore);
+    }
+
+    @Override
+    public Uni<Map<String, String>> socketsHere() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(PresenceKeys.nodeSockets(node))).map(r -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (r != null && r.size() > 0) {
+                // getKeys() reads a RESP3 map and a RESP2 flat field/value array alike.
+                for (String socket : r.getKeys()) {
+                    out.put(socket, r.get(socket).toString());
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Uni<Void> restore(Map<String, String> recorded, Map<String, List<String>> live) {
+        List<Request> batch = new ArrayList<>();
+        Set<String> liveSockets = new HashSet<>();
+        live.values().forEach(liveSockets::addAll);
+        Set<String> goneUsers = new HashSet<>();
+        for (Map.Entry<String, String> e : recorded.entrySet()) {
+            if (!liveSockets.contains(e.getKey())) {
+                batch.add(Request.cmd(Command.HDEL).arg(PresenceKeys.nodeSockets(node)).arg(e.getKey()));
+                if (!live.containsKey(e.getValue()) && goneUsers.add(e.getValue())) {
+                    batch.add(Request.cmd(Command.HDEL).arg(PresenceKeys.user(e.getValue())).arg(node));
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> e : live.entrySet()) {
+            for (String socket : e.getValue()) {
+                batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.nodeSockets(node)).arg(socket).arg(e.getKey()));
+            }
+            batch.add(Request.cmd(Command.HSET).arg(PresenceKeys.user(e.getKey())).arg(node).arg(e.getValue().size()));
+        }
+        return batch.isEmpty() ? Uni.createFrom().voidItem() : inOrder(redis.batch(batch).replaceWithVoid());
     }
 
     private static Set<String> nodes(Response r) {

@@ -14,7 +14,9 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The node's one link for Redis commands: presence writes and lookups, heartbeats and publishes share it,
- * pipelined. Listeners run after every (re)connect, so state Redis lost can be written again.
+ * pipelined. Listeners run after every (re)connect, so state Redis lost can be written again: the layers above
+ * register what to restore ({@link #onConnect}); this package knows nothing of them. Every call answers within
+ * {@link RedisMode#callTimeout()}.
  */
 @Singleton
 public class CommandLink {
@@ -24,10 +26,12 @@ public class CommandLink {
 
     CommandLink(Redis redis, Vertx vertx, RedisMode mode) {
         this.cluster = mode.cluster();
-        this.link = new RedisLink("commands", redis, vertx, null, l -> onConnect.forEach(Runnable::run));
+        this.link = new RedisLink("commands", redis, vertx, mode.callTimeout(), null,
+                l -> onConnect.forEach(Runnable::run));
         link.open();
     }
 
+    /** {@code listener} runs after every (re)connect of the link, on its event loop; it must not block. */
     public void onConnect(Runnable listener) {
         onConnect.add(listener);
     }
@@ -43,6 +47,11 @@ public class CommandLink {
 
     public boolean isUp() {
         return link.isUp();
+    }
+
+    /** Milliseconds since Redis last answered on this link; -1 if it never did. */
+    public long sinceLastReplyMillis() {
+        return link.sinceLastReplyMillis();
     }
 
     @PreDestroy

@@ -30,6 +30,14 @@ import io.vertx.redis.client.ResponseType;
  * the cluster bus to every shard. When that slot moves to another shard, the old owner unsubscribes the node
  * ({@code sunsubscribe} push); the subscriber then reconnects, which reads the slot map again and subscribes at
  * the new owner. Meanwhile payloads may be lost, which the sweep makes up for, as after any gap.
+ *
+ * <p>A subscriber connection can go deaf without closing: its server frozen, cut off, or left behind by a Sentinel
+ * failover while publishes go to the new master. So, on a single Redis or through Sentinels, the node asks every
+ * second over its command link (which reaches the server publishes go to) how many subscribe to its channel there
+ * (PUBSUB NUMSUB); when the answer has been 0 for {@link #DEAF_AFTER_MS} the subscriber connects again (in sentinel
+ * mode, to the master the Sentinels name now) and subscribes anew; the sweep then delivers what the gap dropped.
+ * A question, not a publish, so that the node's channel carries only messages. On a Redis Cluster, where a
+ * failover moves a slot's subscribers with it, the slot-move handling above does this job.
  */
 @Singleton
 public class RedisBroker implements Broker {
@@ -45,13 +53,20 @@ public class RedisBroker implements Broker {
     private final String messageKind;
     private final String subscribeKind;
     private final String unsubscribeKind;
+    private final java.time.Duration callTimeout;
     private static final long SUBSCRIBE_TIMEOUT_MS = 5_000;
     private static final long RESUBSCRIBE_DELAY_MS = 100;
+    private static final long PROBE_EVERY_MS = 1_000;
+    static final long DEAF_AFTER_MS = 3_000;
 
     private volatile RedisLink subscriber;
     private volatile boolean listening;
     private volatile long subscriptions;
     private volatile Runnable onSubscribed;
+    /** System.nanoTime() when Redis last counted this node among its channel's subscribers, or it last subscribed. */
+    private volatile long lastHeard;
+    private final boolean probing;
+    private volatile long probeTimer = -1;
 
     RedisBroker(CommandLink commands, Redis redis, Vertx vertx, NodeIdentity identity, RedisMode mode) {
         this.commands = commands;
@@ -64,6 +79,8 @@ public class RedisBroker implements Broker {
         this.messageKind = sharded ? "smessage" : "message";
         this.subscribeKind = sharded ? "ssubscribe" : "subscribe";
         this.unsubscribeKind = sharded ? "sunsubscribe" : "unsubscribe";
+        this.callTimeout = mode.callTimeout();
+        this.probing = !mode.cluster();
         LOG.infof("node channel %s: Redis %s", channel, mode);
     }
 
@@ -76,7 +93,7 @@ public class RedisBroker implements Broker {
     @Override
     public void listen(Consumer<String> onPayload, Runnable onSubscribed) {
         this.onSubscribed = onSubscribed;
-        subscriber = new RedisLink("subscriber", redis, vertx, push -> onPush(push, onPayload), link -> {
+        subscriber = new RedisLink("subscriber", redis, vertx, callTimeout, push -> onPush(push, onPayload), link -> {
             listening = false;
             long generation = ++subscriptions;
             // The confirmation may come as the command's reply or only as a push (it depends on the protocol
@@ -92,6 +109,35 @@ public class RedisBroker implements Broker {
             });
         });
         subscriber.open();
+        if (probing) {
+            probeTimer = vertx.setPeriodic(PROBE_EVERY_MS, t -> probe());
+        }
+    }
+
+    /**
+     * Asks whether Redis, where this node's publishes go, counts a subscriber on its channel; starts the subscriber
+     * over when it has not for {@link #DEAF_AFTER_MS}.
+     */
+    private void probe() {
+        RedisLink s = subscriber;
+        if (s == null || !listening) {
+            return;
+        }
+        if (System.nanoTime() - lastHeard > DEAF_AFTER_MS * 1_000_000) {
+            LOG.warnf("%s: Redis has not counted this node's subscription for %d ms; subscribing again", channel,
+                    DEAF_AFTER_MS);
+            listening = false;
+            lastHeard = System.nanoTime();
+            s.restart();
+            return;
+        }
+        commands.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(channel)).subscribe().with(r -> {
+            // A flat [channel, count] array (RESP2) or a map (RESP3): get(key) reads both.
+            Response n = r == null ? null : r.get(channel);
+            if (n != null && n.toLong() > 0) {
+                lastHeard = System.nanoTime();
+            }
+        }, e -> LOG.debugf("PUBSUB NUMSUB %s failed: %s", channel, e.getMessage()));
     }
 
     private synchronized void subscribed(long generation) {
@@ -99,6 +145,7 @@ public class RedisBroker implements Broker {
             return;
         }
         listening = true;
+        lastHeard = System.nanoTime();
         LOG.infof("subscribed to %s", channel);
         onSubscribed.run();
     }
@@ -135,6 +182,9 @@ public class RedisBroker implements Broker {
 
     @PreDestroy
     void close() {
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+        }
         RedisLink s = subscriber;
         if (s != null) {
             s.close();

@@ -50,6 +50,32 @@ public class SocketRegistry {
     }
 
     /**
+     * After every reconnect to the presence map (a restart, an outage, a failover), makes this node's entries equal
+     * to its live sockets: a failover may have lost writes the old master never replicated, and removals made while
+     * Redis was away never arrived. Then runs {@code afterRestore} (the sweep, for what pub/sub dropped meanwhile).
+     * A restore that fails is logged; the next reconnect (or the heartbeat's rewrite) tries again.
+     */
+    public void restoreOnReconnect(Runnable afterRestore) {
+        presence.onReconnect(() -> restorePresence().subscribe().with(x -> {
+            LOG.info(null, null, "presence entries of this node restored after a Redis reconnect");
+            afterRestore.run();
+        }, e -> LOG.warn(null, null, "presence entries not restored (%s); the next reconnect retries",
+                e.getMessage())));
+    }
+
+    /**
+     * Reads what the presence map names on this node, then writes the live view under the same lock as opens and
+     * closes, so that no open or close made meanwhile is overwritten by an older view.
+     */
+    Uni<Void> restorePresence() {
+        return presence.socketsHere().chain(recorded -> {
+            synchronized (presenceOrder) {
+                return presence.restore(recorded, sockets.socketIdsByUser());
+            }
+        });
+    }
+
+    /**
      * Removes the socket here and from the presence map; when it was the user's last here, tells the
      * {@link SocketEventHandler} before the removal completes. Never fails.
      */

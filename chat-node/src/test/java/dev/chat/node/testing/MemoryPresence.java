@@ -2,6 +2,7 @@ package dev.chat.node.testing;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ public final class MemoryPresence implements PresenceManager {
     private final PresenceMap map;
     private final String node;
     private final Failures failures = new Failures("presence");
+    private volatile Runnable onReconnect = () -> {
+    };
 
     private MemoryPresence(PresenceMap map, String node) {
         this.map = map;
@@ -27,6 +30,8 @@ public final class MemoryPresence implements PresenceManager {
     /** The presence map of one test: user → node → sockets there. */
     public static final class PresenceMap {
         private final Map<String, Map<String, Integer>> byUser = new ConcurrentHashMap<>();
+        /** node → socket id → user. */
+        private final Map<String, Map<String, String>> socketsByNode = new ConcurrentHashMap<>();
 
         public MemoryPresence node(String node) {
             return new MemoryPresence(this, node);
@@ -35,6 +40,17 @@ public final class MemoryPresence implements PresenceManager {
         /** Writes an entry as another node would (a user with sockets elsewhere). */
         public void put(String user, String node, int sockets) {
             byUser.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(node, sockets);
+        }
+
+        /** Forgets everything: what a Redis failover that lost unreplicated writes (or a flush) leaves. */
+        public void clear() {
+            byUser.clear();
+            socketsByNode.clear();
+        }
+
+        /** The node's socket entries: socket id → user. */
+        public Map<String, String> socketsOn(String node) {
+            return Map.copyOf(socketsByNode.getOrDefault(node, Map.of()));
         }
 
         /** The user's entries: node → sockets there. */
@@ -53,6 +69,7 @@ public final class MemoryPresence implements PresenceManager {
             return Uni.createFrom().failure(new IllegalStateException("presence write failed (on demand)"));
         }
         map.put(user, node, socketsHere);
+        map.socketsByNode.computeIfAbsent(node, n -> new ConcurrentHashMap<>()).put(socketId, user);
         return Uni.createFrom().voidItem();
     }
 
@@ -61,6 +78,7 @@ public final class MemoryPresence implements PresenceManager {
         if (failures.now()) {
             return Uni.createFrom().failure(new IllegalStateException("presence write failed (on demand)"));
         }
+        map.socketsByNode.getOrDefault(node, new HashMap<>()).remove(socketId);
         if (socketsHere > 0) {
             map.put(user, node, socketsHere);
         } else {
@@ -70,6 +88,42 @@ public final class MemoryPresence implements PresenceManager {
             });
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /** Runs what the node registered with {@link #onReconnect}, as the Redis link does after every reconnect. */
+    public void reconnect() {
+        onReconnect.run();
+    }
+
+    @Override
+    public void onReconnect(Runnable restore) {
+        this.onReconnect = restore;
+    }
+
+    @Override
+    public Uni<Map<String, String>> socketsHere() {
+        return failures.orFail(() -> Uni.createFrom().item(map.socketsOn(node)));
+    }
+
+    @Override
+    public Uni<Void> restore(Map<String, String> recorded, Map<String, List<String>> live) {
+        return failures.orFail(() -> {
+            Map<String, String> here = map.socketsByNode.computeIfAbsent(node, n -> new ConcurrentHashMap<>());
+            recorded.forEach((socket, user) -> {
+                if (!live.containsKey(user)) {
+                    map.byUser.computeIfPresent(user, (u, nodes) -> {
+                        nodes.remove(node);
+                        return nodes.isEmpty() ? null : nodes;
+                    });
+                }
+                here.remove(socket);
+            });
+            live.forEach((user, sockets) -> {
+                sockets.forEach(socket -> here.put(socket, user));
+                map.put(user, node, sockets.size());
+            });
+            return Uni.createFrom().voidItem();
+        });
     }
 
     @Override
