@@ -162,6 +162,18 @@ component_port() {
     chat-node-[1-9]) echo $((base + 10 + ${1#chat-node-})) ;;
     redis) echo $((base + 20)) ;;
     postgres) echo $((base + 21)) ;;
+    # The replicated topology (scripts/up --ha, scripts/lib/ha.sh): the gaps of the plan above, all below B+29.
+    user-service-2) echo $((base + 6)) ;;
+    presence-service-2) echo $((base + 7)) ;;
+    redis-2) echo $((base + 8)) ;;
+    haproxy-pg-replicas) echo $((base + 9)) ;;
+    sentinel-[1-3]) echo $((base + 13 + ${1#sentinel-})) ;;
+    etcd-[1-3]) echo $((base + 16 + ${1#etcd-})) ;;
+    redis-1) echo $((base + 20)) ;;
+    haproxy-pg) echo $((base + 21)) ;;
+    etcd-peer-[1-3]) echo $((base + 21 + ${1#etcd-peer-})) ;;
+    pg-[1-2]) echo $((base + 24 + ${1#pg-})) ;;
+    patroni-[1-2]) echo $((base + 26 + ${1#patroni-})) ;;
     *) die "internal error: no port for '$1'" ;;
   esac
 }
@@ -173,7 +185,15 @@ component_ports() {
     component_port haproxy-tls "$2"
     component_port haproxy-stats "$2"
     component_port haproxy-redirect "$2"
+    if [[ "${CHAT_TOPOLOGY:-single}" == ha ]]; then
+      component_port haproxy-pg-replicas "$2"
+      component_port haproxy-pg "$2"
+    fi
   fi
+  case "$1" in
+    etcd-[1-3]) component_port "etcd-peer-${1#etcd-}" "$2" ;;
+    pg-[1-2]) component_port "patroni-${1#pg-}" "$2" ;;
+  esac
 }
 
 # port_listener PORT: prints who listens on TCP PORT (any address) and succeeds, or fails when nobody does.
@@ -394,7 +414,7 @@ ensure_secrets() {
       openssl pkey -in "$SECRETS/jwt-private.pem" -pubout -out "$SECRETS/jwt-public.pem" 2>/dev/null \
         || die "openssl could not derive the JWT public key from $SECRETS/jwt-private.pem"
     fi
-    for f in redis-password postgres-password postgres-superuser-password; do
+    for f in redis-password postgres-password postgres-superuser-password postgres-replication-password; do
       if [[ ! -s "$SECRETS/$f" ]]; then
         openssl rand -hex 24 >"$SECRETS/$f"
       fi

@@ -64,15 +64,23 @@ final class ScriptRun {
 
     /** A port base B with B..B+21 free on loopback, between 20000 and 32767 (below the ephemeral ports). */
     static int freePortBase() {
-        int slots = (32768 - 22 - 20000) / 30;
+        return freePortBase(21);
+    }
+
+    /**
+     * A port base B with B..B+span free on loopback (span 21 for the single topology, 28 for scripts/up --ha), on the
+     * 30-port grid between 20000 and 32767.
+     */
+    static int freePortBase(int span) {
+        int slots = (32768 - 30 - 20000) / 30;
         int first = ThreadLocalRandom.current().nextInt(slots);
         for (int i = 0; i < slots; i++) {
             int base = 20000 + ((first + i) % slots) * 30;
-            if (allFree(base, base + 21)) {
+            if (allFree(base, base + span)) {
                 return base;
             }
         }
-        throw new IllegalStateException("no free block of 22 loopback ports between 20000 and 32767");
+        throw new IllegalStateException("no free block of " + (span + 1) + " loopback ports between 20000 and 32767");
     }
 
     private static boolean allFree(int from, int to) {

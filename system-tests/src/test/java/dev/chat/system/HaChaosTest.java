@@ -1,0 +1,96 @@
+package dev.chat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The replicated topology under its faults, shortened for the test command: {@code scripts/chaos --ha --short}
+ * starts {@code scripts/up --ha} (three etcd members, Patroni with a PostgreSQL primary and its synchronous
+ * standby behind HAProxy's primary listener, a Redis master with its replica and three Sentinels, two
+ * user-service and two presence-service instances, every process under supervisord), lets 30 clients chat through
+ * HAProxy and, one at a time: a machine loss of the PostgreSQL primary (its Patroni and PostgreSQL killed -9 and
+ * kept down until a write commits through the listener, then started again: it must rejoin as the synchronous
+ * standby); a machine loss of the Redis master (the Sentinels must promote the replica, and the old master come
+ * back as its replica); kill -9 of one etcd member, one Sentinel, one of the two user-service and one of the two
+ * presence-service instances (supervisord restarts each).
+ *
+ * <p>It asserts correctness only: no acked message lost or shown twice, every takeover and rejoin happened, and
+ * logins and presence lookups through HAProxy kept answering 200 while an etcd member, a Sentinel or one instance
+ * of a service was gone. Takeover and rejoin times go to the build log and to {@code figures.jsonl} in the run
+ * dir, never into an assertion. The full run is {@code scripts/chaos --ha}; its figures are in
+ * docs/reliability.md.
+ */
+class HaChaosTest {
+    @Test
+    void upAndChaosOfferTheReplicatedTopologyAndRefuseItsUnknownFaults() throws Exception {
+        ScriptRun.Result up = ScriptRun.run(List.of("bash", "scripts/up", "--help"), 60);
+        assertEquals(0, up.exit(), up.output());
+        assertTrue(up.output().contains("--ha"), up.output());
+        ScriptRun.Result chaos = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--faults", "pg-primary-kill,meteor"), 60);
+        assertNotEquals(0, chaos.exit());
+        assertTrue(chaos.output().contains("unknown fault 'meteor'"), chaos.output());
+        // A fault of the replicated topology is not one of the single topology.
+        ScriptRun.Result single = ScriptRun.run(List.of("bash", "scripts/chaos", "--faults", "pg-primary-kill"), 60);
+        assertNotEquals(0, single.exit());
+        assertTrue(single.output().contains("with --ha: pg-primary-kill"), single.output());
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void theReplicatedTierSurvivesItsFaultsWithNothingLostOrShownTwice() throws Exception {
+        assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
+                "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
+        int base = ScriptRun.freePortBase(29);
+        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("chaos-ha-" + base);
+        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--short", "--clients", "30",
+                "--no-install", "--no-build", "--port-base", Integer.toString(base), "--run-dir", runDir.toString(),
+                "--timeout", "1020"), 1140);
+        System.out.println(r.output());
+        Path figures = runDir.resolve("figures.jsonl");
+        if (Files.isRegularFile(figures)) {
+            System.out.println("figures.jsonl:\n" + Files.readString(figures));
+        }
+
+        assertEquals(List.of(), ScriptRun.stillRunning(runDir.resolve("stack")), "components left running");
+        assertEquals(List.of(), ScriptRun.stillRunning(runDir), "clients left running");
+        assertEquals(0, r.exit(), "the replicated chaos run failed (logs in " + runDir + "):\n" + r.output());
+        for (String fault : List.of("pg-primary-kill", "redis-master-kill", "etcd-kill", "sentinel-kill",
+                "user-service-kill", "presence-kill")) {
+            String block = ChaosTest.block(r.output(), fault);
+            assertTrue(block.contains("lost 0, shown twice 0"), block);
+        }
+        // The standby took over, and the old primary came back as the synchronous standby.
+        assertTrue(ChaosTest.block(r.output(), "pg-primary-kill").contains("takeover: pg-"), r.output());
+        assertTrue(Pattern.compile("(?m)pg-[12] rejoined as synchronous standby of pg-[12]").matcher(r.output()).find(), r.output());
+        // The Sentinels promoted the replica, and the old master follows it.
+        assertTrue(ChaosTest.block(r.output(), "redis-master-kill").contains("the Sentinels name redis-"), r.output());
+        assertTrue(Pattern.compile("(?m)redis-[12] is redis-[12]'s replica again").matcher(r.output()).find(), r.output());
+        // With one etcd member, one Sentinel or one instance of a service gone, logins and presence kept answering:
+        // never an error status from HAProxy or a service (a probe may time out at 2 s on a loaded machine: bcrypt).
+        for (String fault : List.of("etcd-kill", "sentinel-kill", "user-service-kill", "presence-kill")) {
+            String probes = probes(ChaosTest.block(r.output(), fault));
+            assertTrue(probes.matches(".*login: [^;]*200 x\\d+[^;]*; presence: [^;]*200 x\\d+.*"), fault + ": " + probes);
+            assertTrue(!probes.matches(".*(login|presence): [^;]*\\b[45]\\d\\d x.*"), fault + ": " + probes);
+        }
+        assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0, unacked 0"), r.output());
+        assertTrue(r.output().contains("cleaned up: the stack"), r.output());
+    }
+
+    /** The probes' line of a fault's figures. */
+    private static String probes(String block) {
+        Matcher m = Pattern.compile("(?m)probes through HAProxy.*$").matcher(block);
+        assertTrue(m.find(), "no probes in:\n" + block);
+        return m.group();
+    }
+}
