@@ -59,8 +59,10 @@ class AckCommitTest {
 
     private static String stored(String from, String to) {
         String id = UUID.randomUUID().toString();
-        psql("INSERT INTO messages (sender, client_id, recipient, body, ts) VALUES ('" + from + "', '" + id + "', '"
-                + to + "', 'x', 1)");
+        // A pending one-to-one message as an append stores it: the message and its pending row.
+        psql("WITH m AS (INSERT INTO messages (sender, client_id, recipient, body, ts) VALUES ('" + from + "', '" + id
+                + "', '" + to + "', 'x', 1) RETURNING seq, client_id, recipient) "
+                + "INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM m");
         return id;
     }
 
