@@ -29,11 +29,11 @@ public class PgMessageLog implements MessageLog {
      * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
      * recipient from someone else, so that their one ack would settle both: a pending row under the ID that is
      * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
-     * row: the recipient is missing; a second run decides. A concurrent append that committed after our snapshot
-     * (a retry racing its original on another node: messages_dedup; another sender's send with this ID for this
-     * recipient: pending's key) fails the statement on a unique key, nothing stored, and a second run decides too
-     * (see append). No ON CONFLICT: a speculative insert writes one more WAL record per message (heap confirm),
-     * for a race that is rare.
+     * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
+     * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
+     * confirm of a speculative insert), but without it such a retry failed a whole batch, which then went one by
+     * one: under load, resends piled up (docs/performance.md). A concurrent send from someone else with this ID
+     * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
      */
     private static final String APPEND = """
             WITH own AS (
@@ -48,6 +48,7 @@ public class PgMessageLog implements MessageLog {
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+              ON CONFLICT DO NOTHING
               RETURNING seq, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
@@ -165,8 +166,8 @@ public class PgMessageLog implements MessageLog {
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
      * fresh, the others report the same stored row as same or reused; of messages from different senders with one
      * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
-     * unknown recipient, a taken ID) is decided by APPEND on its own; a concurrent append that took a key fails the
-     * statement, and each message of the batch is then decided on its own.
+     * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
+     * someone else that took a pending key fails the statement, and each message of the batch is then decided alone.
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -185,6 +186,7 @@ public class PgMessageLog implements MessageLog {
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                ORDER BY f.ord
+              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
@@ -293,16 +295,17 @@ public class PgMessageLog implements MessageLog {
     }
 
     private Uni<Appended> append(String sql, Tuple args, String from, String id, Outcome refusal) {
-        // A concurrent append took a unique key first (the same (sender, ID), or another sender's ID pending for this
-        // recipient): nothing was stored, and the statement again sees it and answers same, reused or taken.
+        // Another sender's send with this ID for this recipient committed first (pending's key): nothing was
+        // stored, and the statement again sees it and answers taken.
         Uni<RowSet<Row>> first = pool.preparedQuery(sql).execute(args)
                 .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(sql).execute(args));
         return first.onItem().transformToUni(rows -> {
             if (rows.size() > 0) {
                 return Uni.createFrom().item(appended(from, id, rows.iterator().next()));
             }
-            // No row: the recipient (or membership) is missing, or (a group append, which keeps ON CONFLICT) a
-            // concurrent append committed after our snapshot. The same statement again, on a fresh snapshot, decides.
+            // No row: the recipient (or membership) is missing, or a concurrent append committed after our
+            // snapshot (a retry racing its original on another node). The same statement again, on a fresh
+            // snapshot, decides.
             return pool.preparedQuery(sql).execute(args).map(again -> again.size() > 0
                     ? appended(from, id, again.iterator().next())
                     : Appended.refused(refusal));
