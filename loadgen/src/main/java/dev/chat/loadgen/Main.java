@@ -2,6 +2,7 @@ package dev.chat.loadgen;
 
 import dev.chat.loadgen.scenario.ChaosCommand;
 import dev.chat.loadgen.bench.BenchCommand;
+import dev.chat.loadgen.bench.BenchCompareCommand;
 import dev.chat.loadgen.bench.BenchWorkerCommand;
 import dev.chat.loadgen.bench.JfrTop;
 import dev.chat.loadgen.scenario.ChatCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "loadgen 0.1",
         description = "Clients of the chat contract: resilient sockets, a ledger of every message, scenarios.",
         subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, SoakCommand.class,
-                BenchCommand.class, BenchWorkerCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, BenchWorkerCommand.class, BenchCompareCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());

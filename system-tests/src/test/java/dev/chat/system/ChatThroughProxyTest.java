@@ -335,7 +335,7 @@ class ChatThroughProxyTest {
         Instant deadline = Instant.now().plus(WAIT);
         String n = "";
         while (Instant.now().isBefore(deadline)) {
-            n = stack().psql("SELECT count(*) FROM messages WHERE recipient = '" + user + "' AND acked_at IS NULL");
+            n = stack().psql("SELECT count(*) FROM pending WHERE recipient = '" + user + "'");
             if (n.equals("0")) {
                 return;
             }

@@ -10,14 +10,19 @@ import jakarta.inject.Singleton;
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
 import dev.chat.node.postgres.PostgresCalls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * {@link MessageLog} on PostgreSQL through the reactive client: one round trip per append and per ack. Every call
- * answers within {@code chat.postgres.call-timeout} ({@link PostgresCalls}), however long it waited for its batch.
+ * {@link MessageLog} on PostgreSQL through the reactive client: one round trip per append and per ack. The log is
+ * append-only: a one-to-one message is a row of messages, never changed, and a row of pending (recipient, ID),
+ * written by the same statement and deleted by the recipient's ack (V6). A group message's delivery state is its
+ * members' group_inbox rows.
+ * Every call answers within {@code chat.postgres.call-timeout} ({@link PostgresCalls}), however long it waited
+ * for its batch.
  */
 @Singleton
 public class PgMessageLog implements MessageLog {
@@ -25,16 +30,19 @@ public class PgMessageLog implements MessageLog {
      * Insert-if-the-recipient-exists and deduplicate in one statement, answering one row whose state is:
      * fresh (stored now), same (an earlier append of this (sender, ID) with the same recipient and body: a
      * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
-     * recipient from someone else, so that their one ack would settle both). The branches read one snapshot:
-     * a row inserted by this statement is not in own. No row: the recipient is missing, or a concurrent append
-     * committed after our snapshot (caught by ON CONFLICT on either unique index); a second run decides.
+     * recipient from someone else, so that their one ack would settle both: a pending row under the ID that is
+     * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
+     * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
+     * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
+     * confirm of a speculative insert), but without it such a retry failed a whole batch, which then went one by
+     * one: under load, resends piled up (docs/performance.md). A concurrent send from someone else with this ID
+     * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
      */
     private static final String APPEND = """
             WITH own AS (
               SELECT seq, recipient, group_id, body, ts FROM messages WHERE sender = $1 AND client_id = $2
             ), taken AS (
-              SELECT 1 FROM messages p
-               WHERE p.client_id = $2 AND p.recipient = $3 AND p.acked_at IS NULL AND p.sender <> $1
+              SELECT 1 FROM pending p WHERE p.recipient = $3 AND p.client_id = $2
               UNION ALL
               SELECT 1 FROM messages p JOIN group_inbox i ON i.member = $3 AND i.seq = p.seq
                WHERE p.client_id = $2 AND p.group_id IS NOT NULL AND i.acked_at IS NULL
@@ -44,7 +52,9 @@ public class PgMessageLog implements MessageLog {
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
               ON CONFLICT DO NOTHING
-              RETURNING seq, recipient, group_id, body, ts
+              RETURNING seq, client_id, recipient, group_id, body, ts
+            ), owed AS (
+              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
             )
             SELECT 'fresh' AS state, seq, recipient, group_id, body, ts, NULL::text[] AS members FROM ins
             UNION ALL
@@ -62,9 +72,9 @@ public class PgMessageLog implements MessageLog {
             WITH own AS (
               SELECT seq, recipient, group_id, body, ts FROM messages WHERE sender = $1 AND client_id = $2
             ), taken AS (
-              SELECT 1 FROM messages p JOIN group_members gm ON gm.group_id = $3 AND gm.username = p.recipient
-               WHERE p.client_id = $2 AND p.recipient IS NOT NULL AND p.acked_at IS NULL
-                 AND p.sender <> $1 AND p.recipient <> $1
+              SELECT 1 FROM pending p JOIN group_members gm ON gm.group_id = $3 AND gm.username = p.recipient
+               WHERE p.client_id = $2 AND p.recipient <> $1
+                 AND NOT EXISTS (SELECT 1 FROM own o WHERE o.seq = p.seq)
               UNION ALL
               SELECT 1 FROM messages p JOIN group_members gm ON gm.group_id = $3 AND gm.username <> $1
                WHERE p.client_id = $2 AND p.group_id IS NOT NULL AND p.sender <> $1
@@ -94,16 +104,18 @@ public class PgMessageLog implements MessageLog {
              WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
                AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
     private static final String UNACKED_ONE = """
-            SELECT seq, client_id, sender, recipient, NULL::bigint AS group_id, body, ts FROM messages
-             WHERE recipient = $1 AND acked_at IS NULL
+            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
+              FROM pending p JOIN messages m ON m.seq = p.seq
+             WHERE p.recipient = $1
             UNION ALL
             SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
               FROM group_inbox i JOIN messages m ON m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
     private static final String UNACKED_MANY = """
-            SELECT seq, client_id, sender, recipient, NULL::bigint AS group_id, body, ts FROM messages
-             WHERE recipient = ANY($1) AND acked_at IS NULL AND ts < $2
+            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
+              FROM pending p JOIN messages m ON m.seq = p.seq
+             WHERE p.recipient = ANY($1) AND m.ts < $2
             UNION ALL
             SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
               FROM group_inbox i JOIN messages m ON m.seq = i.seq
@@ -111,9 +123,10 @@ public class PgMessageLog implements MessageLog {
             ORDER BY seq LIMIT $3""";
     /*
      * A recipient's ack names a message by ID alone: it settles the one stored message (by seq) that is pending
-     * for the recipient under that ID, one-to-one or in a group. Appends keep that to one message at most (taken
-     * above); were there two (a concurrent one-to-one and group send, or pairs stored before that check), the
-     * oldest goes first and the other stays pending for an ack of its own, never settled by this one.
+     * for the recipient under that ID, one-to-one (its pending row, deleted) or in a group (its group_inbox row).
+     * Appends keep that to one message at most (taken above; pending's key for one-to-one ones); were there two (a
+     * concurrent one-to-one and group send), the oldest goes first and the other stays pending for an ack of its
+     * own, never settled by this one. The message row itself is never written again.
      *
      * Acks commit without waiting for the disk (synchronous_commit off for this statement's own transaction,
      * set by the lazy_commit row that every update joins, so it is in force before any row changes): an ack
@@ -124,17 +137,19 @@ public class PgMessageLog implements MessageLog {
      */
     private static final String SETTLE = """
             ), target AS (
-              SELECT a.ord, a.recipient, t.seq, t.group_id FROM input a CROSS JOIN LATERAL (
-                SELECT p.seq, NULL::bigint AS group_id FROM messages p
-                 WHERE p.client_id = a.client_id AND p.recipient = a.recipient AND p.acked_at IS NULL
+              SELECT a.ord, a.recipient, a.client_id, t.seq, t.group_id FROM input a CROSS JOIN LATERAL (
+                SELECT p.seq, NULL::bigint AS group_id FROM pending p
+                 WHERE p.recipient = a.recipient AND p.client_id = a.client_id
                 UNION ALL
                 SELECT p.seq, p.group_id FROM messages p JOIN group_inbox g ON g.member = a.recipient AND g.seq = p.seq
                  WHERE p.client_id = a.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL
                 ORDER BY seq LIMIT 1) t
+            ), settled AS (
+              DELETE FROM pending p USING target t, lazy_commit
+               WHERE t.group_id IS NULL AND p.recipient = t.recipient AND p.client_id = t.client_id AND p.seq = t.seq
+              RETURNING t.ord, p.seq
             ), direct AS (
-              UPDATE messages m SET acked_at = now() FROM target t, lazy_commit
-               WHERE t.group_id IS NULL AND m.seq = t.seq AND m.acked_at IS NULL
-              RETURNING t.ord, m.sender, m.ts, NULL::bigint AS group_id
+              SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id FROM settled s JOIN messages m ON m.seq = s.seq
             ), grp AS (
               UPDATE group_inbox g SET acked_at = now() FROM target t, messages m, lazy_commit
                WHERE t.group_id IS NOT NULL AND g.member = t.recipient AND g.seq = t.seq AND g.acked_at IS NULL
@@ -152,8 +167,10 @@ public class PgMessageLog implements MessageLog {
     /*
      * The same as APPEND for many messages in one statement (one round trip, one commit). A batch may hold the
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
-     * fresh, the others report the same stored row as same or reused. A message that gets no row (an unknown
-     * recipient, a taken ID, a concurrent append) is decided by APPEND on its own.
+     * fresh, the others report the same stored row as same or reused; of messages from different senders with one
+     * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
+     * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
+     * someone else that took a pending key fails the statement, and each message of the batch is then decided alone.
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -161,17 +178,21 @@ public class PgMessageLog implements MessageLog {
                      WITH ORDINALITY AS t(sender, client_id, recipient, body, ts, ord)
             ), firsts AS (
               SELECT DISTINCT ON (sender, client_id) * FROM input ORDER BY sender, client_id, ord
+            ), one_per_key AS (
+              SELECT DISTINCT ON (recipient, client_id) * FROM firsts ORDER BY recipient, client_id, ord
             ), ins AS (
               INSERT INTO messages (sender, client_id, recipient, body, ts)
-              SELECT f.sender, f.client_id, f.recipient, f.body, f.ts FROM firsts f
+              SELECT f.sender, f.client_id, f.recipient, f.body, f.ts FROM one_per_key f
                WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.username = f.recipient)
-                 AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.client_id = f.client_id
-                                    AND p.recipient = f.recipient AND p.acked_at IS NULL AND p.sender <> f.sender)
+                 AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.sender = f.sender AND o.client_id = f.client_id)
+                 AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = f.recipient AND p.client_id = f.client_id)
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                ORDER BY f.ord
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
+            ), owed AS (
+              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
             )
             SELECT i.ord, CASE WHEN i.ord = f.ord THEN 'fresh'
                                WHEN i.recipient = ins.recipient AND i.body = ins.body THEN 'same' ELSE 'reused' END
@@ -280,17 +301,26 @@ public class PgMessageLog implements MessageLog {
     }
 
     private Uni<Appended> append(String sql, Tuple args, String from, String id, Outcome refusal) {
-        return pool.preparedQuery(sql).execute(args).onItem().transformToUni(rows -> {
+        // Another sender's send with this ID for this recipient committed first (pending's key): nothing was
+        // stored, and the statement again sees it and answers taken.
+        Uni<RowSet<Row>> first = pool.preparedQuery(sql).execute(args)
+                .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(sql).execute(args));
+        return first.onItem().transformToUni(rows -> {
             if (rows.size() > 0) {
                 return Uni.createFrom().item(appended(from, id, rows.iterator().next()));
             }
             // No row: the recipient (or membership) is missing, or a concurrent append committed after our
-            // snapshot (a retry racing its original on another node, or another sender's message with this ID
-            // for this recipient). The same statement again, on a fresh snapshot, decides.
+            // snapshot (a retry racing its original on another node). The same statement again, on a fresh
+            // snapshot, decides.
             return pool.preparedQuery(sql).execute(args).map(again -> again.size() > 0
                     ? appended(from, id, again.iterator().next())
                     : Appended.refused(refusal));
         });
+    }
+
+    /** A unique violation: a concurrent append took the key this one wanted (SQLSTATE 23505). */
+    private static boolean keyTaken(Throwable e) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
     private static Appended appended(String from, String id, Row row) {

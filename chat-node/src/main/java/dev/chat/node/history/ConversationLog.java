@@ -10,7 +10,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Reads of the message log for people, not for delivery: conversations, pages of history, read marks. */
+/**
+ * Reads of the message log for people, not for delivery: conversations, pages of history, read marks. A message is
+ * delivered once its recipient acked it, that is when its pending row (V6) is gone.
+ */
 @Singleton
 public class ConversationLog {
     private static final String CONVERSATIONS = """
@@ -22,7 +25,8 @@ public class ConversationLog {
               SELECT peer, max(seq) AS seq FROM mine GROUP BY peer ORDER BY max(seq) DESC LIMIT $2
             )
             SELECT l.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
-                   m.acked_at IS NOT NULL AS delivered,
+                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
+                                                         AND p.seq = m.seq) AS delivered,
                    (SELECT count(*) FROM messages u
                      WHERE u.sender = l.peer AND u.recipient = $1 AND u.sender <> $1
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
@@ -30,7 +34,10 @@ public class ConversationLog {
             FROM last l JOIN messages m ON m.seq = l.seq
             ORDER BY l.seq DESC""";
     private static final String PAGE = """
-            SELECT seq, client_id, sender, recipient, body, ts, acked_at IS NOT NULL AS delivered FROM messages
+            SELECT seq, client_id, sender, recipient, body, ts,
+                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
+                                                         AND p.seq = m.seq) AS delivered
+              FROM messages m
             WHERE ((sender = $1 AND recipient = $2) OR (sender = $2 AND recipient = $1)) AND seq < $3
             ORDER BY seq DESC LIMIT $4""";
     private static final String MARK_READ = """

@@ -104,7 +104,7 @@ class BatchedWritesTest {
                     "SELECT count(*) FROM messages WHERE recipient = '" + bob + "'"));
             // Every ack recorded (bob's client acks each msg as it comes).
             Poll.awaitZero(() -> LocalPostgres.shared().psql(LocalPostgres.DATABASE,
-                    "SELECT count(*) FROM messages WHERE recipient = '" + bob + "' AND acked_at IS NULL"));
+                    "SELECT count(*) FROM pending WHERE recipient = '" + bob + "'"));
         } finally {
             senders.forEach(ChatClient::close);
         }

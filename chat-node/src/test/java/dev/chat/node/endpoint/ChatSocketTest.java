@@ -480,7 +480,7 @@ class ChatSocketTest {
         String n = "";
         while (Instant.now().isBefore(deadline)) {
             n = LocalPostgres.shared().psql(LocalPostgres.DATABASE,
-                    "SELECT count(*) FROM messages WHERE recipient = '" + user + "' AND acked_at IS NULL");
+                    "SELECT count(*) FROM pending WHERE recipient = '" + user + "'");
             if (n.equals(Integer.toString(expected))) {
                 return;
             }

@@ -105,6 +105,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pids-dir", paramLabel = "DIR", description = "the stack's PID files (scripts/up's RUN/pids): enables memory per socket and CPU per component")
     Path pidsDir;
 
+    @Option(names = "--counters-cmd", paramLabel = "CMD", description = "a shell command run at the start and end of each"
+            + " measured window, printing lines 'NAME NUMBER' (scripts/bench passes PostgreSQL's WAL, statement and"
+            + " table counters); their change per delivered message is reported")
+    String countersCmd;
+
     @Option(names = "--no-gc", description = "read the chat nodes' RSS without a full GC (jcmd GC.run) first")
     boolean noGc;
 
@@ -460,8 +465,11 @@ public final class BenchCommand implements Callable<Integer> {
         Window w = report(measured);
         printWindow("measured", w, offered);
         printUsage(s0, s1);
+        StoreCost cost = storeCost(s0, s1, w.arrivals);
+        printStoreCost(cost, w.arrivals);
         summary.set("measured", w.toJson(offered));
         summary.set("usage", usageJson(s0, s1));
+        summary.set("store", cost.toJson(json));
         return verdict(0, tail);
     }
 
@@ -471,8 +479,9 @@ public final class BenchCommand implements Callable<Integer> {
                 + " the ramp goes on past a missed latency target until the rate is no longer delivered in full (saturated);"
                 + " lost and unacked are counted after a wait of up to 15 s%n",
                 rampFrom, rampTo, rampStep, stepWarmupSeconds, stepSeconds, p99TargetMillis);
-        out.printf("%9s %9s %11s %8s %8s %8s %9s %8s %6s %7s %8s %8s %8s  %s%n", "offered/s", "sent/s", "delivered/s",
-                "ack p99", "del p50", "del p99", "del p99.9", "del max", "lost", "unacked", "tool CPU", "lag p99", "machine", "");
+        out.printf("%9s %9s %11s %8s %8s %8s %9s %8s %6s %7s %8s %8s %8s %9s %9s  %s%n", "offered/s", "sent/s", "delivered/s",
+                "ack p99", "del p50", "del p99", "del p99.9", "del max", "lost", "unacked", "tool CPU", "lag p99", "machine",
+                "WAL B/msg", "PG µs/msg", "");
         ArrayNode steps = summary.putArray("ramp");
         double best = 0;
         double keptUp = 0;
@@ -496,12 +505,15 @@ public final class BenchCommand implements Callable<Integer> {
                     && r.sent / secs >= 0.95 * total;
             boolean pass = kept && p99 < p99TargetMillis;
             Usage u = usage(s0, s1);
-            out.printf(Locale.ROOT, "%9.0f %9.0f %11.0f %8s %8s %8s %9s %8s %6d %7d %8.2f %8s %8.2f  %s%n", total,
+            StoreCost cost = storeCost(s0, s1, r.arrivals);
+            out.printf(Locale.ROOT, "%9.0f %9.0f %11.0f %8s %8s %8s %9s %8s %6d %7d %8.2f %8s %8.2f %9s %9s  %s%n", total,
                     r.sent / secs, r.arrivals / secs, Histo.fmt(r.ack.percentileMillis(0.99)),
                     Histo.fmt(r.delivery.percentileMillis(0.5)), Histo.fmt(p99), Histo.fmt(r.delivery.percentileMillis(0.999)),
                     Histo.fmt(r.delivery.maxMillis()), r.lost, r.unacked, u.toolCores, Histo.fmt(u.threadLag.percentileMillis(0.99)),
-                    u.machineCores, pass ? "pass" : kept ? "p99 over target" : "SATURATED");
+                    u.machineCores, fmt0(cost.walBytes()), fmt0(cost.pgCpuMicros()),
+                    pass ? "pass" : kept ? "p99 over target" : "SATURATED");
             ObjectNode step = r.toJson(total);
+            step.set("store", cost.toJson(json));
             step.put("pass", pass).put("keptUp", kept);
             step.set("usage", usageJson(s0, s1));
             steps.add(step);
@@ -708,7 +720,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ resources
 
-    private record Sample(long nanos, List<JsonNode> tool, Map<String, Long> cpu, long[] machine) {
+    private record Sample(long nanos, List<JsonNode> tool, Map<String, Long> cpu, long[] machine,
+            Map<String, Double> counters) {
     }
 
     private record Usage(double toolCores, long gcMillis, Histo threadLag, Histo loopLag, double machineCores,
@@ -718,7 +731,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** A reading of the load processes (their intervals restart here), the components' CPU and the machine's. */
     private Sample sample() {
         List<JsonNode> tool = callAll("monitor");
-        return new Sample(System.nanoTime(), tool, servers.cpu(), Proc.machineTicks());
+        return new Sample(System.nanoTime(), tool, servers.cpu(), Proc.machineTicks(), Counters.read(countersCmd));
     }
 
     private Usage usage(Sample a, Sample b) {
@@ -756,6 +769,65 @@ public final class BenchCommand implements Callable<Integer> {
         o.set("eventLoopLag", u.loopLag.percentilesJson(json));
         o.set("componentCores", json.valueToTree(u.components));
         return o;
+    }
+
+    // ------------------------------------------------------------------ the store's cost per message
+
+    /**
+     * PostgreSQL's cost per delivered message over one window, NaN where not measured: WAL bytes (LSN difference),
+     * WAL records and full-page images (pg_stat_wal), CPU of its processes (/proc, the postmaster's tree) and
+     * statement execution time (pg_stat_statements), and the counter deltas themselves.
+     */
+    record StoreCost(long messages, double walBytes, double walRecords, double walFpi, double pgCpuMicros,
+            double statementMicros, Map<String, Double> deltas) {
+        ObjectNode toJson(ObjectMapper json) {
+            ObjectNode o = json.createObjectNode();
+            o.put("messages", messages);
+            put(o, "walBytesPerMessage", walBytes);
+            put(o, "walRecordsPerMessage", walRecords);
+            put(o, "walFullPageImagesPerMessage", walFpi);
+            put(o, "pgCpuMicrosPerMessage", pgCpuMicros);
+            put(o, "statementMicrosPerMessage", statementMicros);
+            ObjectNode d = o.putObject("counterDeltas");
+            deltas.forEach((k, v) -> put(d, k, v));
+            return o;
+        }
+
+        private static void put(ObjectNode o, String k, double v) {
+            if (!Double.isNaN(v)) {
+                o.put(k, v);
+            }
+        }
+    }
+
+    private static StoreCost storeCost(Sample a, Sample b, long messages) {
+        Map<String, Double> deltas = Counters.deltas(a.counters, b.counters);
+        double n = messages > 0 ? messages : Double.NaN;
+        Long pg0 = a.cpu.get("postgres");
+        Long pg1 = b.cpu.get("postgres");
+        double pgCpu = pg0 == null || pg1 == null ? Double.NaN : (pg1 - pg0) / 1e3 / n;
+        return new StoreCost(messages, deltas.getOrDefault("wal_lsn_bytes", Double.NaN) / n,
+                deltas.getOrDefault("wal_records", Double.NaN) / n, deltas.getOrDefault("wal_fpi", Double.NaN) / n, pgCpu,
+                deltas.getOrDefault("statement_ms", Double.NaN) * 1e3 / n, deltas);
+    }
+
+    private void printStoreCost(StoreCost c, long messages) {
+        out.printf(Locale.ROOT, "store     per delivered message (%d in the window): WAL %s bytes (%s records, %s full-page images),"
+                + " PostgreSQL CPU %s µs (its processes, /proc), statements %s µs (pg_stat_statements)%n", messages,
+                fmt0(c.walBytes()), fmt2(c.walRecords()), fmt2(c.walFpi()), fmt0(c.pgCpuMicros()), fmt0(c.statementMicros()));
+        if (!c.deltas().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            c.deltas().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %+.0f, ", k, v)));
+            out.printf("          counters over the window: %s%n", sb.substring(0, sb.length() - 2));
+        }
+    }
+
+    private static String fmt0(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String fmt2(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     // ------------------------------------------------------------------ profiling

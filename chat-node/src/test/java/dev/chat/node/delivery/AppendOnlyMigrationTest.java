@@ -1,0 +1,57 @@
+package dev.chat.node.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.chat.testing.LocalPostgres;
+
+/**
+ * V6 (issue 16) on a database that V1 to V5 made and filled: every one-to-one message that was not acked is still
+ * owed to its recipient (a pending row), nothing acked is owed again, and group messages keep their inbox rows.
+ */
+class AppendOnlyMigrationTest {
+    private final LocalPostgres pg = LocalPostgres.shared();
+    private final String db = "migr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    @AfterEach
+    void drop() {
+        pg.psql("postgres", "DROP DATABASE IF EXISTS " + db);
+    }
+
+    @Test
+    void unackedMessagesStayOwedAndAckedOnesDoNot() {
+        pg.psql("postgres", "CREATE DATABASE " + db + " OWNER " + LocalPostgres.USER);
+        migrate("5");
+        sql("INSERT INTO messages (sender, client_id, recipient, body, ts, acked_at) VALUES "
+                + "('ann', 'm1', 'bob', 'acked', 1, now()), ('ann', 'm2', 'bob', 'owed', 2, NULL), "
+                + "('bob', 'm3', 'ann', 'owed too', 3, NULL)");
+        sql("INSERT INTO chat_groups (name, created_by) VALUES ('g', 'ann')");
+        sql("INSERT INTO messages (sender, client_id, group_id, body, ts) SELECT 'ann', 'g1', id, 'to the group', 4 "
+                + "FROM chat_groups");
+        sql("INSERT INTO group_inbox (member, seq, group_id) SELECT 'bob', seq, group_id FROM messages WHERE client_id = 'g1'");
+
+        migrate("latest");
+
+        assertEquals("bob|m2|owed\nann|m3|owed too", sql("SELECT p.recipient, p.client_id, m.body FROM pending p "
+                + "JOIN messages m ON m.seq = p.seq ORDER BY m.seq"));
+        assertEquals("4", sql("SELECT count(*) FROM messages"), "every message kept");
+        assertEquals("1", sql("SELECT count(*) FROM group_inbox WHERE acked_at IS NULL"), "the group's inbox untouched");
+        assertEquals("0", sql("SELECT count(*) FROM information_schema.columns WHERE table_name = 'messages' "
+                + "AND column_name = 'acked_at'"), "the message row holds no delivery state");
+    }
+
+    private void migrate(String target) {
+        Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, LocalPostgres.USER,
+                pg.password()).locations("classpath:db/chat").table("flyway_history_chat").target(target).load()
+                .migrate();
+    }
+
+    private String sql(String statement) {
+        return pg.psql(db, statement);
+    }
+}
