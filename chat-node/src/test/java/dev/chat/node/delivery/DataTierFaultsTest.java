@@ -160,14 +160,15 @@ class DataTierFaultsTest {
         String alice = TestAccounts.create(pg, "hp_alice");
         String bob = TestAccounts.create(pg, "hp_bob");
         try (ChatClient a = connect(alice); ChatClient b = connect(bob)) {
-            Map<String, Integer> attempts = new HashMap<>();
+            Map<String, String> bodies = new HashMap<>();
             pg.freeze();
             try {
                 Instant until = Instant.now().plus(FAULT);
                 for (int i = 0; i < 40 && Instant.now().isBefore(until); i++) {
                     String id = UUID.randomUUID().toString();
-                    a.sendMessage(id, bob, "while postgres is frozen " + i);
-                    attempts.put(id, 1);
+                    String body = "while postgres is frozen " + i;
+                    a.sendMessage(id, bob, body);
+                    bodies.put(id, body);
                     JsonNode answer = answer(a, id, 1);
                     assertEquals("error", answer.path("type").asText(), answer.toString());
                     assertEquals("unavailable", answer.path("code").asText(), answer.toString());
@@ -175,14 +176,15 @@ class DataTierFaultsTest {
             } finally {
                 pg.thaw();
             }
-            // The client's part: retry each with the same ID until acked.
-            for (Map.Entry<String, Integer> e : attempts.entrySet()) {
-                retryUntilAcked(a, bob, e.getKey(), "retried", e.getValue());
+            // The client's part: retry each, same ID and same content, until acked. (A statement that timed out may
+            // still have committed: its retry is then a duplicate and acked; other content would be id_reused.)
+            for (Map.Entry<String, String> e : bodies.entrySet()) {
+                retryUntilAcked(a, bob, e.getKey(), e.getValue(), 1);
             }
-            for (String id : attempts.keySet()) {
+            for (String id : bodies.keySet()) {
                 b.await(frame("msg", id), WAIT);
             }
-            assertStoredOnce(alice, new ArrayList<>(attempts.keySet()));
+            assertStoredOnce(alice, new ArrayList<>(bodies.keySet()));
         }
     }
 
