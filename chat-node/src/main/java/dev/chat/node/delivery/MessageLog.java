@@ -28,7 +28,12 @@ public interface MessageLog {
     /** The oldest unacked messages of one user, in order; group messages carry the user as {@code to}. */
     Uni<List<Message>> unacked(String user, int limit);
 
-    /** Unacked messages of any of {@code users} accepted before {@code beforeTs}, oldest first. */
+    /**
+     * Unacked messages of {@code users} accepted before {@code beforeTs}, at most {@code limit}, oldest first.
+     * Shared out in turns: every user's oldest before anyone's second oldest, and so on, so that each user gets
+     * at least their share ({@code limit / users.size()}, or all they are owed) whatever the others are owed;
+     * one user's backlog never crowds out another's messages.
+     */
     Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit);
 
     /**

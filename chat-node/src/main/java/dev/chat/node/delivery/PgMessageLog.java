@@ -112,15 +112,25 @@ public class PgMessageLog implements MessageLog {
               FROM group_inbox i JOIN messages m ON m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
+    /*
+     * Shared out in turns (issue 19): each user's owed messages, oldest first, under a LIMIT of their own (a
+     * LATERAL per user), numbered per user; the limit then takes every user's first before anyone's second, and
+     * so on. One user with a large backlog fills only what the others leave, never their share.
+     */
     private static final String UNACKED_MANY = """
-            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
-              FROM pending p JOIN messages m ON m.seq = p.seq
-             WHERE p.recipient = ANY($1) AND m.ts < $2
-            UNION ALL
-            SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
-              FROM group_inbox i JOIN messages m ON m.seq = i.seq
-             WHERE i.member = ANY($1) AND i.acked_at IS NULL AND m.ts < $2
-            ORDER BY seq LIMIT $3""";
+            SELECT * FROM (
+              SELECT t.*, row_number() OVER (PARTITION BY u.name ORDER BY t.seq) AS turn
+                FROM unnest($1::text[]) AS u(name) CROSS JOIN LATERAL (
+                  SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
+                    FROM pending p JOIN messages m ON m.seq = p.seq
+                   WHERE p.recipient = u.name AND m.ts < $2
+                  UNION ALL
+                  SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
+                    FROM group_inbox i JOIN messages m ON m.seq = i.seq
+                   WHERE i.member = u.name AND i.acked_at IS NULL AND m.ts < $2
+                  ORDER BY seq LIMIT $3) t
+               ORDER BY turn, t.seq LIMIT $3) f
+            ORDER BY seq""";
     /*
      * A recipient's ack names a message by ID alone: it settles the one stored message (by seq) that is pending
      * for the recipient under that ID, one-to-one (its pending row, deleted) or in a group (its group_inbox row).

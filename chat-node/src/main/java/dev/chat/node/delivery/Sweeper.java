@@ -26,7 +26,8 @@ import io.vertx.mutiny.core.Vertx;
  * Looks in PostgreSQL, every {@code chat.delivery.sweep-interval}, for unacked messages of the users
  * connected here and pushes those that are due (see {@link InFlight}). This is what makes pub/sub's
  * at-most-once enough: a lost publish, a publish to a node that died, or an ack that never came all end
- * here, within a sweep and the redelivery delay.
+ * here, within a sweep and the redelivery delay. Each read is shared out among its users in turns
+ * ({@link MessageLog#unacked(java.util.Collection, long, int)}), so one user's backlog delays no one else's.
  */
 @Singleton
 public class Sweeper {

@@ -81,6 +81,21 @@ class SweeperTest {
         assertEquals(1, pushed());
     }
 
+    /** Issue 19: more unacked for one user than a sweep reads at once must not starve the others. */
+    @Test
+    void aHeavyUsersBacklogLeavesTheOthersTheirShareOfEverySweep() {
+        sockets.connect("ann", 1);
+        for (int i = 0; i < 6_000; i++) {
+            log.append("cat", "bulk-" + i, "ann", "backlog", time.millis()).await().indefinitely();
+        }
+        log.append("cat", "lost", "bob", "hi", time.millis()).await().indefinitely();
+        time.advance(Duration.ofSeconds(2));
+        sweep();
+        assertEquals(1, pushed(), "bob's message, behind 6,000 of ann's, within one sweep");
+        assertEquals("lost", frame(0).get("id").asText());
+        assertEquals(2_000, sockets.frames("ann").size(), "ann gets up to her window");
+    }
+
     @Test
     void sweepSoonSweepsWithoutWaitingForTheTick() {
         log.append("ann", "m1", "bob", "hi", time.millis()).await().indefinitely();

@@ -113,7 +113,25 @@ public final class MemoryMessageLog implements MessageLog {
 
     @Override
     public Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit) {
-        return failures.orFail(() -> Uni.createFrom().item(find(users, beforeTs, limit)));
+        return failures.orFail(() -> Uni.createFrom().item(inTurns(users, beforeTs, limit)));
+    }
+
+    /** As the interface says: every user's k-th oldest before anyone's (k+1)-th, up to {@code limit}; by seq. */
+    private synchronized List<Message> inTurns(Collection<String> users, long beforeTs, int limit) {
+        List<List<Message>> each = new ArrayList<>();
+        for (String u : new java.util.LinkedHashSet<>(users)) {
+            each.add(find(List.of(u), beforeTs, limit));
+        }
+        List<Message> out = new ArrayList<>();
+        for (int turn = 0; out.size() < limit && turn < limit; turn++) {
+            for (List<Message> owed : each) {
+                if (turn < owed.size() && out.size() < limit) {
+                    out.add(owed.get(turn));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(Message::seq));
+        return out;
     }
 
     private synchronized List<Message> find(Collection<String> users, long beforeTs, int limit) {
