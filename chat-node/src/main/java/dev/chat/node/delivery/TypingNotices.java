@@ -32,25 +32,26 @@ public class TypingNotices {
         this.frames = frames;
     }
 
-    public Uni<Void> typing(String from, ClientFrame.Typing typing, WebSocketConnection connection) {
+    /** Passes the notice on (one a second per socket at most); answers the reply to the typist, null for none. */
+    public Uni<String> typing(String from, ClientFrame.Typing typing, WebSocketConnection connection) {
         long now = System.currentTimeMillis();
         Long last = connection.userData().get(LAST);
         if (last != null && now - last < MIN_INTERVAL_MS) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
         connection.userData().put(LAST, now);
         if (typing.to() != null) {
             router.notify(typing.to(), frames.typing(from, null));
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
         return groups.membersSeenBy(typing.group(), from).chain(members -> {
             if (members == null) {
-                return connection.sendText(frames.error(typing.id(), ErrorCode.NOT_A_MEMBER,
+                return Uni.createFrom().item(frames.error(typing.id(), ErrorCode.NOT_A_MEMBER,
                         "no such group, or you are not a member of it"));
             }
             List<String> others = members.stream().filter(m -> !m.equals(from)).toList();
             router.notify(others, frames.typing(from, typing.group()));
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().<String>nullItem();
         });
     }
 }

@@ -11,6 +11,7 @@ import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.sockets.SocketRegistry;
+import dev.chat.node.sockets.UserSockets;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -23,7 +24,10 @@ import io.vertx.core.buffer.Buffer;
 /**
  * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame ({@link UpgradeChecks}
  * refuses it with 401 without a valid JWT); the user is the token's {@code upn}, whatever frames say.
- * Frames of one socket are handled one after another, so a client's sends are stored in the order sent.
+ * Frames of one socket are handled one after another, so a client's sends are stored in the order sent. Every
+ * reply (ack, pong, error) goes through {@link UserSockets#send(WebSocketConnection, String, String)}, under the
+ * socket's bound on frames not taken, so a client that sends but never reads is cut off (1008) instead of growing
+ * the node's memory.
  *
  * <p>Nothing here is request- or session-scoped, so websockets-next activates no CDI context per frame.
  */
@@ -41,6 +45,8 @@ public class ChatSocket {
     TypingNotices typingNotices;
     @Inject
     SocketRegistry sockets;
+    @Inject
+    UserSockets out;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -57,27 +63,38 @@ public class ChatSocket {
             frame = reader.read(text);
         } catch (FrameException e) {
             LOG.debug(user, e.id(), "user=%s msg=%s refused: %s", user, e.id(), e.getMessage());
-            return connection.sendText(frames.error(e.id(), e.code(), e.getMessage()));
+            return reply(connection, user, frames.error(e.id(), e.code(), e.getMessage()));
         }
         if (frame instanceof ClientFrame.Send send) {
-            return delivery.send(user, send).chain(connection::sendText);
+            return delivery.send(user, send).chain(r -> reply(connection, user, r));
         }
         if (frame instanceof ClientFrame.SendToGroup send) {
-            return delivery.send(user, send).chain(connection::sendText);
+            return delivery.send(user, send).chain(r -> reply(connection, user, r));
         }
         if (frame instanceof ClientFrame.Typing typing) {
-            return typingNotices.typing(user, typing, connection);
+            return typingNotices.typing(user, typing, connection).chain(r -> reply(connection, user, r));
         }
         if (frame instanceof ClientFrame.Ack ack) {
             return delivery.ack(user, ack.id());
         }
-        return connection.sendText(frames.pong(frame.id()));
+        return reply(connection, user, frames.pong(frame.id()));
+    }
+
+    /**
+     * Writes a reply without waiting for the network to take it: the socket's bound on frames not taken (not a
+     * write queue growing behind a client that does not read) is what limits it.
+     */
+    private Uni<Void> reply(WebSocketConnection connection, String user, String frame) {
+        if (frame != null) {
+            out.send(connection, user, frame);
+        }
+        return Uni.createFrom().voidItem();
     }
 
     // Sent explicitly as text: a value returned from a binary callback would go back as a binary frame.
     @OnBinaryMessage
     Uni<Void> binary(Buffer ignored, WebSocketConnection connection) {
-        return connection.sendText(frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
+        return reply(connection, user(connection), frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
                 "frames are JSON text; binary frames are ignored"));
     }
 

@@ -152,6 +152,7 @@ public class LocalSockets implements HeldSockets, UserSockets {
      * {@code chat.limits.max-pending-writes} frames is closed (1008) rather than left to grow the node's
      * memory; its client reconnects and gets what it is owed from PostgreSQL.
      */
+    @Override
     public boolean send(WebSocketConnection c, String user, String frame) {
         if (!c.isOpen()) {
             return false;

@@ -24,4 +24,11 @@ public interface UserSockets {
 
     /** Writes a frame nobody acks (a notice) to every socket of {@code user} here; answers how many took it. */
     int send(String user, String frame);
+
+    /**
+     * Writes a reply (an ack, a pong, an error) to the one socket it answers, under the same bound as every other
+     * frame to it: a socket whose network has not taken {@code chat.limits.max-pending-writes} frames, whatever
+     * they are, is cut off instead. Answers whether the socket took the frame.
+     */
+    boolean send(WebSocketConnection connection, String user, String frame);
 }

@@ -6,7 +6,7 @@
  * user's last socket closing through the {@link dev.chat.node.sockets.SocketEventHandler} handler.
  *
  * <p>Promises: a socket is in {@code LocalSockets} before its presence write is sent, and the count written to the
- * presence map last is the true one; a socket that does not take its frames is cut off (1008) instead of growing
- * the node's memory.
+ * presence map last is the true one; a socket that does not take its frames, whatever they are (messages, notices,
+ * replies to its own frames), is cut off (1008) instead of growing the node's memory.
  */
 package dev.chat.node.sockets;

@@ -62,6 +62,16 @@ public final class MemorySockets implements UserSockets {
         return true;
     }
 
+    /** Recorded as written to one socket of {@code user}, if the user has one here. */
+    @Override
+    public boolean send(WebSocketConnection connection, String user, String frame) {
+        if (!sockets.containsKey(user)) {
+            return false;
+        }
+        frames.computeIfAbsent(user, u -> new CopyOnWriteArrayList<>()).add(frame);
+        return true;
+    }
+
     @Override
     public int send(String user, String frame) {
         return write(user, frame);

@@ -1,0 +1,171 @@
+package dev.chat.node.endpoint;
+
+import static dev.chat.node.TestAccounts.create;
+import static dev.chat.node.TestAccounts.token;
+import static dev.chat.testing.ChatClient.frame;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.chat.node.TestAccounts;
+import dev.chat.node.sockets.LocalSockets;
+import dev.chat.testing.ChatClient;
+import dev.chat.testing.Poll;
+import dev.chat.testing.quarkus.JwtKeysResource;
+import dev.chat.testing.quarkus.PostgresResource;
+import dev.chat.testing.quarkus.RedisResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A client that sends but never reads (issue 19): its pongs pile up unflushed on the node. They count against the
+ * socket's bound on frames not taken like any message, so the node cuts the socket off (1008) instead of growing
+ * its heap, and the other users of the node keep chatting.
+ */
+@QuarkusTest
+@Tag("quarkus")
+@WithTestResource(PostgresResource.class)
+@WithTestResource(RedisResource.class)
+@WithTestResource(JwtKeysResource.class)
+class UnreadRepliesTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Far more pongs than the kernel's buffers on loopback and the node's bound hold together. */
+    private static final int MAX_PINGS = 3_000_000;
+
+    @TestHTTPResource("/ws/chat")
+    URI http;
+
+    @Inject
+    LocalSockets sockets;
+    @Inject
+    MeterRegistry registry;
+
+    @BeforeAll
+    static void accounts() {
+        TestAccounts.ensureTable();
+    }
+
+    @Test
+    void aClientThatPingsAndNeverReadsIsCutOffAndOthersKeepChatting() throws Exception {
+        URI ws = URI.create(http.toString().replaceFirst("^http", "ws"));
+        String reader = create("neverreads");
+        String ann = create("ann");
+        String bob = create("bob");
+        try (ChatClient a = ChatClient.connect(ws, token(ann)); ChatClient b = ChatClient.connect(ws, token(bob));
+                Socket raw = new Socket()) {
+            raw.setReceiveBufferSize(4096);
+            raw.connect(new InetSocketAddress("127.0.0.1", http.getPort()));
+            upgrade(raw, token(reader));
+            Poll.until(WAIT, () -> sockets.count(reader), n -> n == 1, n -> n + " sockets of the reader");
+            double cutBefore = cuts();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread pinger = new Thread(() -> pingUntil(raw, stop), "pinger");
+            pinger.setDaemon(true);
+            pinger.start();
+            try {
+                Poll.until(WAIT, this::cuts, n -> n > cutBefore,
+                        n -> "a client that never reads was not cut off after its pings");
+            } finally {
+                stop.set(true);
+                pinger.join(Duration.ofSeconds(5).toMillis());
+            }
+            // Reading now drains what the node had queued for it: the last frame is the close, with its code.
+            assertEquals(1008, closeCode(raw), "the documented code for frames not taken");
+            Poll.until(WAIT, () -> sockets.count(reader), n -> n == 0, n -> n + " sockets of the reader left");
+            String id = UUID.randomUUID().toString();
+            a.sendMessage(id, bob, "still here");
+            a.await(frame("ack", id), WAIT);
+            b.await(frame("msg", id), WAIT);
+            assertTrue(a.isOpen() && b.isOpen());
+        }
+    }
+
+    private double cuts() {
+        return registry.counter("chat.sockets.slow.consumers.cut").count();
+    }
+
+    /** Reads server frames (unmasked) until a close frame; answers its code. Bounded by a read timeout. */
+    private static int closeCode(Socket raw) throws IOException {
+        raw.setSoTimeout((int) WAIT.toMillis());
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw.getInputStream(), 1 << 16));
+        for (long frames = 0; frames < 10L * MAX_PINGS; frames++) {
+            int opcode = in.readUnsignedByte() & 0x0f;
+            long length = in.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            if (opcode == 0x8) {
+                // Answer the close, as a client does, so that the node may end the connection at once.
+                OutputStream out = raw.getOutputStream();
+                out.write(new byte[] { (byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8 });
+                out.flush();
+                return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+            }
+        }
+        throw new AssertionError("no close frame");
+    }
+
+    /** The opening handshake by hand: a client of our own that never reads past it. */
+    private static void upgrade(Socket raw, String token) throws IOException {
+        OutputStream out = raw.getOutputStream();
+        out.write(("GET /ws/chat HTTP/1.1\r\nHost: 127.0.0.1:" + raw.getPort() + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = raw.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n") && head.length() < 8192) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    }
+
+    /** Masked text frames (a zero mask: the payload as is) of pings, until told to stop or the node closes. */
+    private static void pingUntil(Socket raw, AtomicBoolean stop) {
+        try {
+            OutputStream out = new BufferedOutputStream(raw.getOutputStream(), 1 << 16);
+            for (int i = 0; i < MAX_PINGS && !stop.get(); i++) {
+                byte[] payload = ("{\"type\":\"ping\",\"id\":\"p" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+                out.write(0x81);
+                out.write(0x80 | payload.length);
+                out.write(new byte[4]);
+                out.write(payload);
+                if (i % 256 == 255) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            // The node closed the connection (or the test did): the end of the pings.
+        }
+    }
+}
