@@ -155,7 +155,7 @@ class LoginThrottleTest {
 
     @Test
     void waitingIsBoundedAndALeavingWaiterIsForgotten() {
-        LoginThrottle small = new LoginThrottle(clock, true, 1, 20, MINUTE, 1000, 2);
+        LoginThrottle small = new LoginThrottle(clock, true, 1, 20, MINUTE, 1000, 2, 10_000);
         LoginThrottle.Ticket first = small.attempt("ivan", "10.0.8.1");
         CompletableFuture<LoginThrottle.Ticket> a = small.admit("ivan", "10.0.8.1").subscribeAsCompletionStage();
         CompletableFuture<LoginThrottle.Ticket> b = small.admit("ivan", "10.0.8.1").subscribeAsCompletionStage();

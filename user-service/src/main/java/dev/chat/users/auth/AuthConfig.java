@@ -54,6 +54,14 @@ public interface AuthConfig {
         @WithDefault("32")
         @Min(1)
         int hashQueue();
+
+        /**
+         * {@code chat.password.hash-max-wait}: a hashing job that would wait longer than this for a thread (estimated
+         * from the mean time of recent jobs) is refused like one finding the queue full: well under HAProxy's
+         * {@code timeout server}, so a slow machine answers 503 rather than letting requests time out.
+         */
+        @WithDefault("PT10S")
+        Duration hashMaxWait();
     }
 
     /** {@code chat.login.*}: login throttling ({@link LoginThrottle}). */
@@ -88,6 +96,13 @@ public interface AuthConfig {
         @WithDefault("1000")
         @Min(1)
         int maxWaiting();
+
+        /**
+         * {@code chat.login.max-wait}: how long a login waits at most for attempts in flight; then it is refused
+         * with 429 and a Retry-After of a second, rather than held until the proxy gives up.
+         */
+        @WithDefault("PT10S")
+        Duration maxWait();
 
         /**
          * {@code chat.login.trusted-proxies}: peers (CIDR blocks) whose {@code X-Forwarded-For} is believed: the

@@ -32,7 +32,7 @@ import io.vertx.core.Vertx;
  * while failures plus attempts in flight fill a limit, the next attempt waits ({@link #admit}) until one of them
  * ends, and is then let through or refused on the verdicts. So a burst of parallel guesses cannot slip past the
  * limit, and a burst of correct logins to one account is never refused for it. At most {@code max-waiting}
- * attempts wait at once; past that they are refused with a Retry-After of a second. Refused attempts are not
+ * attempts wait at once, each at most {@code max-wait}; past either they are refused with a Retry-After of a second. Refused attempts are not
  * counted: an attacker cannot prolong a lock by hammering it, and the Retry-After given is when an attempt will
  * be checked again.
  *
@@ -162,28 +162,30 @@ public class LoginThrottle {
     private final Window sources;
     private final boolean enabled;
     private final int maxWaiting;
+    private final long maxWaitMillis;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
     @Inject
     public LoginThrottle(AuthConfig config) {
         this(Clock.systemUTC(), config.login().enabled(), config.login().accountFailures(),
                 config.login().sourceFailures(), config.login().window().toMillis(), config.login().maxTracked(),
-                config.login().maxWaiting());
+                config.login().maxWaiting(), config.login().maxWait().toMillis());
     }
 
     /** For tests: a clock of their own. */
     public LoginThrottle(Clock clock, boolean enabled, int accountFailures, int sourceFailures, long windowMillis,
             int maxTracked) {
-        this(clock, enabled, accountFailures, sourceFailures, windowMillis, maxTracked, 1000);
+        this(clock, enabled, accountFailures, sourceFailures, windowMillis, maxTracked, 1000, 10_000);
     }
 
     public LoginThrottle(Clock clock, boolean enabled, int accountFailures, int sourceFailures, long windowMillis,
-            int maxTracked, int maxWaiting) {
+            int maxTracked, int maxWaiting, long maxWaitMillis) {
         this.clock = clock;
         this.enabled = enabled;
         this.accounts = new Window(accountFailures, windowMillis, maxTracked);
         this.sources = new Window(sourceFailures, windowMillis, maxTracked);
         this.maxWaiting = maxWaiting;
+        this.maxWaitMillis = maxWaitMillis;
     }
 
     /**
@@ -202,7 +204,8 @@ public class LoginThrottle {
     /**
      * As {@link #attempt}, but an attempt that must wait for attempts in flight is emitted once they let it
      * through or refuse it (on the subscriber's Vert.x context). Never emits a ticket that must wait: past
-     * {@code max-waiting} waiting attempts, it is refused for a second.
+     * {@code max-waiting} waiting attempts, or after {@code max-wait} (on a Vert.x context), it is refused for a
+     * second.
      */
     public Uni<Ticket> admit(String username, String source) {
         String account = username != null && username.matches(Usernames.PATTERN) ? username : null;
@@ -225,6 +228,17 @@ public class LoginThrottle {
                 return;
             }
             Waiter w = parked;
+            Ticket late = new Ticket(account, source, BUSY_RETRY_MILLIS, ticket.scope());
+            if (w.context != null) {
+                w.context.owner().setTimer(maxWaitMillis, id -> {
+                    if (w.state.compareAndSet(Waiter.WAITING, Waiter.DELIVERED)) {
+                        synchronized (this) {
+                            waiters.remove(w);
+                        }
+                        w.context.runOnContext(v -> emitter.complete(late));
+                    }
+                });
+            }
             emitter.onTermination(() -> {
                 if (w.state.compareAndSet(Waiter.WAITING, Waiter.GONE)) {
                     synchronized (this) {
