@@ -1,5 +1,7 @@
 -- Sessions (issue 17): one sign-in on one device, and the family of refresh tokens that rotate from it.
--- Revoking a session (logout, logout everywhere, a reused refresh token) ends the whole family.
+-- Revoking a session (logout, logout everywhere, a reused refresh token) ends the whole family. chat-node reads
+-- sessions.id and sessions.revoked_at (read-only) to refuse and close sockets of revoked sessions: an inter-service
+-- agreement, like accounts.username.
 CREATE TABLE sessions (
     id          uuid        PRIMARY KEY,
     account_id  bigint      NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -7,6 +9,8 @@ CREATE TABLE sessions (
     revoked_at  timestamptz
 );
 CREATE INDEX sessions_account_idx ON sessions (account_id);
+-- Every chat node asks once a second for the sessions revoked lately, to close their sockets: keep it an index scan.
+CREATE INDEX sessions_revoked_idx ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
 
 -- Refresh tokens are kept only as SHA-256 hashes: a copy of this table signs nobody in. Each is used once;
 -- a used one is kept until it expires so that its reuse (a stolen copy) is recognised and revokes the family.

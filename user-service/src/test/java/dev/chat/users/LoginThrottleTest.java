@@ -162,6 +162,7 @@ class LoginThrottleTest {
         LoginThrottle.Ticket third = small.admit("ivan", "10.0.8.1").await().indefinitely();
         assertFalse(third.allowed() || third.mustWait(), "past max-waiting: refused at once");
         assertEquals(1, third.retryAfterSeconds());
+        assertEquals(LoginThrottle.BUSY, third.scope(), "refused for capacity, not failures");
         a.cancel(true);
         assertEquals(1, small.waiting(), "a cancelled waiter leaves the queue");
         first.succeeded();

@@ -12,13 +12,11 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The {@code reauth} frame: an open socket takes a fresh access token and lives until its expiry instead of the
  * old one's, without reconnecting. The token passes the upgrade's checks (signature, issuer, expiry, the account
- * still exists) and must be the socket's own user's; otherwise an error frame answers and the socket keeps its old
+ * still exists, its session not revoked) and must be the socket's own user's; otherwise an error frame answers and the socket keeps its old
  * expiry (and is closed then, {@link TokenExpiry}). Like the upgrade, only the expiry is kept, never the token.
  */
 @ApplicationScoped
@@ -26,12 +24,12 @@ class Reauthentication {
     private static final ChatLog LOG = ChatLog.of(Reauthentication.class);
 
     private final JWTParser tokens;
-    private final Pool pool;
+    private final LiveAccounts accounts;
     private final ServerFrames frames;
 
-    Reauthentication(JWTParser tokens, Pool pool, ServerFrames frames) {
+    Reauthentication(JWTParser tokens, LiveAccounts accounts, ServerFrames frames) {
         this.tokens = tokens;
-        this.pool = pool;
+        this.accounts = accounts;
         this.frames = frames;
     }
 
@@ -51,12 +49,17 @@ class Reauthentication {
                     "the token is another user's; the socket keeps its old expiry"));
         }
         long expires = token.getExpirationTime();
-        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return frames.error(frame.id(), ErrorCode.BAD_TOKEN, "the token's account no longer exists");
+        String session = SessionRevocations.sessionOf(token);
+        return accounts.live(user, session)
+                .map(live -> {
+                    if (!live) {
+                        return frames.error(frame.id(), ErrorCode.BAD_TOKEN,
+                                "the token's account no longer exists, or its session was signed out");
                     }
                     connection.userData().put(UpgradeChecks.TOKEN_EXPIRES, expires);
+                    if (session != null) {
+                        connection.userData().put(UpgradeChecks.SESSION, session);
+                    }
                     LOG.debug(user, frame.id(), "user=%s socket=%s token renewed until %d", user, connection.id(),
                             expires);
                     return frames.reauthed(frame.id(), expires);

@@ -58,9 +58,10 @@ public interface AuthConfig {
         /**
          * {@code chat.password.hash-max-wait}: a hashing job that would wait longer than this for a thread (estimated
          * from the mean time of recent jobs) is refused like one finding the queue full: well under HAProxy's
-         * {@code timeout server}, so a slow machine answers 503 rather than letting requests time out.
+         * {@code timeout queue}: a login storm is answered by the service (503 busy, quickly) rather than piling up in
+         * it until requests waiting in HAProxy's queue time out there.
          */
-        @WithDefault("PT10S")
+        @WithDefault("PT2S")
         Duration hashMaxWait();
     }
 
@@ -101,7 +102,7 @@ public interface AuthConfig {
          * {@code chat.login.max-wait}: how long a login waits at most for attempts in flight; then it is refused
          * with 429 and a Retry-After of a second, rather than held until the proxy gives up.
          */
-        @WithDefault("PT10S")
+        @WithDefault("PT3S")
         Duration maxWait();
 
         /**

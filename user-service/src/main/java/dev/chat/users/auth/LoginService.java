@@ -33,6 +33,9 @@ public class LoginService {
     public Uni<Account> login(String username, String password, String source) {
         // Waits, if need be, for attempts in flight on the same account or source (LoginThrottle#admit).
         return throttle.admit(username, source).flatMap(ticket -> {
+            if (!ticket.allowed() && LoginThrottle.BUSY.equals(ticket.scope())) {
+                return Uni.createFrom().failure(new HashingBusyException(ticket.retryAfterSeconds()));
+            }
             if (!ticket.allowed()) {
                 events.loginThrottled(username, ticket.scope(), ticket.retryAfterSeconds());
                 return Uni.createFrom().failure(new LoginThrottledException(ticket.retryAfterSeconds(), ticket.scope()));

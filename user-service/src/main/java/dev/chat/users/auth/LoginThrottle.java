@@ -32,7 +32,8 @@ import io.vertx.core.Vertx;
  * while failures plus attempts in flight fill a limit, the next attempt waits ({@link #admit}) until one of them
  * ends, and is then let through or refused on the verdicts. So a burst of parallel guesses cannot slip past the
  * limit, and a burst of correct logins to one account is never refused for it. At most {@code max-waiting}
- * attempts wait at once, each at most {@code max-wait}; past either they are refused with a Retry-After of a second. Refused attempts are not
+ * attempts wait at once, each at most {@code max-wait}; past either they are refused as {@link #BUSY} (the API
+ * answers 503 with a Retry-After of a second, as when hashing is busy). Refused attempts are not
  * counted: an attacker cannot prolong a lock by hammering it, and the Retry-After given is when an attempt will
  * be checked again.
  *
@@ -46,6 +47,8 @@ public class LoginThrottle {
     /** {@link Window#waitFor}: the limit is full of attempts still in flight; wait for one to end. */
     private static final long IN_FLIGHT = -1;
     private static final long BUSY_RETRY_MILLIS = 1000;
+    /** The scope of a refusal for capacity, not failures: too many waiting, or waited too long. */
+    public static final String BUSY = "busy";
 
     /**
      * A login may go ahead ({@link #allowed()}), must wait for attempts in flight ({@link #mustWait()}), or is
@@ -83,7 +86,10 @@ public class LoginThrottle {
             return Math.max(1, (retryAfterMillis + 999) / 1000);
         }
 
-        /** "account" or "source": which limit refused it (null when allowed). */
+        /**
+         * "account" or "source": which limit refused it (null when allowed); {@link LoginThrottle#BUSY} when it was
+         * refused for waiting too long, or behind too many, for attempts in flight (no failure counted).
+         */
         public String scope() {
             return scope;
         }
@@ -216,7 +222,7 @@ public class LoginThrottle {
                 ticket = attempt(username, source);
                 if (ticket.mustWait()) {
                     if (waiters.size() >= maxWaiting) {
-                        ticket = new Ticket(account, source, BUSY_RETRY_MILLIS, ticket.scope());
+                        ticket = new Ticket(account, source, BUSY_RETRY_MILLIS, BUSY);
                     } else {
                         parked = new Waiter(account, source, emitter, Vertx.currentContext());
                         waiters.addLast(parked);
@@ -228,7 +234,7 @@ public class LoginThrottle {
                 return;
             }
             Waiter w = parked;
-            Ticket late = new Ticket(account, source, BUSY_RETRY_MILLIS, ticket.scope());
+            Ticket late = new Ticket(account, source, BUSY_RETRY_MILLIS, BUSY);
             if (w.context != null) {
                 w.context.owner().setTimer(maxWaitMillis, id -> {
                     if (w.state.compareAndSet(Waiter.WAITING, Waiter.DELIVERED)) {
