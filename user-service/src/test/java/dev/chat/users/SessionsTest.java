@@ -33,6 +33,11 @@ import io.restassured.response.Response;
 class SessionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @jakarta.inject.Inject
+    dev.chat.users.session.Sessions sessions;
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     private static Response login(String user) {
         return given().contentType(ContentType.JSON).body(Map.of("username", user, "password", TestUsers.PASSWORD))
                 .when().post("/api/auth/login");
@@ -146,6 +151,32 @@ class SessionsTest {
         refused(refresh(b));
         refresh(theirs).then().statusCode(200);
         login(user).then().statusCode(200);
+    }
+
+    @Test
+    void thePurgeForgetsExpiredTokensAndKeepsLiveOnes() {
+        String user = TestUsers.unique("purge");
+        TestUsers.signup(user, TestUsers.PASSWORD);
+        String old = login(user).cookie("chat_refresh");
+        String live = login(user).cookie("chat_refresh");
+        // The first session's token ran out a while ago (as if 30 days had passed).
+        pool.preparedQuery("UPDATE refresh_tokens SET expires_at = now() - interval '1 day' WHERE token_hash = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(sha256(old))))
+                .await().indefinitely();
+        assertTrue(sessions.purge().await().indefinitely() >= 2, "its token and its session went");
+        assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM refresh_tokens WHERE token_hash = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(sha256(old))))
+                .await().indefinitely().iterator().next().getLong(0));
+        refused(refresh(old));
+        refresh(live).then().statusCode(200);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

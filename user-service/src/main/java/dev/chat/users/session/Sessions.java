@@ -1,16 +1,19 @@
 package dev.chat.users.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import dev.chat.users.auth.AuthConfig;
 import dev.chat.users.auth.TokenIssuer;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -147,6 +150,28 @@ public class Sessions {
     public Uni<Integer> logoutEverywhere(long accountId) {
         return pool.preparedQuery("UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(accountId)).map(RowSet::rowCount);
+    }
+
+    /**
+     * Forgets what can no longer matter: refresh tokens past their expiry, spent ones older than 7 days (a copy
+     * presented later is refused as unknown, without revoking its family), and sessions with no token left that were
+     * not revoked within the last hour (chat nodes must still see a revocation while the session's access tokens
+     * live: 10 minutes). Answers how many rows went. Runs hourly ({@link #startPurging}).
+     */
+    public Uni<Integer> purge() {
+        return pool.query("DELETE FROM refresh_tokens WHERE expires_at < now() OR used_at < now() - interval '7 days'")
+                .execute().map(RowSet::rowCount)
+                .chain(tokens -> pool.query("""
+                        DELETE FROM sessions s
+                        WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id)
+                          AND (s.revoked_at IS NULL OR s.revoked_at < now() - interval '1 hour')""")
+                        .execute().map(rows -> tokens + rows.rowCount()));
+    }
+
+    void startPurging(@Observes StartupEvent startup, io.vertx.mutiny.core.Vertx vertx) {
+        vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> purge().subscribe().with(
+                n -> LOG.debugf("purged %d session rows", n),
+                e -> LOG.warnf("session purge failed: %s", e.toString())));
     }
 
     private Uni<UUID> revoke(UUID session) {
