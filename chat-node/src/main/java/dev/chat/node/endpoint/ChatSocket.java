@@ -41,6 +41,8 @@ public class ChatSocket {
     TypingNotices typingNotices;
     @Inject
     SocketRegistry sockets;
+    @Inject
+    Reauthentication reauthentication;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -70,6 +72,9 @@ public class ChatSocket {
         }
         if (frame instanceof ClientFrame.Ack ack) {
             return delivery.ack(user, ack.id());
+        }
+        if (frame instanceof ClientFrame.Reauth reauth) {
+            return reauthentication.renew(user, reauth, connection).chain(connection::sendText);
         }
         return connection.sendText(frames.pong(frame.id()));
     }
