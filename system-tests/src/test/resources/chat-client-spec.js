@@ -219,6 +219,49 @@ try {
     check(FakeSocket.all.length === n, 'no reconnect after the token was refused');
   }
 
+  // 8b. Renewal: before exp the client gets a fresh token and sends it on the open socket (reauth); a socket
+  // closed with 1008 is reconnected with the fresh token; a refused renewal (401) stops the client.
+  {
+    const now = () => Math.floor(Date.now() / 1000);
+    let renewals = 0;
+    const quiet = { heartbeatIntervalMs: 10000, heartbeatTimeoutMs: 10000 }; // the fake server answers no pings
+    const renewing = client({
+      ...quiet,
+      expiresAt: now() + 2, // half of the time left is under renewBeforeMs: renewed after about a second
+      renew: async () => {
+        renewals++;
+        return { token: 'FRESH' + renewals, expiresAt: now() + 600 };
+      },
+    });
+    const renewed = [];
+    renewing.c.on('renewed', (r) => renewed.push(r));
+    renewing.c.connect();
+    let ws = last();
+    ws.accept();
+    await until(() => ws.sends('reauth').length === 1, 3000, 'a reauth frame before exp');
+    const reauth = ws.sends('reauth')[0];
+    check(reauth && reauth.token === 'FRESH1', 'the reauth carries the fresh token: ' + JSON.stringify(reauth));
+    check(renewed.length === 1 && renewed[0].token === 'FRESH1', 'renewed reported');
+    ws.drop(1008);
+    await until(() => last() !== ws, 3000, 'a reconnect after a 1008 close');
+    ws = last();
+    check(ws.protocols[1].includes('FRESH'), 'the reconnect carries a fresh token');
+    check(renewing.seen.unauthorized.length === 0, 'not signed out');
+    renewing.c.close();
+
+    const over = client({
+      ...quiet,
+      expiresAt: now() + 2,
+      renew: async () => {
+        throw new mod.ApiError(401, 'invalid_refresh', 'signed out');
+      },
+    });
+    over.c.connect();
+    last().accept();
+    await until(() => over.seen.unauthorized.length === 1, 3000, 'a refused renewal reported');
+    check(over.seen.unauthorized[0] && over.seen.unauthorized[0].reason === 'rejected', 'rejected after a refused renewal');
+  }
+
   // 9. With storage: unsent messages and seen IDs survive a reload (a new client).
   {
     const store = new Map();

@@ -61,18 +61,42 @@ function saveSession(s) {
   localStorage.setItem(SESSION_KEY, JSON.stringify(s));
 }
 
-function boot() {
+async function boot() {
   bindAuth();
   bindChat();
   const s = loadSession();
-  if (!s) {
-    showAuth();
-  } else if (isExpired(s.expiresAt)) {
+  if (s && !isExpired(s.expiresAt)) {
+    startChat(s);
+    return;
+  }
+  // No usable access token: the refresh cookie (HttpOnly, unseen here) may still hold the session.
+  const resumed = await resume();
+  if (resumed) {
+    saveSession(resumed);
+    startChat(resumed);
+  } else if (s) {
     localStorage.removeItem(SESSION_KEY);
     showAuth('Your session expired. Please sign in again.');
   } else {
-    startChat(s);
+    showAuth();
   }
+}
+
+/** The session of the refresh cookie, with a fresh access token; null when there is none. */
+async function resume() {
+  try {
+    const r = await new ChatApi().refresh();
+    const username = claims(r.token).upn;
+    return typeof username === 'string' ? { username, token: r.token, expiresAt: r.expiresAt } : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** A JWT's claims (not verified: the server does that; the page only reads its own name). */
+function claims(jwt) {
+  const part = String(jwt).split('.')[1] || '';
+  return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
 }
 
 /** The session is over (expired or refused): back to sign-in, with a message saying why. */
@@ -83,12 +107,24 @@ function sessionOver(message) {
   showAuth(message);
 }
 
-function signOut() {
+/**
+ * Signs this device out (everywhere: every device of the account). The server revokes the session(s) and
+ * clears the refresh cookie before the sign-in screen shows, so a quick sign-in again cannot lose its new
+ * cookie to the late answer of the sign-out.
+ */
+async function signOut(everywhere) {
   const key = session && clientStorageKey(session.username);
+  const a = api;
   stopChat();
   localStorage.removeItem(SESSION_KEY);
   if (key) localStorage.removeItem(key); // a shared computer keeps nothing of this person
-  showAuth('You signed out.');
+  let notice = everywhere ? 'You signed out on every device.' : 'You signed out.';
+  try {
+    if (a) await (everywhere ? a.signOutEverywhere() : a.signOut());
+  } catch (e) {
+    if (everywhere) notice = 'You signed out here, but other devices could not be signed out. Sign in and try again.';
+  }
+  showAuth(notice);
 }
 
 function clientStorageKey(username) {
@@ -219,16 +255,15 @@ async function startChat(s) {
   closeConversation(false);
   updateTitle();
 
-  // As isExpired does: a token about to expire is treated as expired (clocks differ a little).
-  const left = s.expiresAt * 1000 - 5000 - Date.now();
-  timers.expiry = setTimeout(() => sessionOver('Your session expired. Please sign in again.'),
-    Math.min(Math.max(left, 0), 2147483647));
-
+  // The client renews the access token before it expires (the refresh cookie, then a reauth frame on the
+  // socket); when the session cannot be renewed it says 'unauthorized' and the person signs in again.
+  const a = api;
   client = new ChatClient({
     ...clientTimings(),
     token: s.token,
     expiresAt: s.expiresAt,
-    authCheck: () => api.tokenAccepted(),
+    authCheck: () => a.tokenAccepted(),
+    renew: () => a.refresh(),
     storage: localStorage,
     storageKey: clientStorageKey(s.username),
   });
@@ -236,6 +271,12 @@ async function startChat(s) {
   client.on('status', onStatus);
   client.on('connection', onConnection);
   client.on('unauthorized', () => sessionOver('Your session expired. Please sign in again.'));
+  client.on('renewed', (r) => {
+    if (session !== s) return;
+    s.token = r.token;
+    s.expiresAt = r.expiresAt;
+    saveSession(s);
+  });
   client.on('typing', onTyping);
 
   // The list first: a redelivered message it already counts as unread is not counted again.
@@ -285,14 +326,24 @@ function stopChat() {
   delete document.body.dataset.connection;
 }
 
-/** An API call; a 401 ends the session. Answers null when the call failed. */
+/**
+ * An API call; a 401 renews the token once (the refresh cookie) and tries again, and ends the session when that
+ * fails too. Answers null when the call failed.
+ */
 async function call(fn) {
   const s = session;
   try {
     return await fn();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401 && session === s) {
-      sessionOver('Your session expired. Please sign in again.');
+      if (client && (await client.renewNow()) && session === s) {
+        try {
+          return await fn();
+        } catch (again) {
+          return null;
+        }
+      }
+      if (session === s) sessionOver('Your session expired. Please sign in again.');
     }
     return null;
   }
@@ -505,7 +556,8 @@ async function refreshPresence() {
 // ------------------------------------------------------------------ find people
 
 function bindChat() {
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', () => signOut(false));
+  $('sign-out-all').addEventListener('click', () => signOut(true));
   $('banner-retry').addEventListener('click', () => client && client.reconnectNow());
   $('back').addEventListener('click', () => closeConversation(true));
   window.addEventListener('online', () => client && client.reconnectNow());

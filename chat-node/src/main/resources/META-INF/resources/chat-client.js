@@ -21,6 +21,8 @@ export const DEFAULTS = Object.freeze({
   seenLimit: 5000, // received message IDs remembered for dropping duplicates
   maxBodyChars: 4000, // the server's limit on a body (UTF-16 units, like String.length)
   typingIntervalMs: 2000, // typing(…) sends at most one notice per conversation this often
+  renewBeforeMs: 60000, // with a renew option: get a fresh token this long before exp (or at half the time left)
+  renewRetryMs: 5000, // a renewal that failed for the network is tried again this often, until exp
 });
 
 const ID_RULE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -63,15 +65,21 @@ export function isExpired(expiresAt, nowMs = Date.now(), marginMs = 5000) {
   return typeof expiresAt === 'number' && expiresAt * 1000 <= nowMs + marginMs;
 }
 
-/** An HTTP error of the API: status, the JSON body's error code and message. */
+/** An HTTP error of the API: status, the JSON body's error code and message, and Retry-After in seconds. */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message || code || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
+
+/** A 503 the account service answers when it is busy hashing passwords: retried this many times at most. */
+const BUSY_RETRIES = 3;
+/** A Retry-After longer than this is not waited for: the caller gets the error. */
+const BUSY_WAIT_MAX_S = 30;
 
 /**
  * The HTTP side of the contract. All paths are on one origin (HAProxy); `base` defaults to the page's.
@@ -86,14 +94,41 @@ export class ChatApi {
 
   /** Creates an account: {id, username}. Errors: invalid_username, invalid_password, username_taken. */
   signUp(username, password) {
-    return this.request('POST', '/api/users', { username, password }, false);
+    return this.whenNotBusy(() => this.request('POST', '/api/users', { username, password }, false));
   }
 
-  /** Signs in: {token, expiresAt (epoch seconds)}; remembers the token for the other calls. */
+  /**
+   * Signs in: {token, expiresAt (epoch seconds)}; remembers the token for the other calls. The server also sets
+   * the session's refresh token in an HttpOnly cookie, which this code never sees (refresh() uses it).
+   */
   async signIn(username, password) {
-    const r = await this.request('POST', '/api/auth/login', { username, password }, false);
+    const r = await this.whenNotBusy(() => this.request('POST', '/api/auth/login', { username, password }, false));
     this.token = r.token;
     return r;
+  }
+
+  /**
+   * A fresh access token for the session of the refresh cookie: {token, expiresAt}; remembers it. The cookie
+   * rotates on every use, so pages of one browser take turns (a Web Lock where there is one): two refreshes
+   * racing with the same cookie would look like a stolen token and end the session. Fails with ApiError 401
+   * (invalid_refresh) when the session is over.
+   */
+  async refresh() {
+    const run = () => this.whenNotBusy(() => this.request('POST', '/api/auth/refresh', undefined, false));
+    const locks = globalThis.navigator && globalThis.navigator.locks;
+    const r = locks ? await locks.request('chat-refresh', run) : await run();
+    this.token = r.token;
+    return r;
+  }
+
+  /** Signs this device out: its session's refresh token is revoked and the cookie cleared. */
+  signOut() {
+    return this.request('POST', '/api/auth/logout', undefined, false);
+  }
+
+  /** Signs every device of the account out (this token's account): every session is revoked. */
+  signOutEverywhere() {
+    return this.request('POST', '/api/auth/logout-all');
   }
 
   /** Users whose name starts with prefix: [{id, username}]. */
@@ -180,6 +215,22 @@ export class ChatApi {
     }
   }
 
+  /**
+   * Runs call, and again after Retry-After while it fails with 503 (the account service's hashing queue is
+   * full, or no instance is up: nothing was done), at most BUSY_RETRIES times and only for short waits.
+   */
+  async whenNotBusy(call) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        const wait = e instanceof ApiError && e.status === 503 ? (e.retryAfter || 1) : null;
+        if (wait === null || wait > BUSY_WAIT_MAX_S || attempt >= BUSY_RETRIES) throw e;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      }
+    }
+  }
+
   async request(method, path, body, auth = true) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -205,7 +256,8 @@ export class ChatApi {
       }
     }
     if (!res.ok) {
-      throw new ApiError(res.status, json && json.error, json && json.message);
+      const after = Number.parseInt((res.headers && res.headers.get && res.headers.get('Retry-After')) || '', 10);
+      throw new ApiError(res.status, json && json.error, json && json.message, Number.isFinite(after) ? after : null);
     }
     return json;
   }
@@ -222,7 +274,9 @@ export class ChatApi {
  *                                                     refused: error.code)
  *   'typing'       {from, group?}                    someone is typing to you (or in group)
  *   'connection'   {state, attempt, retryInMs?, code?} 'connecting' | 'open' | 'down' (will retry) | 'closed'
- *   'unauthorized' {reason}                           the token expired or was refused; the client stopped
+ *   'unauthorized' {reason}                           the token expired or was refused (and could not be
+ *                                                     renewed); the client stopped
+ *   'renewed'      {token, expiresAt}                 the renew option gave a fresh token; the socket was sent it
  *   'frame'        any other server frame (e.g. extensions), as parsed JSON
  */
 export class ChatClient {
@@ -237,6 +291,10 @@ export class ChatClient {
     this.now = o.now || (() => Date.now());
     this.random = o.random || Math.random;
     this.authCheck = o.authCheck || null; // async () => boolean: is the token still accepted?
+    // async () => {token, expiresAt}: a fresh token of the same user (ChatApi.refresh); rejects with {status: 401}
+    // when the session is over. Without it the socket lives until the token's expiry, as before.
+    this.renew = o.renew || null;
+    this.renewing = null;
     this.storage = o.storage || null; // {getItem, setItem}: keeps the outbox and seen IDs across reloads
     this.storageKey = o.storageKey || 'chat-client';
     this.listeners = new Map();
@@ -246,7 +304,7 @@ export class ChatClient {
     this.everOpened = false;
     this.attempt = 0;
     this.running = false;
-    this.timers = { reconnect: null, heartbeat: null, outbox: null, connect: null, typing: null };
+    this.timers = { reconnect: null, heartbeat: null, outbox: null, connect: null, typing: null, renew: null };
     this.lastFrameAt = 0;
     this.pingSeq = 0;
     this.typingSentAt = new Map(); // conversation → when typing() last sent a notice there
@@ -281,6 +339,7 @@ export class ChatClient {
   connect() {
     if (this.running) return this;
     this.running = true;
+    this.scheduleRenewal();
     this.open();
     this.timers.outbox = setInterval(() => this.tickOutbox(), Math.min(1000, this.opts.retryIntervalMs / 2));
     return this;
@@ -294,6 +353,7 @@ export class ChatClient {
     clearInterval(this.timers.heartbeat);
     clearInterval(this.timers.outbox);
     clearTimeout(this.timers.typing);
+    clearTimeout(this.timers.renew);
     const ws = this.ws;
     this.ws = null;
     if (ws) {
@@ -307,10 +367,57 @@ export class ChatClient {
     this.emit('connection', { state: 'closed', attempt: this.attempt });
   }
 
-  /** A new token (e.g. after signing in again) for the next upgrades. */
+  /**
+   * A new token of the same user: the next upgrades carry it, and the open socket is renewed with it (a reauth
+   * frame, answered with the new expiry), so the server does not close it at the old token's expiry. Should the
+   * reauth be lost with the socket, the reconnect carries the new token anyway.
+   */
   setToken(token, expiresAt) {
     this.token = token;
     this.expiresAt = expiresAt;
+    this.write({ type: 'reauth', id: 'reauth-' + (++this.pingSeq), token });
+    this.scheduleRenewal();
+  }
+
+  // ------------------------------------------------------------------ renewal
+
+  /** With a renew option: renews at the later of renewBeforeMs before exp and half the time left. */
+  scheduleRenewal() {
+    clearTimeout(this.timers.renew);
+    if (!this.renew || !this.running || typeof this.expiresAt !== 'number') return;
+    const left = this.expiresAt * 1000 - this.now();
+    const wait = Math.max(0, left - Math.min(this.opts.renewBeforeMs, left / 2));
+    this.timers.renew = setTimeout(() => this.renewNow(), Math.min(wait, 2147483647));
+  }
+
+  /**
+   * Gets a fresh token through the renew option and hands it to setToken. A refusal (401) ends the client
+   * ('unauthorized'); a network failure is tried again every renewRetryMs until the token has expired. One
+   * renewal at a time: callers share the one running.
+   */
+  renewNow() {
+    if (!this.renew) return Promise.resolve(false);
+    if (this.renewing) return this.renewing;
+    clearTimeout(this.timers.renew);
+    this.renewing = (async () => {
+      try {
+        const fresh = await this.renew();
+        this.setToken(fresh.token, fresh.expiresAt);
+        this.emit('renewed', { token: fresh.token, expiresAt: fresh.expiresAt });
+        return true;
+      } catch (e) {
+        if (!this.running) return false;
+        if ((e && e.status === 401) || isExpired(this.expiresAt, this.now(), 0)) {
+          this.unauthorized(e && e.status === 401 ? 'rejected' : 'expired');
+          return false;
+        }
+        this.timers.renew = setTimeout(() => this.renewNow(), this.opts.renewRetryMs);
+        return false;
+      } finally {
+        this.renewing = null;
+      }
+    })();
+    return this.renewing;
   }
 
   /** Whether the socket is open now. */
@@ -329,7 +436,15 @@ export class ChatClient {
     clearTimeout(this.timers.reconnect);
     if (!this.running) return;
     if (isExpired(this.expiresAt, this.now(), 0)) {
-      this.unauthorized('expired');
+      if (this.renew) {
+        this.renewNow().then((ok) => {
+          if (!this.running || this.ws) return;
+          if (ok) this.open();
+          else this.scheduleReconnect(undefined); // the network failed the renewal: try again after the backoff
+        });
+      } else {
+        this.unauthorized('expired');
+      }
       return;
     }
     let ws;
@@ -380,6 +495,12 @@ export class ChatClient {
       if (!this.running) return;
       if (!opened) {
         this.upgradeFailed(ev && ev.code);
+      } else if (ev && ev.code === 1008 && this.renew) {
+        // Closed for its token ("token expired") or its session ("signed out"): a fresh token first; a refused
+        // refresh ends the client ('unauthorized') instead of reconnecting with a token the node refuses.
+        this.renewNow().then(() => {
+          if (this.running && !this.ws) this.scheduleReconnect(1008);
+        });
       } else {
         this.scheduleReconnect(ev && ev.code);
       }
@@ -402,7 +523,7 @@ export class ChatClient {
    * the same. The token's expiry and authCheck (an authenticated HTTP call) tell them apart.
    */
   async upgradeFailed(code) {
-    if (isExpired(this.expiresAt, this.now(), 0)) {
+    if (isExpired(this.expiresAt, this.now(), 0) && !this.renew) {
       this.unauthorized('expired');
       return;
     }
@@ -414,8 +535,8 @@ export class ChatClient {
         ok = true; // unknown (network down): keep trying
       }
       if (!this.running) return;
-      if (!ok) {
-        this.unauthorized('rejected');
+      if (!ok && !(this.renew && (await this.renewNow()))) {
+        if (this.running) this.unauthorized('rejected');
         return;
       }
     }

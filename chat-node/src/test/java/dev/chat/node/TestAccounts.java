@@ -22,6 +22,32 @@ public final class TestAccounts {
                 + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER);
     }
 
+    /** user-service's sessions table, as chat-node reads it (id, revoked_at). */
+    public static void ensureSessionsTable() {
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS sessions ("
+                + "id uuid PRIMARY KEY, account_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+                + "revoked_at timestamptz); ALTER TABLE sessions OWNER TO " + LocalPostgres.USER);
+    }
+
+    /** A new session of {@code user}'s account; answers its id. */
+    public static String session(String user) {
+        String id = UUID.randomUUID().toString();
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "INSERT INTO sessions (id, account_id) SELECT '" + id
+                + "', id FROM accounts WHERE username = '" + user + "'");
+        return id;
+    }
+
+    /** Revokes a session, as user-service's logout does. */
+    public static void revoke(String session) {
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                "UPDATE sessions SET revoked_at = now() WHERE id = '" + session + "'");
+    }
+
+    /** A token of {@code user} in {@code session} (its sid claim), as user-service issues them. */
+    public static String token(String user, String session) {
+        return Jwt.upn(user).issuer("chat").groups("user").claim("sid", session).expiresIn(600).sign();
+    }
+
     /** A new account named {@code prefix_<random>}. */
     public static String create(String prefix) {
         return create(LocalPostgres.shared(), prefix);

@@ -4,7 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
+
+import dev.chat.testing.Poll;
 
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
@@ -17,6 +21,9 @@ import io.quarkus.test.junit.QuarkusTest;
 class HealthTest {
     @Test
     void readyWhenTheDatabaseAnswers() {
+        // Readiness comes from a background probe: the first one may still be on its way just after start.
+        Poll.until(Duration.ofSeconds(10), () -> given().when().get("/q/health/ready").then().extract(),
+                r -> r.statusCode() == 200, r -> "not ready: " + r.body().asString());
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))

@@ -80,7 +80,7 @@ class LoginTest {
         assertEquals(exp, expiresAt);
         assertTrue(iat >= before - 1 && iat <= after + 1, "iat is now");
         assertTrue(exp > Instant.now().getEpochSecond(), "exp in the future");
-        assertTrue(Math.abs(exp - iat - 3600) <= 1, "lifetime is one hour: " + (exp - iat));
+        assertTrue(Math.abs(exp - iat - 600) <= 1, "lifetime is ten minutes (the refresh token renews it): " + (exp - iat));
         assertFalse(claims.has("password"));
     }
 

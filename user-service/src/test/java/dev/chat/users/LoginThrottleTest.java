@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -93,8 +94,8 @@ class LoginThrottleTest {
         for (int i = 0; i < 4; i++) {
             fail("carol", "10.0.2.1");
         }
-        assertTrue(throttle.attempt("carol", "10.0.2.1").allowed());
-        // The source has 8 failures (+1 in flight just now, never ended): 11 more reach 20.
+        throttle.attempt("carol", "10.0.2.1").failed();
+        // The source has 9 failures: 11 more reach 20.
         for (int i = 0; i < 11; i++) {
             fail("other" + i, "10.0.2.1");
         }
@@ -105,7 +106,7 @@ class LoginThrottleTest {
     }
 
     @Test
-    void parallelAttemptsCountWhileTheyAreChecked() {
+    void parallelAttemptsWaitWhileTheLimitIsFullOfAttemptsInFlight() {
         List<LoginThrottle.Ticket> inFlight = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             LoginThrottle.Ticket t = throttle.attempt("erin", "10.0.3." + i);
@@ -114,9 +115,58 @@ class LoginThrottleTest {
         }
         LoginThrottle.Ticket sixth = throttle.attempt("erin", "10.0.3.9");
         assertFalse(sixth.allowed(), "a burst of parallel guesses must not pass the limit");
-        assertEquals(1000, sixth.retryAfterMillis());
+        assertTrue(sixth.mustWait(), "attempts in flight are no failures: it waits for their verdicts");
         inFlight.get(0).abandon(); // no verdict (database down): counts neither way
         assertTrue(throttle.attempt("erin", "10.0.3.9").allowed());
+    }
+
+    @Test
+    void aWaitingAttemptGoesAheadWhenAnAttemptInFlightSucceeds() {
+        List<LoginThrottle.Ticket> inFlight = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inFlight.add(throttle.attempt("gina", "10.0.6.1"));
+        }
+        CompletableFuture<LoginThrottle.Ticket> waiting = throttle.admit("gina", "10.0.6.1")
+                .subscribeAsCompletionStage();
+        assertFalse(waiting.isDone(), "the limit is full of attempts in flight");
+        assertEquals(1, throttle.waiting());
+        inFlight.get(0).failed(); // 1 failure + 4 in flight: still full
+        assertFalse(waiting.isDone());
+        inFlight.get(1).succeeded(); // the account's failures are forgotten: room for it
+        LoginThrottle.Ticket admitted = waiting.getNow(null);
+        assertTrue(admitted != null && admitted.allowed(), "admitted once a verdict made room");
+        assertEquals(0, throttle.waiting());
+    }
+
+    @Test
+    void aWaitingAttemptIsRefusedWhenTheAttemptsInFlightAllFail() {
+        List<LoginThrottle.Ticket> inFlight = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            inFlight.add(throttle.attempt("hank", "10.0.7." + i));
+        }
+        CompletableFuture<LoginThrottle.Ticket> waiting = throttle.admit("hank", "10.0.7.9")
+                .subscribeAsCompletionStage();
+        inFlight.forEach(LoginThrottle.Ticket::failed);
+        LoginThrottle.Ticket refused = waiting.getNow(null);
+        assertTrue(refused != null && !refused.allowed() && !refused.mustWait(), "refused on five verdicts");
+        assertEquals("account", refused.scope());
+        assertEquals(MINUTE, refused.retryAfterMillis());
+    }
+
+    @Test
+    void waitingIsBoundedAndALeavingWaiterIsForgotten() {
+        LoginThrottle small = new LoginThrottle(clock, true, 1, 20, MINUTE, 1000, 2, 10_000);
+        LoginThrottle.Ticket first = small.attempt("ivan", "10.0.8.1");
+        CompletableFuture<LoginThrottle.Ticket> a = small.admit("ivan", "10.0.8.1").subscribeAsCompletionStage();
+        CompletableFuture<LoginThrottle.Ticket> b = small.admit("ivan", "10.0.8.1").subscribeAsCompletionStage();
+        LoginThrottle.Ticket third = small.admit("ivan", "10.0.8.1").await().indefinitely();
+        assertFalse(third.allowed() || third.mustWait(), "past max-waiting: refused at once");
+        assertEquals(1, third.retryAfterSeconds());
+        assertEquals(LoginThrottle.BUSY, third.scope(), "refused for capacity, not failures");
+        a.cancel(true);
+        assertEquals(1, small.waiting(), "a cancelled waiter leaves the queue");
+        first.succeeded();
+        assertTrue(b.getNow(null) != null && b.getNow(null).allowed());
     }
 
     @Test

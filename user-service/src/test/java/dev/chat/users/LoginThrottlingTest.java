@@ -109,6 +109,37 @@ class LoginThrottlingTest {
         login(net() + "1", user, TestUsers.PASSWORD).then().statusCode(200);
     }
 
+    /**
+     * Logins still being checked are no failures: twelve concurrent logins with the right password to one account
+     * from one address all get a token (they used to get 429 for every attempt past the fifth in flight).
+     */
+    @Test
+    void concurrentCorrectLoginsToOneAccountAreNotThrottled() throws Exception {
+        String source = net() + "1";
+        String user = TestUsers.unique("burst");
+        TestUsers.signup(user, TestUsers.PASSWORD);
+        int n = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return login(source, user, TestUsers.PASSWORD).statusCode();
+                }));
+            }
+            start.countDown();
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> a : answers) {
+                statuses.add(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(java.util.Collections.nCopies(n, 200), statuses, "every correct login gets a token");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void forwardedAddressesWrittenByTheClientDoNotChangeItsSource() {
         // HAProxy appends the client's address last: "spoofed, real". Only the last one counts.

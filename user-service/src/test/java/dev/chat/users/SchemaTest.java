@@ -54,7 +54,7 @@ class SchemaTest {
         Set<String> tables = new TreeSet<>();
         query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
                 .forEach(r -> tables.add(r.getString(0)));
-        assertEquals(Set.of("accounts", "flyway_history_users"), tables);
+        assertEquals(Set.of("accounts", "flyway_history_users", "refresh_tokens", "sessions"), tables);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

@@ -47,6 +47,8 @@ public class ChatSocket {
     SocketRegistry sockets;
     @Inject
     UserSockets out;
+    @Inject
+    Reauthentication reauthentication;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -76,6 +78,9 @@ public class ChatSocket {
         }
         if (frame instanceof ClientFrame.Ack ack) {
             return delivery.ack(user, ack.id());
+        }
+        if (frame instanceof ClientFrame.Reauth reauth) {
+            return reauthentication.renew(user, reauth, connection).chain(r -> reply(connection, user, r));
         }
         return reply(connection, user, frames.pong(frame.id()));
     }

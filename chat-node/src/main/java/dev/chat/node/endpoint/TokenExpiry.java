@@ -8,8 +8,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 
 /**
- * A socket lives no longer than the token it was opened with: within a second of the token's expiry it is
- * closed with 1008, and the client must come back with a fresh token (the page signs in again). Otherwise a
+ * A socket lives no longer than the token it was opened with, or last renewed with ({@code reauth},
+ * {@link Reauthentication}): within a second of that token's expiry it is closed with 1008, and the client must
+ * come back with a fresh token. Otherwise a
  * token stolen, or revoked by deleting the account, would keep a socket open indefinitely.
  *
  * <p>One check a second for all sockets rather than a timer per socket: a timer and its callback cost every

@@ -10,21 +10,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What an upgrade must pass: a valid token (verified here, 401 otherwise, before any frame); a browser page may
  * only open sockets from its own origin (or one configured in {@code chat.socket.allowed-origins}), so another
  * site cannot ride a user's session; and the token's account must still exist (a token outlives a deleted
- * account by up to its lifetime).
+ * account by up to its lifetime) and its session ({@code sid}) must not be revoked ({@link LiveAccounts}).
  *
  * <p>The token is verified here rather than by HTTP security so that nothing of it outlives the upgrade: an
  * identity established by HTTP security stays attached to the connection for its whole life (the parsed
@@ -40,19 +37,19 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     public static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
     /** The token's {@code exp}, in epoch seconds: the socket is closed then. */
     public static final UserData.TypedKey<Long> TOKEN_EXPIRES = UserData.TypedKey.forLong("chat.token-expires");
+    /** The token's session ({@code sid}), when it names one: the socket is closed when it is revoked. */
+    public static final UserData.TypedKey<String> SESSION = UserData.TypedKey.forString("chat.session");
     private static final String BEARER = "Bearer ";
     private static final String PROTOCOLS = "Sec-WebSocket-Protocol";
     /** The subprotocol that carries a browser's token ({@code quarkus-http-upgrade#Authorization#...}, encoded). */
     private static final String TOKEN_CARRIER = "quarkus-http-upgrade";
 
-    private final Pool pool;
-    private final PostgresCalls calls;
+    private final LiveAccounts accounts;
     private final JWTParser tokens;
     private final List<String> allowedOrigins;
 
-    UpgradeChecks(Pool pool, PostgresCalls calls, JWTParser tokens, EndpointConfig config) {
-        this.pool = pool;
-        this.calls = calls;
+    UpgradeChecks(LiveAccounts accounts, JWTParser tokens, EndpointConfig config) {
+        this.accounts = accounts;
         this.tokens = tokens;
         this.allowedOrigins = config.allowedOrigins().orElse(List.of());
     }
@@ -73,13 +70,17 @@ public class UpgradeChecks implements HttpUpgradeCheck {
         }
         String user = token.getName();
         long expires = token.getExpirationTime();
-        return calls.bounded(pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(user)))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
+        String session = SessionRevocations.sessionOf(token);
+        return accounts.live(user, session)
+                .chain(live -> {
+                    if (!live) {
                         return CheckResult.rejectUpgrade(401);
                     }
                     context.userData().put(USER, user);
                     context.userData().put(TOKEN_EXPIRES, expires);
+                    if (session != null) {
+                        context.userData().put(SESSION, session);
+                    }
                     return CheckResult.permitUpgrade();
                 })
                 // The database is away (a restart, a failover): "retry shortly", never a 500.

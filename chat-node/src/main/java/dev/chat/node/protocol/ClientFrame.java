@@ -31,4 +31,16 @@ public sealed interface ClientFrame {
      */
     record Ping(String id) implements ClientFrame {
     }
+
+    /**
+     * Extension: {@code {"type":"reauth","token":JWT}} (the ID optional): a fresh access token of the same user, so
+     * the socket outlives its first token's expiry; answered by {@code reauthed} with the new expiry.
+     */
+    record Reauth(String id, String token) implements ClientFrame {
+        @Override
+        public String toString() {
+            // Keeps the token out of logs and exception messages.
+            return "Reauth[id=" + id + "]";
+        }
+    }
 }

@@ -27,6 +27,10 @@ public enum ErrorCode {
     BINARY_NOT_SUPPORTED("binary_not_supported"),
     /** Too many sends: the error says when to try again ({@code retryAfterMs}); the frame was not accepted. */
     RATE_LIMITED("rate_limited"),
+    /** A {@code reauth} token that is not valid (signature, issuer, expiry) or whose account is gone. */
+    BAD_TOKEN("bad_token"),
+    /** A {@code reauth} token of another user than the socket's. */
+    WRONG_USER("wrong_user"),
     /** The message could not be confirmed as stored (database unavailable): retry with the same ID. */
     UNAVAILABLE("unavailable");
 

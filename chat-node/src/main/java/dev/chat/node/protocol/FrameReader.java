@@ -20,6 +20,8 @@ public class FrameReader {
     /** A UUID fits; so does any client's own scheme of up to 64 URL-safe characters. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Pattern GROUP = Pattern.compile("[1-9][0-9]{0,17}");
+    /** An access token is well under 1 KiB; anything far longer is not one. */
+    private static final int MAX_TOKEN_CHARS = 8192;
 
     private final ObjectMapper mapper;
     private final int maxBodyChars;
@@ -50,6 +52,7 @@ public class FrameReader {
             case "ack" -> new ClientFrame.Ack(idOf(root));
             case "ping" -> new ClientFrame.Ping(idOf(root));
             case "typing" -> readTyping(root);
+            case "reauth" -> readReauth(root);
             default -> throw new FrameException(ErrorCode.UNKNOWN_TYPE, readableId(root),
                     "unknown frame type '" + clip(type) + "'");
         };
@@ -71,6 +74,15 @@ public class FrameReader {
             return new ClientFrame.SendToGroup(id, group(root, id), body);
         }
         return new ClientFrame.Send(id, recipient(root, id), body);
+    }
+
+    private static ClientFrame readReauth(JsonNode root) {
+        String id = root.has("id") ? idOf(root) : null;
+        String token = text(root, "token", id);
+        if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
+            throw new FrameException(ErrorCode.BAD_TOKEN, id, "token must be 1 to " + MAX_TOKEN_CHARS + " characters");
+        }
+        return new ClientFrame.Reauth(id, token);
     }
 
     private static ClientFrame readTyping(JsonNode root) {

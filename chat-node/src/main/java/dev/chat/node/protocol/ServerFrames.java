@@ -51,6 +51,17 @@ public class ServerFrames {
         return write(mapper.createObjectNode().put("type", "pong").put("id", id));
     }
 
+    /** Extension: the socket's token was renewed; it now lives until {@code exp} (epoch seconds). */
+    public String reauthed(String id, long exp) {
+        ObjectNode node = mapper.createObjectNode().put("type", "reauthed");
+        if (id == null) {
+            node.putNull("id");
+        } else {
+            node.put("id", id);
+        }
+        return write(node.put("exp", exp));
+    }
+
     public String error(String id, ErrorCode code, String message) {
         ObjectNode node = mapper.createObjectNode().put("type", "error");
         if (id == null) {

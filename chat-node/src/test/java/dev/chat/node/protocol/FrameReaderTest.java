@@ -20,6 +20,18 @@ class FrameReaderTest {
     }
 
     @Test
+    void readsReauthAndKeepsTheTokenOutOfItsText() {
+        ClientFrame f = reader.read("{\"type\":\"reauth\",\"id\":\"r-1\",\"token\":\"aaa.bbb.ccc\"}");
+        assertEquals(new ClientFrame.Reauth("r-1", "aaa.bbb.ccc"), f);
+        assertEquals(false, f.toString().contains("aaa.bbb.ccc"));
+        assertEquals(new ClientFrame.Reauth(null, "t"), reader.read("{\"type\":\"reauth\",\"token\":\"t\"}"));
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(FrameException.class,
+                () -> reader.read("{\"type\":\"reauth\",\"id\":\"r\"}")).code());
+        assertEquals(ErrorCode.BAD_TOKEN, assertThrows(FrameException.class,
+                () -> reader.read("{\"type\":\"reauth\",\"token\":\"" + "x".repeat(9000) + "\"}")).code());
+    }
+
+    @Test
     void readsAck() {
         assertEquals(new ClientFrame.Ack("3f0e8a8e-6d1c-4c1e-9a53-0f1f2d3c4b5a"),
                 reader.read("{\"type\":\"ack\",\"id\":\"3f0e8a8e-6d1c-4c1e-9a53-0f1f2d3c4b5a\"}"));

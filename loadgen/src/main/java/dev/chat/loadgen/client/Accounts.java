@@ -64,7 +64,8 @@ public final class Accounts {
                     return r;
                 }
                 last = s + " " + r.body();
-                if (s == 429) {
+                // 429 (throttled) and 503 (user-service's hashing queue full, or no server) say when to come back.
+                if (s == 429 || s == 503) {
                     pause = Math.max(pause, 1000L * r.headers().firstValueAsLong("Retry-After").orElse(1));
                 }
             } catch (IOException e) {

@@ -3,35 +3,100 @@ package dev.chat.users.api;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.chat.users.auth.LoginService;
 import dev.chat.users.auth.LoginSource;
+import dev.chat.users.session.Refreshed;
+import dev.chat.users.session.Sessions;
+import dev.chat.users.session.SignedIn;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
+/**
+ * Sign-in and sessions. Login answers the v1 body ({@code token}, {@code expiresAt}) and, as an extension, sets the
+ * session's refresh token in the {@link RefreshCookie}; refresh rotates it; logout revokes one session or all.
+ */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
     private final LoginService login;
     private final LoginSource sources;
+    private final Sessions sessions;
+    private final RefreshCookie cookie;
+    private final JsonWebToken caller;
 
-    public AuthResource(LoginService login, LoginSource sources) {
+    public AuthResource(LoginService login, LoginSource sources, Sessions sessions, RefreshCookie cookie,
+            JsonWebToken caller) {
         this.login = login;
         this.sources = sources;
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.caller = caller;
     }
 
     @POST
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<TokenResponse> login(@NotNull(message = "request body is required") @Valid LoginRequest request,
+    public Uni<Response> login(@NotNull(message = "request body is required") @Valid LoginRequest request,
             @Context HttpServerRequest http) {
         String peer = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         String source = sources.of(peer, http.headers().getAll("X-Forwarded-For"));
-        return login.login(request.username(), request.password(), source).map(TokenResponse::of);
+        return login.login(request.username(), request.password(), source)
+                .chain(account -> sessions.start(account.id(), account.username()))
+                .map(signedIn -> tokens(signedIn, http));
+    }
+
+    /**
+     * Extension: a new access token for the session whose refresh token the cookie holds, and the session's next
+     * refresh token in the cookie; 401 {@code invalid_refresh} (and the cookie cleared) for a missing, unknown,
+     * expired, revoked or reused one. Reuse revokes the session.
+     */
+    @POST
+    @Path("refresh")
+    public Uni<Response> refresh(@CookieParam(RefreshCookie.NAME) String refreshToken, @Context HttpServerRequest http) {
+        return sessions.refresh(refreshToken).map(r -> r.ok() ? tokens(r.tokens(), http) : refused(r, http));
+    }
+
+    /** Extension: revokes the cookie's session (this device) and clears the cookie: 204, also when there was none. */
+    @POST
+    @Path("logout")
+    public Uni<Response> logout(@CookieParam(RefreshCookie.NAME) String refreshToken, @Context HttpServerRequest http) {
+        return sessions.logout(refreshToken)
+                .map(session -> Response.noContent().cookie(cookie.cleared(http)).build());
+    }
+
+    /** Extension: revokes every session of the caller's account (bearer token required) and clears the cookie: 204. */
+    @POST
+    @Path("logout-all")
+    @Authenticated
+    public Uni<Response> logoutEverywhere(@Context HttpServerRequest http) {
+        long account = Long.parseLong(caller.getSubject());
+        return sessions.logoutEverywhere(account)
+                .map(n -> Response.noContent().cookie(cookie.cleared(http)).build());
+    }
+
+    private Response tokens(SignedIn signedIn, HttpServerRequest http) {
+        return Response.ok(TokenResponse.of(signedIn.access())).cookie(cookie.of(signedIn.refresh(), http)).build();
+    }
+
+    private Response refused(Refreshed r, HttpServerRequest http) {
+        String why = switch (r.outcome()) {
+            case REUSED -> "this refresh token was already used; its session is revoked: sign in again";
+            case REVOKED -> "the session was signed out: sign in again";
+            case EXPIRED -> "the refresh token expired: sign in again";
+            default -> "no valid refresh token: sign in again";
+        };
+        return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "invalid_refresh", why))
+                .cookie(cookie.cleared(http)).build();
     }
 }

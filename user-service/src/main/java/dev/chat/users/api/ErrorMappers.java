@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.chat.users.account.UsernameTakenException;
+import dev.chat.users.account.SignupThrottledException;
+import dev.chat.users.auth.HashingBusyException;
 import dev.chat.users.auth.InvalidCredentialsException;
 import dev.chat.users.auth.LoginThrottledException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -54,6 +56,25 @@ public class ErrorMappers {
         return Response.status(429).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
                 .entity(new ThrottledError("too_many_attempts", e.getMessage(), e.retryAfterSeconds())).build();
+    }
+
+    /** 429 with Retry-After for a source over its sign-up limit: {@code too_many_attempts}, as for logins. */
+    @ServerExceptionMapper
+    public Response signupThrottled(SignupThrottledException e) {
+        return Response.status(429).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .entity(new ThrottledError("too_many_attempts", e.getMessage(), e.retryAfterSeconds())).build();
+    }
+
+    /**
+     * 503 {@code busy} with Retry-After (and the seconds in the body) when the password-hashing queue is full: an
+     * answer at once, so a burst never turns into timeouts.
+     */
+    @ServerExceptionMapper
+    public Response busy(HashingBusyException e) {
+        return Response.status(503).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .entity(new ThrottledError("busy", e.getMessage(), e.retryAfterSeconds())).build();
     }
 
     /** One problem at a time, username before password, so clients see a stable answer. */

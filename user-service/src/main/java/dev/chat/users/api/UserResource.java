@@ -13,15 +13,20 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import dev.chat.users.account.AccountRegistration;
 import dev.chat.users.account.AccountRepository;
+import dev.chat.users.account.SignupThrottle;
+import dev.chat.users.account.SignupThrottledException;
 import dev.chat.users.account.Usernames;
+import dev.chat.users.auth.LoginSource;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,16 +36,26 @@ public class UserResource {
 
     private final AccountRegistration registration;
     private final AccountRepository accounts;
+    private final SignupThrottle signups;
+    private final LoginSource sources;
 
-    public UserResource(AccountRegistration registration, AccountRepository accounts) {
+    public UserResource(AccountRegistration registration, AccountRepository accounts, SignupThrottle signups,
+            LoginSource sources) {
         this.registration = registration;
         this.accounts = accounts;
+        this.signups = signups;
+        this.sources = sources;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@NotNull(message = "request body is required") @Valid SignupRequest request,
-            UriInfo uri) {
+            UriInfo uri, @Context HttpServerRequest http) {
+        String peer = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        long wait = signups.attempt(sources.of(peer, http.headers().getAll("X-Forwarded-For")));
+        if (wait > 0) {
+            return Uni.createFrom().failure(new SignupThrottledException(Math.max(1, (wait + 999) / 1000)));
+        }
         return registration.register(request.username(), request.password())
                 .map(account -> {
                     URI location = uri.getBaseUriBuilder().path("api/users").path(account.username()).build();

@@ -18,13 +18,20 @@ public interface AuthConfig {
 
     Login login();
 
+    Signup signup();
+
+    Refresh refresh();
+
     interface Jwt {
         /** {@code chat.jwt.issuer}: the {@code iss} claim, which every verifying service must expect. */
         @WithDefault("chat")
         String issuer();
 
-        /** {@code chat.jwt.lifetime}: how long an issued token stays valid (ISO-8601 duration). */
-        @WithDefault("PT1H")
+        /**
+         * {@code chat.jwt.lifetime}: how long an issued access token stays valid (ISO-8601 duration); short, since
+         * the refresh token renews it.
+         */
+        @WithDefault("PT10M")
         Duration lifetime();
     }
 
@@ -34,6 +41,28 @@ public interface AuthConfig {
         @Min(4)
         @Max(31)
         int bcryptCost();
+
+        /** {@code chat.password.hash-threads}: threads that run bcrypt ({@link HashingPool}); 0 = one per core. */
+        @WithDefault("0")
+        @Min(0)
+        int hashThreads();
+
+        /**
+         * {@code chat.password.hash-queue}: hashing jobs that may wait for a thread; past it sign-ups and logins
+         * are answered 503 with Retry-After at once.
+         */
+        @WithDefault("32")
+        @Min(1)
+        int hashQueue();
+
+        /**
+         * {@code chat.password.hash-max-wait}: a hashing job that would wait longer than this for a thread (estimated
+         * from the mean time of recent jobs) is refused like one finding the queue full: well under HAProxy's
+         * {@code timeout queue}: a login storm is answered by the service (503 busy, quickly) rather than piling up in
+         * it until requests waiting in HAProxy's queue time out there.
+         */
+        @WithDefault("PT2S")
+        Duration hashMaxWait();
     }
 
     /** {@code chat.login.*}: login throttling ({@link LoginThrottle}). */
@@ -62,11 +91,57 @@ public interface AuthConfig {
         int maxTracked();
 
         /**
+         * {@code chat.login.max-waiting}: logins waiting, at most, for attempts in flight on the same account or
+         * source to end (a full limit of attempts in flight makes the next one wait, not fail); past it 429.
+         */
+        @WithDefault("1000")
+        @Min(1)
+        int maxWaiting();
+
+        /**
+         * {@code chat.login.max-wait}: how long a login waits at most for attempts in flight; then it is refused
+         * with 429 and a Retry-After of a second, rather than held until the proxy gives up.
+         */
+        @WithDefault("PT3S")
+        Duration maxWait();
+
+        /**
          * {@code chat.login.trusted-proxies}: peers (CIDR blocks) whose {@code X-Forwarded-For} is believed: the
          * source is then its last address (the one the proxy added). From any other peer the source is the
          * peer's own address. Default: loopback and private networks, where HAProxy reaches the service from.
          */
         @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
         List<String> trustedProxies();
+    }
+
+    /** {@code chat.signup.*}: anonymous sign-ups per source address ({@code SignupThrottle}). */
+    interface Signup {
+        /** {@code chat.signup.enabled}: throttle at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** {@code chat.signup.source-limit}: sign-ups from one source address within the window before 429. */
+        @WithDefault("20")
+        @Min(1)
+        int sourceLimit();
+
+        /** {@code chat.signup.window}: the sliding window they are counted over. */
+        @WithDefault("PT1M")
+        Duration window();
+    }
+
+    /** {@code chat.refresh.*}: refresh tokens ({@code Sessions}). */
+    interface Refresh {
+        /** {@code chat.refresh.lifetime}: how long a refresh token stays valid unused; each use makes a new one. */
+        @WithDefault("P30D")
+        Duration lifetime();
+
+        /**
+         * {@code chat.refresh.cookie-secure}: when the refresh cookie gets {@code Secure}: {@code auto} when the
+         * request came over HTTPS (the request itself, or {@code X-Forwarded-Proto: https} from the proxy),
+         * {@code always}, or {@code never}.
+         */
+        @WithDefault("auto")
+        String cookieSecure();
     }
 }

@@ -8,20 +8,18 @@ import dev.chat.users.account.Usernames;
 import dev.chat.users.events.AccountEvents;
 import io.smallrye.mutiny.Uni;
 
-/** Checks a username and password and issues a token for them. */
+/** Checks a username and password: the account they prove, or why not. Sessions and tokens are the caller's. */
 @ApplicationScoped
 public class LoginService {
     private final AccountRepository accounts;
     private final PasswordHasher hasher;
-    private final TokenIssuer tokens;
     private final AccountEvents events;
     private final LoginThrottle throttle;
 
-    public LoginService(AccountRepository accounts, PasswordHasher hasher, TokenIssuer tokens, AccountEvents events,
+    public LoginService(AccountRepository accounts, PasswordHasher hasher, AccountEvents events,
             LoginThrottle throttle) {
         this.accounts = accounts;
         this.hasher = hasher;
-        this.tokens = tokens;
         this.events = events;
         this.throttle = throttle;
     }
@@ -29,14 +27,27 @@ public class LoginService {
     /**
      * Fails with {@link InvalidCredentialsException} for an unknown user and for a wrong password alike, and with
      * {@link LoginThrottledException}, before looking at the password, when the account or {@code source} has
-     * failed too often lately ({@link LoginThrottle}).
+     * failed too often lately ({@link LoginThrottle}), and with {@link HashingBusyException} when the hashing
+     * queue is full (nothing counted then).
      */
-    public Uni<IssuedToken> login(String username, String password, String source) {
-        LoginThrottle.Ticket ticket = throttle.attempt(username, source);
-        if (!ticket.allowed()) {
-            events.loginThrottled(username, ticket.scope(), ticket.retryAfterSeconds());
-            return Uni.createFrom().failure(new LoginThrottledException(ticket.retryAfterSeconds(), ticket.scope()));
-        }
+    public Uni<Account> login(String username, String password, String source) {
+        // Waits, if need be, for attempts in flight on the same account or source (LoginThrottle#admit).
+        return throttle.admit(username, source).flatMap(ticket -> {
+            if (!ticket.allowed() && LoginThrottle.BUSY.equals(ticket.scope())) {
+                return Uni.createFrom().failure(new HashingBusyException(ticket.retryAfterSeconds()));
+            }
+            if (!ticket.allowed()) {
+                events.loginThrottled(username, ticket.scope(), ticket.retryAfterSeconds());
+                return Uni.createFrom().failure(new LoginThrottledException(ticket.retryAfterSeconds(), ticket.scope()));
+            }
+            return check(username, password, ticket)
+                    // A database or hashing failure, or a refusal of the busy hashing pool, is no verdict on the
+                    // password: the attempt is released uncounted.
+                    .onTermination().invoke(ticket::abandon);
+        });
+    }
+
+    private Uni<Account> check(String username, String password, LoginThrottle.Ticket ticket) {
         // A name no account can have (too long, control characters, NUL, which PostgreSQL refuses in text) is
         // not looked up; it still costs one full bcrypt verification, like an unknown user.
         Uni<Account> found = username.matches(Usernames.PATTERN) ? accounts.findByUsername(username)
@@ -52,22 +63,20 @@ public class LoginService {
                 ticket.failed();
                 return fail(username, account == null ? "unknown_user" : "wrong_password");
             });
-        }))
-                // A database or hashing failure is no verdict on the password: release the attempt uncounted.
-                .onTermination().invoke(ticket::abandon);
+        }));
     }
 
     /** As {@link #login(String, String, String)} from an unknown source. */
-    public Uni<IssuedToken> login(String username, String password) {
+    public Uni<Account> login(String username, String password) {
         return login(username, password, null);
     }
 
-    private Uni<IssuedToken> succeed(Account account) {
-        return tokens.issue(account.id(), account.username())
-                .invoke(token -> events.loginSucceeded(account.id(), account.username()));
+    private Uni<Account> succeed(Account account) {
+        events.loginSucceeded(account.id(), account.username());
+        return Uni.createFrom().item(account);
     }
 
-    private Uni<IssuedToken> fail(String username, String reason) {
+    private Uni<Account> fail(String username, String reason) {
         events.loginFailed(username, reason);
         return Uni.createFrom().failure(new InvalidCredentialsException());
     }

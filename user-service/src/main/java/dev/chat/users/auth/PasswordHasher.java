@@ -6,11 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
- * bcrypt hashing and verification. Both take tens to hundreds of milliseconds of CPU, so they run on a
- * Vert.x worker: executeBlocking resumes on the caller's context, which Hibernate Reactive requires.
+ * bcrypt hashing and verification. Both take tens to hundreds of milliseconds of CPU, so they run on the
+ * bounded {@link HashingPool}, which resumes on the caller's context (Hibernate Reactive requires it) and fails
+ * with {@link HashingBusyException} when its queue is full.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -24,12 +24,12 @@ public class PasswordHasher {
     // Verified against when the account does not exist, so an unknown username costs as much as a known one.
     private static final char[] DUMMY_PASSWORD = "not-a-real-password".toCharArray();
 
-    private final Vertx vertx;
+    private final HashingPool pool;
     private final int cost;
     private volatile String dummyHash;
 
-    public PasswordHasher(Vertx vertx, AuthConfig config) {
-        this.vertx = vertx;
+    public PasswordHasher(HashingPool pool, AuthConfig config) {
+        this.pool = pool;
         this.cost = config.password().bcryptCost();
     }
 
@@ -37,8 +37,7 @@ public class PasswordHasher {
         if (utf8Length(password) > MAX_BYTES) {
             return Uni.createFrom().failure(new IllegalArgumentException("password longer than " + MAX_BYTES + " bytes"));
         }
-        return vertx.executeBlocking(() -> BCrypt.with(BCrypt.Version.VERSION_2B)
-                .hashToString(cost, password.toCharArray()), false);
+        return pool.run(() -> BCrypt.with(BCrypt.Version.VERSION_2B).hashToString(cost, password.toCharArray()));
     }
 
     /**
@@ -46,13 +45,13 @@ public class PasswordHasher {
      * can have still costs one full verification, and answers false.
      */
     public Uni<Boolean> verify(String password, String hash) {
-        return vertx.executeBlocking(() -> {
+        return pool.run(() -> {
             if (hash == null || utf8Length(password) > MAX_BYTES) {
                 BCrypt.verifyer().verify(DUMMY_PASSWORD, dummyHash());
                 return false;
             }
             return BCrypt.verifyer().verify(password.toCharArray(), hash).verified;
-        }, false);
+        });
     }
 
     public static int utf8Length(String s) {

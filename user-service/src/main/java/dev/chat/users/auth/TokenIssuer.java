@@ -15,7 +15,8 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Issues RS256 JWTs signed with the key at {@code smallrye.jwt.sign.key.location}. The other services verify
- * them with the public key and expect {@code iss}, {@code upn} (the username) and the {@code user} group.
+ * them with the public key and expect {@code iss}, {@code upn} (the username) and the {@code user} group;
+ * {@code sid} names the session (the sign-in) the token was issued in, which logout revokes.
  */
 @ApplicationScoped
 public class TokenIssuer {
@@ -31,15 +32,18 @@ public class TokenIssuer {
 
     // Issuing tokens is this service's purpose: an unreadable signing key fails startup, not the first login.
     void checkSigningKey(@Observes StartupEvent startup) {
-        sign(0L, "startup-check", Instant.now());
+        sign(0L, "startup-check", "startup-check", Instant.now());
     }
 
-    /** Signing may read the key file and costs an RSA operation, so it runs on a worker. */
-    public Uni<IssuedToken> issue(long accountId, String username) {
-        return vertx.executeBlocking(() -> sign(accountId, username, Instant.now()), false);
+    /**
+     * An access token for the account in session {@code sessionId} (its {@code sid} claim). Signing may read the
+     * key file and costs an RSA operation, so it runs on a worker.
+     */
+    public Uni<IssuedToken> issue(long accountId, String username, String sessionId) {
+        return vertx.executeBlocking(() -> sign(accountId, username, sessionId, Instant.now()), false);
     }
 
-    private IssuedToken sign(long accountId, String username, Instant now) {
+    private IssuedToken sign(long accountId, String username, String sessionId, Instant now) {
         long issuedAt = now.getEpochSecond();
         long expiresAt = issuedAt + config.jwt().lifetime().toSeconds();
         String token = Jwt.issuer(config.jwt().issuer())
@@ -49,6 +53,7 @@ public class TokenIssuer {
                 .issuedAt(issuedAt)
                 .expiresAt(expiresAt)
                 .claim("jti", UUID.randomUUID().toString())
+                .claim("sid", sessionId)
                 .jws()
                 .algorithm(SignatureAlgorithm.RS256)
                 .sign();

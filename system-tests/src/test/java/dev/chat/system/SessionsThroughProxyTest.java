@@ -1,0 +1,163 @@
+package dev.chat.system;
+
+import static dev.chat.testing.ChatClient.frame;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.chat.testing.ChatClient;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Sessions and the account service's capacity through HAProxy, as any client sees them: the refresh cookie
+ * rotates and a reused one revokes its family; an open socket renews its token with {@code reauth}; a storm of
+ * concurrent logins is answered (token, or 429/503 with Retry-After), and HAProxy never takes user-service out.
+ */
+class SessionsThroughProxyTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private static LocalStack stack() {
+        return ChatThroughProxyTest.stack();
+    }
+
+    private static Response login(String name, String password) {
+        return given().baseUri(stack().baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", password)).post("/api/auth/login");
+    }
+
+    private static Response refresh(String cookie) {
+        return given().baseUri(stack().baseUrl()).cookie("chat_refresh", cookie).post("/api/auth/refresh");
+    }
+
+    /** A fresh account; answers its name and password. */
+    private static String[] account(String prefix) {
+        String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "pw-" + UUID.randomUUID();
+        given().baseUri(stack().baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", password)).post("/api/users").then().statusCode(201);
+        return new String[] { name, password };
+    }
+
+    @Test
+    void theRefreshCookieRotatesAndAReusedOneRevokesItsFamily() {
+        String[] a = account("rot");
+        Response first = login(a[0], a[1]);
+        first.then().statusCode(200);
+        String setCookie = first.header("Set-Cookie");
+        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict")
+                && setCookie.contains("Path=/api/auth"), setCookie);
+        String r1 = first.cookie("chat_refresh");
+        Response second = refresh(r1);
+        second.then().statusCode(200).contentType(ContentType.JSON);
+        String r2 = second.cookie("chat_refresh");
+        assertNotEquals(r1, r2);
+        // The old token again (a thief's copy): refused, and the whole family with it.
+        refresh(r1).then().statusCode(401).body("error", org.hamcrest.Matchers.equalTo("invalid_refresh"));
+        refresh(r2).then().statusCode(401);
+
+        // Logout of this device: its refresh token is refused afterwards.
+        String r3 = login(a[0], a[1]).cookie("chat_refresh");
+        given().baseUri(stack().baseUrl()).cookie("chat_refresh", r3).post("/api/auth/logout").then().statusCode(204);
+        refresh(r3).then().statusCode(401);
+    }
+
+    @Test
+    void anOpenSocketRenewsItsTokenWithReauth() {
+        String[] a = account("reauth");
+        Response signedIn = login(a[0], a[1]);
+        String token = signedIn.path("token");
+        Response renewed = refresh(signedIn.cookie("chat_refresh"));
+        renewed.then().statusCode(200);
+        String fresh = renewed.path("token");
+        long exp = ((Number) renewed.path("expiresAt")).longValue();
+        String[] other = account("reauth_peer");
+        try (ChatClient c = ChatClient.connect(URI.create(stack().wsUrl()), token)) {
+            c.send("{\"type\":\"reauth\",\"id\":\"r1\",\"token\":\"" + fresh + "\"}");
+            JsonNode answer = c.await(frame("reauthed", "r1"), WAIT);
+            assertEquals(exp, answer.get("exp").asLong(), "the socket now lives until the fresh token's exp");
+            String otherToken = login(other[0], other[1]).path("token");
+            c.send("{\"type\":\"reauth\",\"id\":\"r2\",\"token\":\"" + otherToken + "\"}");
+            c.await(f -> "error".equals(f.path("type").asText()) && "r2".equals(f.path("id").asText())
+                    && "wrong_user".equals(f.path("code").asText()), WAIT);
+            String m = UUID.randomUUID().toString();
+            c.sendMessage(m, other[0], "still open");
+            c.await(frame("ack", m), WAIT);
+        }
+    }
+
+    /**
+     * 300 concurrent logins through HAProxy at the stack's bcrypt cost: every one answered with a token, or 429/503
+     * with Retry-After (user-service's busy or throttled answers, or HAProxy's queue timeout); never a timeout; and
+     * HAProxy never marks user-service DOWN (its check counter of UP-to-DOWN transitions does not move).
+     */
+    @Test
+    void aLoginStormIsAnsweredAndUserServiceStaysUp() throws Exception {
+        String[] a = account("storm");
+        long downBefore = userServiceDownTransitions();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String body = "{\"username\":\"" + a[0] + "\",\"password\":\"" + a[1] + "\"}";
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(stack().baseUrl() + "/api/auth/login"))
+                    .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            answers.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<String, Integer> tally = new TreeMap<>();
+        for (CompletableFuture<HttpResponse<String>> f : answers) {
+            HttpResponse<String> r = f.get(180, java.util.concurrent.TimeUnit.SECONDS);
+            int s = r.statusCode();
+            String kind = s + (s == 200 ? "" : " " + errorCode(r.body()));
+            tally.merge(kind, 1, Integer::sum);
+            assertTrue(s == 200 || s == 429 || s == 503, "answered " + s + " " + r.body());
+            if (s != 200) {
+                assertTrue(r.headers().firstValue("Retry-After").isPresent(), s + " without Retry-After: " + r.body());
+            }
+        }
+        System.out.println("300 concurrent logins through HAProxy: " + tally);
+        assertTrue(tally.getOrDefault("200", 0) > 0, "some logins succeed: " + tally);
+        assertEquals(downBefore, userServiceDownTransitions(), "HAProxy never marked user-service DOWN: " + tally);
+    }
+
+    private static String errorCode(String body) {
+        int i = body.indexOf("\"error\":\"");
+        return i < 0 ? "?" : body.substring(i + 9, body.indexOf('"', i + 9));
+    }
+
+    /** HAProxy's count of UP-to-DOWN transitions of the user_service servers (the stats CSV's chkdown). */
+    private static long userServiceDownTransitions() {
+        String csv = given().urlEncodingEnabled(false).get(stack().statsUrl() + "/stats;csv").asString();
+        List<String> lines = csv.lines().toList();
+        List<String> header = Arrays.asList(lines.get(0).replaceFirst("^# ", "").split(","));
+        int chkdown = header.indexOf("chkdown");
+        int status = header.indexOf("status");
+        long total = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            if (f.length > chkdown && f[0].equals("user_service") && !f[1].equals("FRONTEND") && !f[1].equals("BACKEND")) {
+                assertEquals("UP", f[status].split(" ")[0], "user-service server state: " + line);
+                total += Long.parseLong(f[chkdown]);
+            }
+        }
+        return total;
+    }
+}

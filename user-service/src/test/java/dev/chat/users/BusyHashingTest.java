@@ -1,0 +1,76 @@
+package dev.chat.users;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.chat.testing.Poll;
+import dev.chat.testing.quarkus.JwtKeysResource;
+import dev.chat.testing.quarkus.PostgresResource;
+import dev.chat.users.auth.HashingPool;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * With every hashing thread busy and the hashing queue full, sign-ups and logins are answered at once with 503
+ * {@code busy}, Retry-After and the JSON error body, while readiness and token-checked reads still answer: they
+ * never wait behind hashing. Once the jobs drain, both work again.
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(JwtKeysResource.class)
+class BusyHashingTest {
+    @Inject
+    HashingPool pool;
+
+    @Test
+    void aFullHashingQueueIsAnsweredWith503AndRetryAfterWhileReadinessStaysUp() throws Exception {
+        String user = TestUsers.unique("busy");
+        TestUsers.signup(user, TestUsers.PASSWORD);
+        String token = TestUsers.login(user, TestUsers.PASSWORD);
+        Poll.until(Duration.ofSeconds(10), () -> given().get("/q/health/ready").statusCode(), s -> s == 200,
+                s -> "not ready: " + s);
+
+        CountDownLatch release = new CountDownLatch(1);
+        int jobs = pool.threads() + pool.queueCapacity();
+        for (int i = 0; i < jobs; i++) {
+            pool.run(() -> {
+                release.await();
+                return null;
+            }).subscribe().with(x -> { }, f -> { });
+        }
+        try {
+            Poll.until(Duration.ofSeconds(10), pool::queued, q -> q == pool.queueCapacity(),
+                    q -> "queue holds " + q + " of " + pool.queueCapacity());
+            for (String path : new String[] { "/api/users", "/api/auth/login" }) {
+                Response r = given().contentType(ContentType.JSON)
+                        .body(Map.of("username", path.endsWith("login") ? user : TestUsers.unique("busy2"),
+                                "password", TestUsers.PASSWORD))
+                        .when().post(path);
+                r.then().statusCode(503).contentType(ContentType.JSON).body("error", equalTo("busy"));
+                long header = Long.parseLong(r.header("Retry-After"));
+                assertEquals(header, ((Number) r.path("retryAfter")).longValue(), "header and body agree");
+                assertTrue(header >= 1 && header <= 30, "Retry-After " + header);
+            }
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            given().auth().oauth2(token).get("/api/users/" + user).then().statusCode(200);
+        } finally {
+            release.countDown();
+        }
+        Poll.until(Duration.ofSeconds(10), pool::queued, q -> q == 0, q -> "queue still holds " + q);
+        // A refused login was no verdict on the password: nothing counted against the account.
+        TestUsers.login(user, TestUsers.PASSWORD);
+        TestUsers.signup(TestUsers.unique("after"), TestUsers.PASSWORD);
+    }
+}
