@@ -61,6 +61,8 @@ class HashingPoolTest {
         assertEquals(0, pool.queued(), "nothing was queued");
         release.countDown();
         assertEquals(1, first.get(10, TimeUnit.SECONDS));
+        // The job's result can reach the caller before the pool counts it done: wait until it does.
+        Poll.until(Duration.ofSeconds(10), pool::running, n -> n == 0, n -> "running " + n);
         // Idle again: a job goes straight to the thread.
         assertEquals(7, pool.run(() -> 7).await().atMost(Duration.ofSeconds(10)));
     }
