@@ -88,6 +88,10 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "each fault's figures are also appended here, one JSON object a line")
     java.nio.file.Path figuresFile;
 
+    @Option(names = "--acked-file", paramLabel = "FILE",
+            description = "at the end, the ID of every acked message, one a line (for a check against the store)")
+    java.nio.file.Path ackedFile;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
 
@@ -526,6 +530,14 @@ public final class ChaosCommand implements Callable<Integer> {
             say("%s", l);
         }
         int code = clean ? 0 : 1;
+        if (ackedFile != null) {
+            try {
+                java.nio.file.Files.write(ackedFile, ledger.ackedIds(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                say("clients: cannot write %s: %s", ackedFile, e.getMessage());
+                code = 1;
+            }
+        }
         status("done " + code);
         return code;
     }
