@@ -523,7 +523,7 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean open = crowd.openCount() == crowd.size();
         boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk;
         lines.add(String.format(Locale.ROOT,
-                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every client back <= %s s after every fault: %s",
+                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (every client back <= %s s after its end; answers in time where set): %s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
                 crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO"));
         for (String l : lines) {
