@@ -172,6 +172,7 @@ ha_etcd_cmd() { # N: the command line of etcd-N (its data dir's first start boot
     --initial-advertise-peer-urls "http://127.0.0.1:$(component_port "etcd-peer-$i" "$port_base")"
     --initial-cluster "$cluster" --initial-cluster-token "chat-$port_base" --initial-cluster-state new
     --heartbeat-interval 100 --election-timeout 1000
+    --enable-v2=true
     --auto-compaction-mode revision --auto-compaction-retention 1000 --snapshot-count 10000
     --logger zap --log-outputs stderr --log-level warn)
 }
@@ -196,7 +197,12 @@ log:
 restapi:
   listen: 127.0.0.1:$(component_port "patroni-$i" "$port_base")
   connect_address: 127.0.0.1:$(component_port "patroni-$i" "$port_base")
-etcd3:
+# The etcd v2 API, not etcd3: Patroni 3.0.2 (Debian 12) renews its leader key through etcd3 with an
+# unconditional put, so a primary whose loop stalled past the ttl (its PostgreSQL frozen, say) takes the key back
+# from the standby that was promoted meanwhile: two primaries for seconds, and what the promoted one acked is
+# rewound away (seen with scripts/chaos --ha pg-primary-stop; fixed upstream after 3.0.2, pull request 2689). Through the v2 API
+# the renewal is a compare-and-swap on the key's value (prevValue): the stalled primary fails it and demotes.
+etcd:
   hosts: $(etcd_endpoints | sed 's#http://##g')
 bootstrap:
   dcs:

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The replicated topology under its faults, shortened for the test command: {@code scripts/chaos --ha --short}
  * starts {@code scripts/up --ha} (three etcd members, Patroni with a PostgreSQL primary and its synchronous
@@ -21,17 +24,23 @@ import org.junit.jupiter.api.Timeout;
  * user-service and two presence-service instances, every process under supervisord), lets 30 clients chat through
  * HAProxy and, one at a time: a machine loss of the PostgreSQL primary (its Patroni and PostgreSQL killed -9 and
  * kept down until a write commits through the listener, then started again: it must rejoin as the synchronous
- * standby); a machine loss of the Redis master (the Sentinels must promote the replica, and the old master come
- * back as its replica); kill -9 of one etcd member, one Sentinel, one of the two user-service and one of the two
- * presence-service instances (supervisord restarts each).
+ * standby); the primary's PostgreSQL frozen (SIGSTOP) for 10 s; a machine loss of the Redis master (the Sentinels
+ * must promote the replica, and the old master come back as its replica); the Redis master frozen for 10 s; kill -9
+ * of one etcd member, one Sentinel, one of the two user-service and one of the two presence-service instances
+ * (supervisord restarts each).
  *
  * <p>It asserts correctness only: no acked message lost or shown twice, every takeover and rejoin happened, and
  * logins and presence lookups through HAProxy kept answering 200 while an etcd member, a Sentinel or one instance
- * of a service was gone. Takeover and rejoin times go to the build log and to {@code figures.jsonl} in the run
+ * of a service was gone. While a store was frozen every send got its first answer (ack or {@code unavailable})
+ * within {@link #ANSWER_BOUND} s, loadgen's verdict in its JSON figures: a bound well short of the 10-s freeze, so
+ * no send waited for the store to come back (the issue's 3 s is the full run's figure, not asserted here on a
+ * shared machine). Takeover and rejoin times go to the build log and to {@code figures.jsonl} in the run
  * dir, never into an assertion. The full run is {@code scripts/chaos --ha}; its figures are in
  * docs/reliability.md.
  */
 class HaChaosTest {
+    /** Seconds; well short of the 10-s freeze of the stop faults. */
+    private static final int ANSWER_BOUND = 8;
     @Test
     void upAndChaosOfferTheReplicatedTopologyAndRefuseItsUnknownFaults() throws Exception {
         ScriptRun.Result up = ScriptRun.run(List.of("bash", "scripts/up", "--help"), 60);
@@ -54,8 +63,8 @@ class HaChaosTest {
         int base = ScriptRun.freePortBase(29);
         Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("chaos-ha-" + base);
         ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--short", "--clients", "30",
-                "--no-install", "--no-build", "--port-base", Integer.toString(base), "--run-dir", runDir.toString(),
-                "--timeout", "1020"), 1140);
+                "--answer-target", Integer.toString(ANSWER_BOUND), "--no-install", "--no-build", "--port-base",
+                Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "1020"), 1140);
         System.out.println(r.output());
         Path figures = runDir.resolve("figures.jsonl");
         if (Files.isRegularFile(figures)) {
@@ -65,8 +74,8 @@ class HaChaosTest {
         assertEquals(List.of(), ScriptRun.stillRunning(runDir.resolve("stack")), "components left running");
         assertEquals(List.of(), ScriptRun.stillRunning(runDir), "clients left running");
         assertEquals(0, r.exit(), "the replicated chaos run failed (logs in " + runDir + "):\n" + r.output());
-        for (String fault : List.of("pg-primary-kill", "redis-master-kill", "etcd-kill", "sentinel-kill",
-                "user-service-kill", "presence-kill")) {
+        for (String fault : List.of("pg-primary-kill", "pg-primary-stop", "redis-master-kill", "redis-master-stop",
+                "etcd-kill", "sentinel-kill", "user-service-kill", "presence-kill")) {
             String block = ChaosTest.block(r.output(), fault);
             assertTrue(block.contains("lost 0, shown twice 0"), block);
         }
@@ -83,8 +92,32 @@ class HaChaosTest {
             assertTrue(probes.matches(".*login: [^;]*200 x\\d+[^;]*; presence: [^;]*200 x\\d+.*"), fault + ": " + probes);
             assertTrue(!probes.matches(".*(login|presence): [^;]*\\b[45]\\d\\d x.*"), fault + ": " + probes);
         }
+        // The frozen stores: every send was answered in time (loadgen's figures), and the pair is steady afterwards.
+        for (String fault : List.of("pg-primary-stop", "redis-master-stop")) {
+            JsonNode f = figures(figures, fault, "loadgen");
+            assertTrue(f.path("answered_within_target").asBoolean(false), f.toString());
+            assertEquals(0, f.path("answer_waits_unanswered").asInt(-1), f.toString());
+            assertTrue(f.path("answer_waits").asInt() > 0, f.toString());
+        }
+        assertTrue(figures(figures, "pg-primary-stop", null).path("stopped_member_role_after").asText()
+                .matches("primary|synchronous standby"), Files.readString(figures));
+        assertTrue(figures(figures, "redis-master-stop", null).path("stopped_member_role_after").asText()
+                .matches("master|replica of redis-[12]"), Files.readString(figures));
         assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0, unacked 0"), r.output());
         assertTrue(r.output().contains("cleaned up: the stack"), r.output());
+    }
+
+    /** The fault's line of figures.jsonl written by {@code source} (loadgen), or by the script when null. */
+    private static JsonNode figures(Path file, String fault, String source) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode n = json.readTree(line);
+            if (fault.equals(n.path("fault").asText())
+                    && (source == null ? !n.has("source") : source.equals(n.path("source").asText()))) {
+                return n;
+            }
+        }
+        throw new AssertionError("no figures of " + fault + (source == null ? "" : " from " + source) + " in " + file);
     }
 
     /** The probes' line of a fault's figures. */

@@ -14,13 +14,15 @@ import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
 import dev.chat.node.history.ConversationLog;
 import dev.chat.node.history.HistoryMessage;
+import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Extension of the contract for the web page: a person's conversations with unread counts, their history
- * a page at a time (newest first, older by {@code before}), and read marks. Only the caller's own.
+ * a page at a time (newest first, older by {@code before}), and read marks. Only the caller's own. Every call
+ * answers within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
  */
 @Authenticated
 @Path("/api/conversations")
@@ -31,10 +33,12 @@ public class ConversationResource {
     SecurityIdentity identity;
     @Inject
     ConversationLog log;
+    @Inject
+    PostgresCalls calls;
 
     @GET
     public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
-        return log.conversations(me(), limit(limit, 50));
+        return calls.bounded(log.conversations(me(), limit(limit, 50)));
     }
 
     @GET
@@ -44,7 +48,7 @@ public class ConversationResource {
         if (before != null && before <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
         }
-        return log.page(me(), peer(peer), before == null ? Long.MAX_VALUE : before, limit(limit, 50));
+        return calls.bounded(log.page(me(), peer(peer), before == null ? Long.MAX_VALUE : before, limit(limit, 50)));
     }
 
     @PUT
@@ -53,7 +57,7 @@ public class ConversationResource {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return log.markRead(me(), peer(peer), mark.ts());
+        return calls.bounded(log.markRead(me(), peer(peer), mark.ts()));
     }
 
     /** {@code {"ts": EPOCH_MS}}: everything from the peer up to and including ts is read. */

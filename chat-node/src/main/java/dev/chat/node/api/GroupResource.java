@@ -27,11 +27,15 @@ import dev.chat.node.groups.GroupViews;
 import dev.chat.node.groups.GroupsConfig;
 import dev.chat.node.groups.Role;
 import dev.chat.node.history.HistoryMessage;
+import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-/** Group conversations (extension of the contract): membership, roles, invites, history, read marks. */
+/**
+ * Group conversations (extension of the contract): membership, roles, invites, history, read marks. Every call
+ * answers within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
+ */
 @Authenticated
 @Path("/api/groups")
 public class GroupResource {
@@ -48,6 +52,8 @@ public class GroupResource {
     GroupsConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    PostgresCalls calls;
 
     public record NewGroup(String name, List<String> members) {
     }
@@ -81,39 +87,39 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "at most " + MAX_FIRST_MEMBERS + " first members");
         }
         members.forEach(GroupResource::username);
-        return groups.create(me(), name(body.name()), members)
-                .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build());
+        return calls.bounded(groups.create(me(), name(body.name()), members)
+                .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build()));
     }
 
     @GET
     public Uni<List<GroupViews.Summary>> mine() {
-        return groups.groupsOf(me());
+        return calls.bounded(groups.groupsOf(me()));
     }
 
     @GET
     @Path("/{id}")
     public Uni<GroupViews.Group> group(@PathParam("id") String id) {
-        return groups.group(groupId(id), me()).onItem().ifNull().failWith(GroupException::notFound);
+        return calls.bounded(groups.group(groupId(id), me()).onItem().ifNull().failWith(GroupException::notFound));
     }
 
     @PUT
     @Path("/{id}")
     public Uni<Void> rename(@PathParam("id") String id, Rename body) {
-        return groups.rename(groupId(id), me(), name(body == null ? null : body.name()));
+        return calls.bounded(groups.rename(groupId(id), me(), name(body == null ? null : body.name())));
     }
 
     @POST
     @Path("/{id}/members")
     public Uni<Response> add(@PathParam("id") String id, NewMember body) {
         String user = username(body == null ? null : body.username());
-        return groups.add(groupId(id), me(), user).replaceWith(Response.status(201).build());
+        return calls.bounded(groups.add(groupId(id), me(), user).replaceWith(Response.status(201).build()));
     }
 
     /** Removing oneself is leaving. */
     @DELETE
     @Path("/{id}/members/{username}")
     public Uni<Void> remove(@PathParam("id") String id, @PathParam("username") String username) {
-        return groups.remove(groupId(id), me(), username(username));
+        return calls.bounded(groups.remove(groupId(id), me(), username(username)));
     }
 
     @PUT
@@ -125,7 +131,7 @@ public class GroupResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_request", "role must be \"admin\" or \"member\"");
         }
-        return groups.setRole(groupId(id), me(), username(username), role);
+        return calls.bounded(groups.setRole(groupId(id), me(), username(username), role));
     }
 
     @POST
@@ -149,7 +155,7 @@ public class GroupResource {
                 throw ApiException.badRequest("invalid_request", "maxUses must be 1 to " + rules.inviteMaxUses());
             }
         }
-        return groups.invite(groupId(id), me(), lifetime, uses);
+        return calls.bounded(groups.invite(groupId(id), me(), lifetime, uses));
     }
 
     @POST
@@ -159,7 +165,7 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "body must be {\"code\": INVITE_CODE}");
         }
         String me = me();
-        return groups.join(me, body.code()).chain(id -> groups.group(id, me));
+        return calls.bounded(groups.join(me, body.code()).chain(id -> groups.group(id, me)));
     }
 
     @GET
@@ -173,7 +179,7 @@ public class GroupResource {
         if (n < 1) {
             throw ApiException.badRequest("invalid_request", "limit must be at least 1");
         }
-        return groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100));
+        return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100)));
     }
 
     @PUT
@@ -182,7 +188,7 @@ public class GroupResource {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return groups.markRead(groupId(id), me(), mark.ts());
+        return calls.bounded(groups.markRead(groupId(id), me(), mark.ts()));
     }
 
     /**

@@ -4,6 +4,7 @@
  * web page. Validates input and calls the {@code history} and {@code groups} stores; nothing below imports it.
  *
  * <p>Promises: only the caller's own data; bad input gets a 400 with the JSON error body, a refused group
- * operation 403 or 404 (never revealing a group to a non-member).
+ * operation 403 or 404 (never revealing a group to a non-member); every call answers within
+ * {@code chat.postgres.call-timeout}, with 503 {@code unavailable} when the store gave no answer in time.
  */
 package dev.chat.node.api;

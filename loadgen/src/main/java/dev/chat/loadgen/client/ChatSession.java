@@ -33,6 +33,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code retryAfterMs} for a {@code rate_limited} one);
  * <li>acks every {@code msg} and reports whether its ID is new to this session (the dedup a client does to show
  * each message once).
+ * <li>reports how long each send waited for its first answer (ack or error frame) from its first unanswered
+ * write, or until its socket dropped.
  * </ul>
  * The JDK socket takes one outstanding send at a time: every write of a connection chains after the previous
  * one. Callbacks run on the HTTP client's threads and on the shared timer; listeners must be quick.
@@ -85,6 +87,13 @@ public final class ChatSession {
         default void onError(ChatSession s, String id, String code, String message) {
         }
 
+        /**
+         * A send's wait for its first answer ended: from its first unanswered write ({@code writtenAt}) to the ack
+         * or error frame that answered it ({@code answered}), or to the drop of its socket (not {@code answered}).
+         */
+        default void onAnswerWait(ChatSession s, String id, long writtenAt, long endedAt, boolean answered) {
+        }
+
         /** A frame of a type v1 does not define (an extension, e.g. a receipt): ignored, as v1 clients do. */
         default void onOtherFrame(ChatSession s, String type) {
         }
@@ -95,6 +104,8 @@ public final class ChatSession {
         final String frame;
         final long firstSent;
         volatile long lastWritten;
+        /** The first write not answered yet, -1 when none is waiting. Guarded by the session's lock. */
+        long awaitingSince = -1;
 
         Pending(String id, String frame, long firstSent) {
             this.id = id;
@@ -169,6 +180,13 @@ public final class ChatSession {
     public boolean isOpen() {
         synchronized (lock) {
             return current != null;
+        }
+    }
+
+    /** When each send still waiting for its first answer was written (see {@link Listener#onAnswerWait}). */
+    public long[] openAnswerWaits() {
+        synchronized (lock) {
+            return pending.values().stream().mapToLong(p -> p.awaitingSince).filter(t -> t >= 0).toArray();
         }
     }
 
@@ -275,11 +293,25 @@ public final class ChatSession {
     }
 
     private void lost(Conn conn, String reason, boolean restart) {
+        long now = System.nanoTime();
+        List<Pending> waiting = new ArrayList<>();
+        List<Long> since = new ArrayList<>();
         synchronized (lock) {
             if (current != conn) {
                 return;
             }
             current = null;
+            // Writes on this socket will never be answered: their waits end here, unanswered.
+            for (Pending p : pending.values()) {
+                if (p.awaitingSince >= 0) {
+                    waiting.add(p);
+                    since.add(p.awaitingSince);
+                    p.awaitingSince = -1;
+                }
+            }
+        }
+        for (int i = 0; i < waiting.size(); i++) {
+            listener.onAnswerWait(this, waiting.get(i).id, since.get(i), now, false);
         }
         if (conn.ws != null) {
             conn.ws.abort();
@@ -346,7 +378,13 @@ public final class ChatSession {
     }
 
     private void writePending(Conn c, Pending p) {
-        p.lastWritten = System.nanoTime();
+        long now = System.nanoTime();
+        p.lastWritten = now;
+        synchronized (lock) {
+            if (p.awaitingSince < 0) {
+                p.awaitingSince = now;
+            }
+        }
         write(c, ws -> ws.sendText(p.frame, true));
     }
 
@@ -377,10 +415,18 @@ public final class ChatSession {
         switch (f.path("type").asText()) {
             case "ack" -> {
                 Pending p;
+                long since = -1;
                 synchronized (lock) {
                     p = id == null ? null : pending.remove(id);
+                    if (p != null) {
+                        since = p.awaitingSince;
+                        p.awaitingSince = -1;
+                    }
                 }
                 if (p != null) {
+                    if (since >= 0) {
+                        listener.onAnswerWait(this, id, since, now, true);
+                    }
                     listener.onAck(this, id, p.firstSent, now);
                 }
             }
@@ -396,6 +442,19 @@ public final class ChatSession {
             }
             case "error" -> {
                 String code = f.path("code").asText();
+                long since = -1;
+                if (id != null) {
+                    synchronized (lock) {
+                        Pending p = pending.get(id);
+                        if (p != null) {
+                            since = p.awaitingSince;
+                            p.awaitingSince = -1;
+                        }
+                    }
+                }
+                if (since >= 0) {
+                    listener.onAnswerWait(this, id, since, now, true);
+                }
                 listener.onError(this, id, code, f.path("message").asText());
                 // Not accepted, try again later with the same ID: after half a second when the store was
                 // unavailable, after retryAfterMs when the sender was too fast (a project extension).

@@ -157,6 +157,11 @@ public final class Ledger {
         return true;
     }
 
+    /** The IDs of every acked message, for a check against the store (every one stored exactly once). */
+    public java.util.List<String> ackedIds() {
+        return entries.values().stream().filter(Entry::acked).map(e -> e.id).sorted().toList();
+    }
+
     /** Frames for IDs this run never sent, or that reached the wrong user: both break the contract. */
     public long misrouted() {
         return misrouted.sum() + unknown.sum();

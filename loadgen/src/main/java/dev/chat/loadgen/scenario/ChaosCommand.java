@@ -17,7 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.chat.loadgen.client.Endpoint;
+import dev.chat.loadgen.measure.AnswerWaits;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 import picocli.CommandLine.Command;
@@ -34,11 +38,15 @@ import picocli.CommandLine.Option;
  * end NAME [EPOCH_MS]       the fault is over (the component is back, the process continued): what was sent
  *                           until now and not yet acked is the backlog every client must clear to count as back
  * note NAME TEXT...         a line the controller saw (a probe's answer, say), printed with the fault's figures
+ * answer-target NAME S      every send written while the fault lasts must get its first answer (ack or error
+ *                           frame) within S seconds (a stopped store must be answered {@code unavailable}, not
+ *                           leave the client hanging); judged at the report, part of the exit code
  * report NAME               once everything of the window is acked and shown and every client is back (bounded
  *                           by --settle), print the fault's figures
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
- * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
+ * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE". Each
+ * report also prints its figures as one JSON line ("   json {...}"), appended to --figures-file when given.
  *
  * <p>A client is <em>back</em> when its socket is open again (if the fault cut it) and every message it had sent
  * before the fault ended is acked (if the fault held its sends back: PostgreSQL down answers {@code unavailable},
@@ -76,6 +84,16 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "300", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
     long readySeconds;
 
+    @Option(names = "--figures-file", paramLabel = "FILE",
+            description = "each fault's figures are also appended here, one JSON object a line")
+    java.nio.file.Path figuresFile;
+
+    @Option(names = "--acked-file", paramLabel = "FILE",
+            description = "at the end, the ID of every acked message, one a line (for a check against the store)")
+    java.nio.file.Path ackedFile;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
 
 
 
@@ -105,6 +123,8 @@ public final class ChaosCommand implements Callable<Integer> {
         double backSeconds = 0;
         boolean everyoneBack = true;
         boolean ok = true;
+        /** The bound on a send's wait for its first answer while the fault lasts, seconds; NaN: none. */
+        double answerTarget = Double.NaN;
 
         Fault(int index, String name, long start) {
             this.index = index;
@@ -172,6 +192,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "fault" -> startFault(name, w.length > 2 ? epoch(w[2]) : -1, crowd);
                     case "end" -> endFault(name, w.length > 2 ? epoch(w[2]) : -1, ledger);
                     case "note" -> note(name, w.length > 2 ? w[2] : "");
+                    case "answer-target" -> answerTarget(name, w.length > 2 ? w[2] : "");
                     case "report" -> report(name, crowd, ledger, log);
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
@@ -257,6 +278,21 @@ public final class ChaosCommand implements Callable<Integer> {
             f.notes.add(text);
         }
         trace.event(System.nanoTime(), "chaos", "note " + name + ": " + text);
+    }
+
+    private void answerTarget(String name, String seconds) {
+        Fault f = byName.get(name);
+        double s;
+        try {
+            s = Double.parseDouble(seconds.trim());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (f == null || !(s > 0)) {
+            say("clients: answer-target needs an open fault and a positive number of seconds, not '%s %s'", name, seconds);
+            return;
+        }
+        f.answerTarget = s;
     }
 
     /** Polls the fault's backlog until it is cleared; remembers when. */
@@ -381,16 +417,69 @@ public final class ChaosCommand implements Callable<Integer> {
         lines.add(String.format(Locale.ROOT,
                 "   messages  sent %d, acked %d, delivered %d, lost %d, shown twice %d (unacked %d; redelivered, dropped by ID: %d)",
                 c.sent(), c.acked(), c.delivered(), c.lost(), c.shownTwice(), c.unacked(), c.redelivered()));
+        // Every send written while the fault lasted: how long it waited for its first answer.
+        AnswerWaits.Window answers = crowd.answerWaits().window(f.start, f.end, crowd.openAnswerWaits(), System.nanoTime());
+        boolean judged = !Double.isNaN(f.answerTarget);
+        boolean answerOk = !judged || answers.longestSeconds() <= f.answerTarget;
+        lines.add("   answers   first answer (ack or error frame) to a send written while the fault lasted: "
+                + AnswerWaits.describe(answers)
+                + (judged ? String.format(Locale.ROOT, "; target <= %s s: %s", fmt(f.answerTarget), answerOk ? "ok" : "MISSED") : ""));
         for (String n : f.notes) {
             lines.add("   observed  " + n);
         }
-        f.ok = backOk && c.lost() == 0 && c.shownTwice() == 0;
+        f.ok = backOk && answerOk && c.lost() == 0 && c.shownTwice() == 0;
         lines.add(String.format(Locale.ROOT, "   targets   lost 0: %s; shown twice 0: %s; every client back <= %s s after the end: %s",
                 c.lost() == 0 ? "ok" : "MISSED (" + c.lost() + ")", c.shownTwice() == 0 ? "ok" : "MISSED (" + c.shownTwice() + ")",
                 fmtTarget(), backOk ? "ok (" + f.backAfterEnd + ")" : "MISSED (" + f.backAfterEnd + ")"));
+        String json = json(f, c, answers, judged, answerOk, backOk);
+        lines.add("   json      " + json);
         for (String l : lines) {
             say("%s", l);
         }
+        if (figuresFile != null) {
+            ControllerLink.append(figuresFile, json);
+        }
+    }
+
+    /** The fault's figures as one JSON object (numbers in seconds; null where there is none). */
+    private String json(Fault f, Ledger.Counts c, AnswerWaits.Window answers, boolean judged, boolean answerOk,
+            boolean backOk) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("fault", f.name);
+        o.put("source", "loadgen");
+        o.put("lasted_s", round(secs(f.end - f.start)));
+        o.put("sent", c.sent());
+        o.put("acked", c.acked());
+        o.put("delivered", c.delivered());
+        o.put("lost", c.lost());
+        o.put("shown_twice", c.shownTwice());
+        o.put("unacked", c.unacked());
+        o.put("dropped", f.dropped);
+        ObjectNode errors = o.putObject("error_frames");
+        f.errorsInWindow.forEach(errors::put);
+        if (Double.isFinite(f.backSeconds)) {
+            o.put("every_client_back_after_end_s", round(f.backSeconds));
+        } else {
+            o.putNull("every_client_back_after_end_s");
+        }
+        o.put("back_within_target", backOk);
+        o.put("answer_waits", answers.waits());
+        o.put("answer_waits_unanswered", answers.unanswered());
+        o.put("longest_first_answer_s", round(answers.longestSeconds()));
+        if (judged) {
+            o.put("answer_target_s", f.answerTarget);
+            o.put("answered_within_target", answerOk);
+        }
+        o.put("ok", f.ok);
+        return o.toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     private String fmtTarget() {
@@ -434,13 +523,21 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean open = crowd.openCount() == crowd.size();
         boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk;
         lines.add(String.format(Locale.ROOT,
-                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every client back <= %s s after every fault: %s",
+                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (every client back <= %s s after its end; answers in time where set): %s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
                 crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO"));
         for (String l : lines) {
             say("%s", l);
         }
         int code = clean ? 0 : 1;
+        if (ackedFile != null) {
+            try {
+                java.nio.file.Files.write(ackedFile, ledger.ackedIds(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                say("clients: cannot write %s: %s", ackedFile, e.getMessage());
+                code = 1;
+            }
+        }
         status("done " + code);
         return code;
     }

@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.chat.loadgen.client.Accounts;
 import dev.chat.loadgen.client.ChatSession;
 import dev.chat.loadgen.client.Endpoint;
+import dev.chat.loadgen.measure.AnswerWaits;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 
 /**
  * A set of users, each with an account made through the contract and one resilient session, all feeding one
- * {@link Ledger} and one {@link ConnectionLog}.
+ * {@link Ledger}, one {@link ConnectionLog} and the crowd's {@link AnswerWaits}.
  */
 public final class Crowd implements AutoCloseable {
     public record Member(int index, String name, ChatSession session) {
@@ -31,6 +32,7 @@ public final class Crowd implements AutoCloseable {
     private final List<Member> members;
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> others = new ConcurrentHashMap<>();
+    private final AnswerWaits answerWaits = new AnswerWaits();
 
     private Crowd(List<Member> members) {
         this.members = members;
@@ -122,6 +124,11 @@ public final class Crowd implements AutoCloseable {
             }
 
             @Override
+            public void onAnswerWait(ChatSession s, String id, long writtenAt, long endedAt, boolean answered) {
+                answerWaits.record(writtenAt, endedAt, answered);
+            }
+
+            @Override
             public void onOtherFrame(ChatSession s, String type) {
                 others.computeIfAbsent(type, k -> new LongAdder()).increment();
             }
@@ -174,6 +181,16 @@ public final class Crowd implements AutoCloseable {
             Sleep.millis(50);
         }
         return true;
+    }
+
+    /** The ended waits of every send for its first answer (ack or error frame). */
+    public AnswerWaits answerWaits() {
+        return answerWaits;
+    }
+
+    /** When each send still waiting for its first answer was written, over all members. */
+    public long[] openAnswerWaits() {
+        return members.stream().flatMapToLong(m -> java.util.Arrays.stream(m.session().openAnswerWaits())).toArray();
     }
 
     /** Error frames received, by code. */

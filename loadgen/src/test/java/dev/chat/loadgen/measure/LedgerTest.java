@@ -30,6 +30,7 @@ class LedgerTest {
         assertFalse(l.settled(1));
         assertTrue(l.settled(0));
         assertEquals(2, l.sendToAck().count());
+        assertEquals(java.util.List.of("a", "b"), l.ackedIds());
     }
 
     @Test
