@@ -60,6 +60,21 @@ public final class Settings {
             public Duration slowConsumerGrace() {
                 return Duration.ofSeconds(10);
             }
+
+            @Override
+            public double framesPerSecond() {
+                return 100;
+            }
+
+            @Override
+            public int frameBurst() {
+                return 1000;
+            }
+
+            @Override
+            public int maxSocketsPerUser() {
+                return 16;
+            }
         };
     }
 }
