@@ -119,6 +119,7 @@ public class ChatSocket {
                 if (!connection.isOpen()) {
                     return false;
                 }
+                rate.flooded();
                 LOG.warn(user, id, "user=%s socket=%s closed as a flood: it kept sending past its frame rate",
                         user, connection.id());
                 connection.close(CloseCode.FRAME_FLOOD.closeReason()).subscribe().with(x -> {

@@ -1,8 +1,11 @@
 package dev.chat.node.sockets;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.chat.node.config.TimeSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -23,15 +26,20 @@ public class FrameRate {
     private final double perNano;
     private final int burst;
     private final TimeSource time;
+    private final Counter floods;
 
-    FrameRate(SocketLimits config, TimeSource time) {
-        this(config.framesPerSecond(), config.frameBurst(), time);
+    @Inject
+    FrameRate(SocketLimits config, TimeSource time, MeterRegistry registry) {
+        this.perNano = config.framesPerSecond() / 1e9;
+        this.burst = config.frameBurst();
+        this.time = time;
+        this.floods = Counter.builder("chat.sockets.floods.cut").description("sockets closed for flooding frames")
+                .register(registry);
     }
 
-    public FrameRate(double framesPerSecond, int burst, TimeSource time) {
-        this.perNano = framesPerSecond / 1e9;
-        this.burst = burst;
-        this.time = time;
+    /** Counts a socket closed for flooding (its {@link Verdict.Outcome#FLOOD}): the metric operators watch. */
+    public void flooded() {
+        floods.increment();
     }
 
     /** What becomes of one frame: handled, refused, or the last straw of a flood. */

@@ -33,6 +33,13 @@ public interface AuthConfig {
          */
         @WithDefault("PT10M")
         Duration lifetime();
+
+        /**
+         * {@code chat.jwt.operators}: the accounts (usernames, comma-separated) whose tokens also carry the
+         * {@code operator} group, which presence-service's node listing requires. Set by whoever runs the stack
+         * ({@code CHAT_JWT_OPERATORS}); none by default.
+         */
+        java.util.Optional<List<String>> operators();
     }
 
     interface Password {
