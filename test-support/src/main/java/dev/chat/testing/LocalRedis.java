@@ -115,6 +115,11 @@ public final class LocalRedis implements AutoCloseable {
         return "redis://" + USER + ":" + password + "@127.0.0.1:" + port;
     }
 
+    /** The same for the tests' own {@code admin} user, allowed everything. */
+    public String adminUrl() {
+        return "redis://" + RedisAcl.ADMIN + ":" + password + "@127.0.0.1:" + port;
+    }
+
     @Override
     public void close() {
         if (process != null) {
