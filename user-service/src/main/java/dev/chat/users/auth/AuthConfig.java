@@ -22,6 +22,23 @@ public interface AuthConfig {
 
     Refresh refresh();
 
+    /** {@code chat.json.*}: read by {@code api.JsonLimits} (kept here because this mapping owns the whole prefix). */
+    Json json();
+
+    interface Json {
+        /** {@code chat.json.max-depth}: levels of nesting of a JSON body. */
+        @WithDefault("32")
+        int maxDepth();
+
+        /** {@code chat.json.max-string-chars}: characters of one JSON string. */
+        @WithDefault("65536")
+        int maxStringChars();
+
+        /** {@code chat.json.max-number-chars}: characters of one JSON number. */
+        @WithDefault("64")
+        int maxNumberChars();
+    }
+
     interface Jwt {
         /** {@code chat.jwt.issuer}: the {@code iss} claim, which every verifying service must expect. */
         @WithDefault("chat")
