@@ -1,7 +1,8 @@
 package dev.chat.users.api;
 
-import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,13 +20,18 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  */
 @Singleton
 public class JsonLimits implements ObjectMapperCustomizer {
-    @Inject
-    AuthConfig config;
+    // Read as plain properties: the mapper is made at static init, before config mappings such as AuthConfig exist
+    // (AuthConfig.Json declares the same keys so that its mapping of the chat prefix accepts them).
+    @ConfigProperty(name = "chat.json.max-depth", defaultValue = "32")
+    int maxDepth;
+    @ConfigProperty(name = "chat.json.max-string-chars", defaultValue = "65536")
+    int maxStringChars;
+    @ConfigProperty(name = "chat.json.max-number-chars", defaultValue = "64")
+    int maxNumberChars;
 
     @Override
     public void customize(ObjectMapper mapper) {
-        AuthConfig.Json json = config.json();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(json.maxDepth())
-                .maxStringLength(json.maxStringChars()).maxNumberLength(json.maxNumberChars()).build());
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth)
+                .maxStringLength(maxStringChars).maxNumberLength(maxNumberChars).build());
     }
 }

@@ -22,7 +22,10 @@ public interface AuthConfig {
 
     Refresh refresh();
 
-    /** {@code chat.json.*}: read by {@code api.JsonLimits} (kept here because this mapping owns the whole prefix). */
+    /**
+     * {@code chat.json.*}: declared here because this mapping owns the whole {@code chat} prefix and refuses unknown
+     * keys; {@code api.JsonLimits} reads them as plain properties (it runs at static init, before mappings exist).
+     */
     Json json();
 
     interface Json {
