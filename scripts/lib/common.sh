@@ -414,7 +414,8 @@ ensure_secrets() {
       openssl pkey -in "$SECRETS/jwt-private.pem" -pubout -out "$SECRETS/jwt-public.pem" 2>/dev/null \
         || die "openssl could not derive the JWT public key from $SECRETS/jwt-private.pem"
     fi
-    for f in redis-password postgres-password postgres-superuser-password postgres-replication-password; do
+    for f in redis-password redis-failover-password postgres-password postgres-superuser-password \
+      postgres-replication-password; do
       if [[ ! -s "$SECRETS/$f" ]]; then
         openssl rand -hex 24 >"$SECRETS/$f"
       fi
@@ -425,6 +426,14 @@ ensure_secrets() {
 
 secret() {
   tr -d '[:space:]' <"$SECRETS/$1"
+}
+
+# redis_acl NAME: the ACL rules of Redis user NAME (deploy/redis/NAME-user.acl: chat for the services, failover
+# for replicas and Sentinels), shared with the tests' Redis (test-support RedisAcl).
+redis_acl() {
+  local f="$CHAT_ROOT/deploy/redis/$1-user.acl"
+  [[ -s "$f" ]] || die "missing Redis ACL rules: $f"
+  tr -s '[:space:]' ' ' <"$f"
 }
 
 # ensure_tls_cert DIR SAN...: a self-signed certificate (ECDSA P-256, 825 days) for HAProxy's HTTPS

@@ -294,9 +294,10 @@ appendfsync everysec
 auto-aof-rewrite-percentage 100
 auto-aof-rewrite-min-size 4mb
 user default off
-user chat on >$(secret redis-password) ~* &* +@all
-masteruser chat
-masterauth $(secret redis-password)
+user chat on >$(secret redis-password) $(redis_acl chat)
+user failover on >$(secret redis-failover-password) $(redis_acl failover)
+masteruser failover
+masterauth $(secret redis-failover-password)
 replica-serve-stale-data yes
 replica-read-only yes
 EOF
@@ -328,8 +329,8 @@ user default off
 user chat on >$(secret redis-password) ~* &* +@all
 sentinel resolve-hostnames no
 sentinel monitor chat 127.0.0.1 $(component_port redis-1 "$port_base") 2
-sentinel auth-user chat chat
-sentinel auth-pass chat $(secret redis-password)
+sentinel auth-user chat failover
+sentinel auth-pass chat $(secret redis-failover-password)
 sentinel sentinel-user chat
 sentinel sentinel-pass $(secret redis-password)
 sentinel down-after-milliseconds chat $HA_SENTINEL_DOWN_AFTER_MS

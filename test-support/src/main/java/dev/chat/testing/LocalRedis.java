@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A real redis-server on loopback, in a throwaway directory, with an ACL user and no default user,
- * as the local stack runs it. One per JVM is enough for a module's tests: {@link #shared()}.
+ * A real redis-server on loopback, in a throwaway directory, with the services' ACL user and its rules
+ * ({@link RedisAcl}) and no default user, as the local stack runs it; {@link #cli} logs in as the tests' own
+ * {@code admin} user. One per JVM is enough for a module's tests: {@link #shared()}.
  */
 public final class LocalRedis implements AutoCloseable {
     public static final String USER = "chat";
@@ -44,7 +45,8 @@ public final class LocalRedis implements AutoCloseable {
                     "save \"\"",
                     "appendonly no",
                     "user default off",
-                    "user " + USER + " on >" + r.password + " ~* &* +@all",
+                    "user " + USER + " on >" + r.password + " " + RedisAcl.service(),
+                    "user " + RedisAcl.ADMIN + " on >" + r.password + " ~* &* +@all",
                     ""));
             r.startProcess();
             return r;
@@ -95,7 +97,7 @@ public final class LocalRedis implements AutoCloseable {
     /** Runs one command through redis-cli and returns its raw output. */
     public String cli(String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of(Binaries.find("redis-cli"), "--no-auth-warning",
-                "-h", "127.0.0.1", "-p", Integer.toString(port), "--user", USER, "--pass", password));
+                "-h", "127.0.0.1", "-p", Integer.toString(port), "--user", RedisAcl.ADMIN, "--pass", password));
         cmd.addAll(List.of(args));
         return LocalProcess.run(Duration.ofSeconds(10), cmd);
     }
@@ -111,6 +113,11 @@ public final class LocalRedis implements AutoCloseable {
     /** The URL form Quarkus' redis-client takes. */
     public String url() {
         return "redis://" + USER + ":" + password + "@127.0.0.1:" + port;
+    }
+
+    /** The same for the tests' own {@code admin} user, allowed everything. */
+    public String adminUrl() {
+        return "redis://" + RedisAcl.ADMIN + ":" + password + "@127.0.0.1:" + port;
     }
 
     @Override

@@ -12,8 +12,9 @@ import java.util.UUID;
 
 /**
  * Redis as the HA stack runs it, on loopback: a master, a replica and three Sentinels (master set {@value #MASTER}),
- * every process with the ACL user {@code chat} and no default user; the Sentinels log in to the data nodes and to
- * each other as that same user. Each test class that breaks it starts its own.
+ * every process with the ACL user {@code chat} and no default user (on the data nodes under production's rules,
+ * {@link RedisAcl}); replicas and Sentinels log in to the data nodes as {@code failover}, Sentinels to each other
+ * as {@code chat}; {@link #cli} logs in as the tests' own {@code admin}. Each test class that breaks it starts its own.
  *
  * <p>Sentinels here notice a silent master after {@value #DOWN_AFTER_MS} ms, so a frozen or killed master is
  * replaced within seconds.
@@ -21,6 +22,8 @@ import java.util.UUID;
 public final class LocalRedisSentinel implements AutoCloseable {
     public static final String USER = LocalRedis.USER;
     public static final String MASTER = "chat";
+    /** What replicas and Sentinels log in to the data nodes as (production's rules: {@link RedisAcl#failover()}). */
+    static final String FAILOVER = "failover";
     static final int DOWN_AFTER_MS = 1000;
     private static final Duration READY = Duration.ofSeconds(30);
 
@@ -64,9 +67,11 @@ public final class LocalRedisSentinel implements AutoCloseable {
                 // A replica syncs at once rather than after the default 5 s wait for more replicas.
                 "repl-diskless-sync-delay 0",
                 "user default off",
-                "user " + USER + " on >" + password + " ~* &* +@all",
-                // Either node may be the replica after a failover: both log in to the master as chat.
-                "masteruser " + USER,
+                "user " + USER + " on >" + password + " " + RedisAcl.service(),
+                "user " + FAILOVER + " on >" + password + " " + RedisAcl.failover(),
+                "user " + RedisAcl.ADMIN + " on >" + password + " ~* &* +@all",
+                // Either node may be the replica after a failover: both log in to the master as failover.
+                "masteruser " + FAILOVER,
                 "masterauth " + password));
         if (replicaOf != null) {
             lines.add("replicaof 127.0.0.1 " + replicaOf);
@@ -86,11 +91,12 @@ public final class LocalRedisSentinel implements AutoCloseable {
                 "dir " + dir,
                 "user default off",
                 "user " + USER + " on >" + password + " ~* &* +@all",
+                "user " + RedisAcl.ADMIN + " on >" + password + " ~* &* +@all",
                 "sentinel monitor " + MASTER + " 127.0.0.1 " + master + " 2",
                 "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MS,
                 "sentinel failover-timeout " + MASTER + " 5000",
                 "sentinel parallel-syncs " + MASTER + " 1",
-                "sentinel auth-user " + MASTER + " " + USER,
+                "sentinel auth-user " + MASTER + " " + FAILOVER,
                 "sentinel auth-pass " + MASTER + " " + password,
                 "sentinel sentinel-user " + USER,
                 "sentinel sentinel-pass " + password,
@@ -205,7 +211,7 @@ public final class LocalRedisSentinel implements AutoCloseable {
     /** Runs one command through redis-cli against any of the processes (data node or Sentinel). */
     public String cli(int port, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Binaries.find("redis-cli"), "--no-auth-warning",
-                "-h", "127.0.0.1", "-p", Integer.toString(port), "--user", USER, "--pass", password));
+                "-h", "127.0.0.1", "-p", Integer.toString(port), "--user", RedisAcl.ADMIN, "--pass", password));
         cmd.addAll(List.of(args));
         return LocalProcess.run(Duration.ofSeconds(5), cmd);
     }

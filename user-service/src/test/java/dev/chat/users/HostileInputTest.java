@@ -171,6 +171,18 @@ class HostileInputTest {
         }
     }
 
+    /** JSON bounded explicitly (chat.json.*), not at Jackson's defaults (1,000 levels deep). */
+    @Test
+    void deepJsonIsRefused400WithJson() {
+        String deep = "{\"username\":\"" + TestUsers.unique("deep") + "\",\"password\":\"" + TestUsers.PASSWORD
+                + "\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        for (String path : List.of("/api/users", "/api/auth/login")) {
+            given().contentType(ContentType.JSON).body(deep).when().post(path)
+                    .then().statusCode(400).contentType(ContentType.JSON)
+                    .body("message", not(emptyOrNullString()));
+        }
+    }
+
     @Test
     void sqlInjectionInTheSearchFindsNothingAndBreaksNothing() {
         String token = TestUsers.token();

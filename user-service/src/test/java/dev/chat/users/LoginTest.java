@@ -84,6 +84,20 @@ class LoginTest {
         assertFalse(claims.has("password"));
     }
 
+    /** Accounts named in chat.jwt.operators (here ops-on-call) also get the operator group; no one else does. */
+    @Test
+    void anOperatorAccountsTokenCarriesTheOperatorGroup() throws Exception {
+        given().contentType(ContentType.JSON).body(Map.of("username", "ops-on-call", "password", TestUsers.PASSWORD))
+                .post("/api/users").then().statusCode(org.hamcrest.Matchers.anyOf(
+                        org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
+        String token = given().contentType(ContentType.JSON)
+                .body(Map.of("username", "ops-on-call", "password", TestUsers.PASSWORD)).post("/api/auth/login")
+                .then().statusCode(200).extract().path("token");
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        assertEquals(java.util.Set.of("user", "operator"),
+                new java.util.HashSet<>(JSON.convertValue(claims.get("groups"), List.class)));
+    }
+
     @Test
     void everyTokenHasItsOwnId() throws Exception {
         String username = TestUsers.unique("jti");

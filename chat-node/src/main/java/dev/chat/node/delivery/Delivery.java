@@ -100,15 +100,23 @@ public class Delivery {
                 log.append(from, send.id(), send.to(), send.body(), time.millis()));
     }
 
-    /** The same for a group: stored once, then routed to every other member's nodes. */
+    /**
+     * The same for a group: stored once, then routed to every other member's nodes. Refused ({@code rate_limited})
+     * while the sender's group rows are in debt: each stored group send is charged one row per recipient.
+     */
     public Uni<String> send(String from, ClientFrame.SendToGroup send) {
         long start = time.nanos();
-        long wait = limiter.acquire(from);
+        long owed = limiter.groupRowsOwed(from);
+        long wait = owed > 0 ? owed : limiter.acquire(from);
         if (wait > 0) {
             return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
         }
         return stored(from, send.id(), start,
-                log.appendToGroup(from, send.id(), send.group(), send.body(), time.millis()));
+                log.appendToGroup(from, send.id(), send.group(), send.body(), time.millis()).invoke(appended -> {
+                    if (appended.outcome() == MessageLog.Appended.Outcome.ACCEPTED) {
+                        limiter.chargeGroupRows(from, appended.recipients().size());
+                    }
+                }));
     }
 
     private Uni<String> stored(String from, String id, long start, Uni<MessageLog.Appended> append) {

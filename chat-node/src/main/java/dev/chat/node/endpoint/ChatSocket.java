@@ -6,10 +6,12 @@ import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.config.ChatLog;
 import dev.chat.node.protocol.ClientFrame;
+import dev.chat.node.protocol.CloseCode;
 import dev.chat.node.protocol.ErrorCode;
 import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.sockets.FrameRate;
 import dev.chat.node.sockets.SocketRegistry;
 import dev.chat.node.sockets.UserSockets;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -27,7 +29,8 @@ import io.vertx.core.buffer.Buffer;
  * Frames of one socket are handled one after another, so a client's sends are stored in the order sent. Every
  * reply (ack, pong, error) goes through {@link UserSockets#send(WebSocketConnection, String, String)}, under the
  * socket's bound on frames not taken, so a client that sends but never reads is cut off (1008) instead of growing
- * the node's memory.
+ * the node's memory. Every frame, whatever its type, first takes a token of the socket's {@link FrameRate}: past it
+ * the frame is refused ({@code rate_limited}), and a client that keeps flooding is closed (1008).
  *
  * <p>Nothing here is request- or session-scoped, so websockets-next activates no CDI context per frame.
  */
@@ -49,6 +52,8 @@ public class ChatSocket {
     UserSockets out;
     @Inject
     Reauthentication reauthentication;
+    @Inject
+    FrameRate rate;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -64,25 +69,68 @@ public class ChatSocket {
         try {
             frame = reader.read(text);
         } catch (FrameException e) {
+            if (!withinRate(connection, user, e.id())) {
+                return done();
+            }
             LOG.debug(user, e.id(), "user=%s msg=%s refused: %s", user, e.id(), e.getMessage());
             return reply(connection, user, frames.error(e.id(), e.code(), e.getMessage()));
         }
+        if (!withinRate(connection, user, frame.id())) {
+            return done();
+        }
+        return dispatch(frame, user, connection);
+    }
+
+    /**
+     * Each frame type the contract knows, by name; anything else (a type added to {@link ClientFrame} but not
+     * here) is refused with an {@code unknown_type} error frame, never answered as something it is not.
+     */
+    private Uni<Void> dispatch(ClientFrame frame, String user, WebSocketConnection connection) {
         if (frame instanceof ClientFrame.Send send) {
             return delivery.send(user, send).chain(r -> reply(connection, user, r));
-        }
-        if (frame instanceof ClientFrame.SendToGroup send) {
+        } else if (frame instanceof ClientFrame.SendToGroup send) {
             return delivery.send(user, send).chain(r -> reply(connection, user, r));
-        }
-        if (frame instanceof ClientFrame.Typing typing) {
+        } else if (frame instanceof ClientFrame.Typing typing) {
             return typingNotices.typing(user, typing, connection).chain(r -> reply(connection, user, r));
-        }
-        if (frame instanceof ClientFrame.Ack ack) {
+        } else if (frame instanceof ClientFrame.Ack ack) {
             return delivery.ack(user, ack.id());
-        }
-        if (frame instanceof ClientFrame.Reauth reauth) {
+        } else if (frame instanceof ClientFrame.Reauth reauth) {
             return reauthentication.renew(user, reauth, connection).chain(r -> reply(connection, user, r));
+        } else if (frame instanceof ClientFrame.Ping ping) {
+            return reply(connection, user, frames.pong(ping.id()));
         }
-        return reply(connection, user, frames.pong(frame.id()));
+        return reply(connection, user, frames.error(frame.id(), ErrorCode.UNKNOWN_TYPE,
+                "frame type not handled: " + frame.getClass().getSimpleName()));
+    }
+
+    /**
+     * Takes one frame from the socket's budget ({@link FrameRate}): answers false, having refused the frame with
+     * {@code rate_limited} (or closed a flooding socket with 1008), when the frame must not be handled.
+     */
+    private boolean withinRate(WebSocketConnection connection, String user, String id) {
+        FrameRate.Verdict verdict = rate.take(connection);
+        switch (verdict.outcome()) {
+            case ACCEPTED:
+                return true;
+            case REFUSED:
+                out.send(connection, user, frames.frameRateLimited(id, verdict.retryAfterMs()));
+                return false;
+            default:
+                if (!connection.isOpen()) {
+                    return false;
+                }
+                rate.flooded();
+                LOG.warn(user, id, "user=%s socket=%s closed as a flood: it kept sending past its frame rate",
+                        user, connection.id());
+                connection.close(CloseCode.FRAME_FLOOD.closeReason()).subscribe().with(x -> {
+                }, e -> {
+                });
+                return false;
+        }
+    }
+
+    private static Uni<Void> done() {
+        return Uni.createFrom().voidItem();
     }
 
     /**
@@ -99,6 +147,9 @@ public class ChatSocket {
     // Sent explicitly as text: a value returned from a binary callback would go back as a binary frame.
     @OnBinaryMessage
     Uni<Void> binary(Buffer ignored, WebSocketConnection connection) {
+        if (!withinRate(connection, user(connection), null)) {
+            return done();
+        }
         return reply(connection, user(connection), frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
                 "frames are JSON text; binary frames are ignored"));
     }

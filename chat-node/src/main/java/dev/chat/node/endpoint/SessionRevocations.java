@@ -11,7 +11,7 @@ import dev.chat.node.config.ChatLog;
 import dev.chat.node.postgres.PostgresCalls;
 import dev.chat.node.sockets.LocalSockets;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.CloseReason;
+import dev.chat.node.protocol.CloseCode;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -27,7 +27,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 class SessionRevocations {
     private static final ChatLog LOG = ChatLog.of(SessionRevocations.class);
-    private static final CloseReason SIGNED_OUT = new CloseReason(1008, "signed out");
     /** Looks back this far before the last answer: a revocation's time is its transaction's start, not its commit. */
     private static final String SINCE = """
             SELECT id, now() AS asked FROM sessions
@@ -79,7 +78,7 @@ class SessionRevocations {
             String session = connection.userData().get(UpgradeChecks.SESSION);
             if (session != null && revoked.contains(session) && connection.isOpen()) {
                 LOG.info(user, null, "user=%s socket=%s closed: session %s revoked", user, connection.id(), session);
-                connection.close(SIGNED_OUT).subscribe().with(x -> {
+                connection.close(CloseCode.SIGNED_OUT.closeReason()).subscribe().with(x -> {
                 }, e -> {
                 });
             }

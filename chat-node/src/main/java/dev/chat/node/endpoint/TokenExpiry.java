@@ -5,7 +5,7 @@ import jakarta.inject.Singleton;
 import dev.chat.node.config.ChatLog;
 import dev.chat.node.sockets.LocalSockets;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.websockets.next.CloseReason;
+import dev.chat.node.protocol.CloseCode;
 
 /**
  * A socket lives no longer than the token it was opened with, or last renewed with ({@code reauth},
@@ -19,7 +19,6 @@ import io.quarkus.websockets.next.CloseReason;
 @Singleton
 class TokenExpiry {
     private static final ChatLog LOG = ChatLog.of(TokenExpiry.class);
-    private static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "token expired");
 
     private final LocalSockets sockets;
 
@@ -34,7 +33,7 @@ class TokenExpiry {
             Long expires = connection.userData().get(UpgradeChecks.TOKEN_EXPIRES);
             if (expires != null && expires > 0 && expires <= now && connection.isOpen()) {
                 LOG.info(user, null, "user=%s socket=%s closed: token expired", user, connection.id());
-                connection.close(TOKEN_EXPIRED).subscribe().with(x -> {
+                connection.close(CloseCode.TOKEN_EXPIRED.closeReason()).subscribe().with(x -> {
                 }, e -> {
                 });
             }

@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import dev.chat.node.sockets.LocalSockets;
+import dev.chat.node.sockets.SocketLimits;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -21,7 +23,8 @@ import io.vertx.core.http.HttpServerRequest;
  * What an upgrade must pass: a valid token (verified here, 401 otherwise, before any frame); a browser page may
  * only open sockets from its own origin (or one configured in {@code chat.socket.allowed-origins}), so another
  * site cannot ride a user's session; and the token's account must still exist (a token outlives a deleted
- * account by up to its lifetime) and its session ({@code sid}) must not be revoked ({@link LiveAccounts}).
+ * account by up to its lifetime) and its session ({@code sid}) must not be revoked ({@link LiveAccounts}); and the
+ * user may hold at most {@code chat.limits.max-sockets-per-user} sockets on this node (429 past it).
  *
  * <p>The token is verified here rather than by HTTP security so that nothing of it outlives the upgrade: an
  * identity established by HTTP security stays attached to the connection for its whole life (the parsed
@@ -47,11 +50,16 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private final LiveAccounts accounts;
     private final JWTParser tokens;
     private final List<String> allowedOrigins;
+    private final LocalSockets sockets;
+    private final int maxSocketsPerUser;
 
-    UpgradeChecks(LiveAccounts accounts, JWTParser tokens, EndpointConfig config) {
+    UpgradeChecks(LiveAccounts accounts, JWTParser tokens, EndpointConfig config, LocalSockets sockets,
+            SocketLimits limits) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.allowedOrigins = config.allowedOrigins().orElse(List.of());
+        this.sockets = sockets;
+        this.maxSocketsPerUser = limits.maxSocketsPerUser();
     }
 
     @Override
@@ -69,6 +77,12 @@ public class UpgradeChecks implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(401);
         }
         String user = token.getName();
+        if (sockets.count(user) >= maxSocketsPerUser) {
+            // Checked before the socket opens, so upgrades racing each other may pass a few over: the cap bounds
+            // what one account can hold on a node, it is not a count to the unit.
+            LOG.infof("upgrade refused with 429: user=%s already holds %d sockets here", user, maxSocketsPerUser);
+            return CheckResult.rejectUpgrade(429);
+        }
         long expires = token.getExpirationTime();
         String session = SessionRevocations.sessionOf(token);
         return accounts.live(user, session)

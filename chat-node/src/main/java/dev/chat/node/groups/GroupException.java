@@ -25,6 +25,12 @@ public final class GroupException {
                 "you were removed from this group: only its owner or an admin can add you back");
     }
 
+    /** An owner or admin tries to add back someone who left the group on their own. */
+    public static ApiException leftGroup() {
+        return new ApiException(403, "left_group",
+                "they left this group: they can come back themselves with an invite code, not be added back");
+    }
+
     public static ApiException inviteExpired() {
         return new ApiException(410, "invite_expired", "this invite code has expired or been used up: ask for a new one");
     }

@@ -158,14 +158,17 @@ public class GroupLog {
 
     /**
      * Adds {@code username} as a member; they see history from now on. An owner or admin adding someone who was
-     * removed lifts the bar on their joining by code.
+     * removed lifts the bar on their joining by code. Someone who left on their own is not added back by others
+     * (403 {@code left_group}): they come back themselves, by a code, or not at all.
      */
     public Uni<Void> add(long id, String actor, String username) {
         return pool.withTransaction(tx -> requireRole(tx, id, actor).chain(role -> {
             if (!role.canManageMembers()) {
                 return Uni.createFrom().failure(GroupException.forbidden("only the owner and admins add members"));
             }
-            return join(tx, id, username).chain(() -> tx.preparedQuery(
+            return leftOnTheirOwn(tx, id, username).chain(left -> left
+                    ? Uni.createFrom().failure(GroupException.leftGroup())
+                    : join(tx, id, username)).chain(() -> tx.preparedQuery(
                     "DELETE FROM group_removed WHERE group_id = $1 AND username = $2").execute(Tuple.of(id, username)))
                     .replaceWithVoid();
         }));
@@ -210,9 +213,24 @@ public class GroupLog {
                             .execute(Tuple.of(id, username))
                             .chain(() -> tx.preparedQuery("DELETE FROM group_inbox WHERE group_id = $1 AND member = $2 "
                                     + "AND acked_at IS NULL").execute(Tuple.of(id, username)))
-                            .chain(() -> self ? Uni.createFrom().voidItem() : bar(tx, id, username, actor))
+                            .chain(() -> self ? markLeft(tx, id, username) : bar(tx, id, username, actor))
                             .chain(() -> targetRole == Role.OWNER ? handOver(tx, id) : Uni.createFrom().voidItem());
                 })));
+    }
+
+    /**
+     * Who left on their own is recorded in {@code group_removed} as removed by themselves: it bars others from
+     * adding them back, not their joining by code.
+     */
+    private static Uni<Void> markLeft(SqlClient tx, long id, String username) {
+        return tx.preparedQuery("INSERT INTO group_removed (group_id, username, removed_by) VALUES ($1, $2, $2) "
+                + "ON CONFLICT (group_id, username) DO UPDATE SET removed_by = $2, removed_at = now()")
+                .execute(Tuple.of(id, username)).replaceWithVoid();
+    }
+
+    private static Uni<Boolean> leftOnTheirOwn(SqlClient tx, long id, String username) {
+        return tx.preparedQuery("SELECT 1 FROM group_removed WHERE group_id = $1 AND username = $2 AND removed_by = $2")
+                .execute(Tuple.of(id, username)).map(rows -> rows.size() > 0);
     }
 
     private static Uni<Void> bar(SqlClient tx, long id, String username, String actor) {
@@ -275,7 +293,8 @@ public class GroupLog {
     public Uni<Long> join(String user, String code) {
         return pool.withTransaction(tx -> tx.preparedQuery("""
                 SELECT id, COALESCE(invite_expires_at > now() AND invite_uses_left > 0, false) AS usable,
-                       EXISTS (SELECT 1 FROM group_removed r WHERE r.group_id = g.id AND r.username = $2) AS removed
+                       EXISTS (SELECT 1 FROM group_removed r WHERE r.group_id = g.id AND r.username = $2
+                                  AND r.removed_by <> r.username) AS removed
                   FROM chat_groups g WHERE invite_code = $1 FOR UPDATE""")
                 .execute(Tuple.of(code, user)).chain(rows -> {
                     if (rows.size() == 0) {
@@ -292,6 +311,9 @@ public class GroupLog {
                     return join(tx, id, user)
                             .chain(() -> tx.preparedQuery("UPDATE chat_groups SET invite_uses_left = invite_uses_left - 1 "
                                     + "WHERE id = $1").execute(Tuple.of(id)))
+                            // Back by their own act: the mark of having left goes.
+                            .chain(() -> tx.preparedQuery("DELETE FROM group_removed WHERE group_id = $1 AND username = $2")
+                                    .execute(Tuple.of(id, user)))
                             .replaceWith(id);
                 }));
     }

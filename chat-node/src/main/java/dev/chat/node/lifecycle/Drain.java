@@ -15,7 +15,7 @@ import dev.chat.node.sockets.LocalSockets;
 import dev.chat.presence.model.NodeEviction;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.websockets.next.CloseReason;
+import dev.chat.node.protocol.CloseCode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -31,7 +31,6 @@ import io.vertx.mutiny.redis.client.Redis;
 @Singleton
 public class Drain {
     private static final Logger LOG = Logger.getLogger(Drain.class);
-    private static final CloseReason RESTART = new CloseReason(1012, "node draining; reconnect");
 
     private final LocalSockets sockets;
     private final NodeHeartbeat heartbeat;
@@ -68,7 +67,7 @@ public class Drain {
         draining = true;
         heartbeat.stop();
         List<Uni<Void>> closing = new ArrayList<>();
-        sockets.forEach((user, c) -> closing.add(c.close(RESTART).onFailure().recoverWithNull()));
+        sockets.forEach((user, c) -> closing.add(c.close(CloseCode.DRAINING.closeReason()).onFailure().recoverWithNull()));
         LOG.infof("node=%s draining: closing %d sockets", node, closing.size());
         Uni<Void> closed = closing.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(closing).andCollectFailures().replaceWithVoid().onFailure().recoverWithNull();

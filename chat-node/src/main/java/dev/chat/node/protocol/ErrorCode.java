@@ -25,7 +25,10 @@ public enum ErrorCode {
     ID_IN_USE("id_in_use"),
     /** Binary frames are not part of the protocol. */
     BINARY_NOT_SUPPORTED("binary_not_supported"),
-    /** Too many sends: the error says when to try again ({@code retryAfterMs}); the frame was not accepted. */
+    /**
+     * Too many sends, or too many frames of any type on one socket: the error says when to try again
+     * ({@code retryAfterMs}); the frame was not handled.
+     */
     RATE_LIMITED("rate_limited"),
     /** A {@code reauth} token that is not valid (signature, issuer, expiry) or whose account is gone. */
     BAD_TOKEN("bad_token"),

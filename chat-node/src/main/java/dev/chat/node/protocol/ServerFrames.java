@@ -80,6 +80,22 @@ public class ServerFrames {
         return write(node.put("retryAfterMs", retryAfterMs));
     }
 
+    /**
+     * A frame of any type refused by the socket's frame rate, with when to try again; {@code id} is the frame's
+     * when it had a readable one.
+     */
+    public String frameRateLimited(String id, long retryAfterMs) {
+        ObjectNode node = mapper.createObjectNode().put("type", "error");
+        if (id == null) {
+            node.putNull("id");
+        } else {
+            node.put("id", id);
+        }
+        node.put("code", ErrorCode.RATE_LIMITED.wire())
+                .put("message", "too many frames; this one was not handled: send it again in " + retryAfterMs + " ms");
+        return write(node.put("retryAfterMs", retryAfterMs));
+    }
+
     private String write(ObjectNode node) {
         try {
             return mapper.writeValueAsString(node);

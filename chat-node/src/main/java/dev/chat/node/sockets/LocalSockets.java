@@ -17,7 +17,7 @@ import dev.chat.node.presence.HeldSockets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.websockets.next.CloseReason;
+import dev.chat.node.protocol.CloseCode;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 /** The sockets open on this node, by user: where a message for a user on this node is written. */
@@ -25,7 +25,6 @@ import io.quarkus.websockets.next.WebSocketConnection;
 public class LocalSockets implements HeldSockets, UserSockets {
     private static final Logger LOG = Logger.getLogger(LocalSockets.class);
 
-    private static final CloseReason SLOW_CONSUMER = new CloseReason(1008, "too many frames not taken; reconnect");
     private static final WebSocketConnection[] NONE = {};
 
     /*
@@ -184,7 +183,7 @@ public class LocalSockets implements HeldSockets, UserSockets {
         if (pendingWrites.remove(c.id(), out)) {
             slowConsumers.increment();
             LOG.warnf("user=%s socket=%s cut off as a slow consumer: %s", user, c.id(), why);
-            c.close(SLOW_CONSUMER).subscribe().with(x -> {
+            c.close(CloseCode.SLOW_CONSUMER.closeReason()).subscribe().with(x -> {
             }, e -> {
             });
         }

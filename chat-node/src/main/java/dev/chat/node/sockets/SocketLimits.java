@@ -21,4 +21,25 @@ public interface SocketLimits {
     /** How long a socket may take no message while messages wait for it before it is cut off as slow. */
     @WithDefault("10s")
     Duration slowConsumerGrace();
+
+    /**
+     * Frames of any type one socket may send per second, sustained ({@link FrameRate}): well above what a person
+     * or the web client sends (pings every few seconds, sends at 20 a second, an ack per message received)...
+     */
+    @WithDefault("100")
+    double framesPerSecond();
+
+    /**
+     * ...and at once: enough to ack a whole backlog pushed on reconnect (500 messages) at once. It is also how many
+     * refused frames in a row close the socket as a flood.
+     */
+    @WithDefault("1000")
+    int frameBurst();
+
+    /**
+     * Sockets one user may hold open on this node (a person's tabs and devices); an upgrade past it is refused
+     * with HTTP 429 before it opens.
+     */
+    @WithDefault("16")
+    int maxSocketsPerUser();
 }

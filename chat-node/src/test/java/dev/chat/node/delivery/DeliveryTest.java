@@ -108,6 +108,28 @@ class DeliveryTest {
         assertEquals("ack", send(node1, "ann", "m3", "bob").get("type").asText());
     }
 
+    /**
+     * A group send costs a row per recipient (issue 19: groups as a write amplifier): at 2 rows a second with
+     * bursts of 4, sends to a group of three (two recipients) go two at once, then one a second.
+     */
+    @Test
+    void groupSendsAreLimitedByTheRowsTheyWrite() {
+        TestNode node = new TestNode("node-3", log, hub, map, time, Settings.limits(100, 100, 2000, 2, 4));
+        java.util.function.Function<String, JsonNode> toGroup = id -> json(
+                node.delivery.send("ann", new ClientFrame.SendToGroup(id, 7, "hi all")).await().indefinitely());
+        assertEquals("ack", toGroup.apply("g1").get("type").asText());
+        assertEquals("ack", toGroup.apply("g2").get("type").asText());
+        assertEquals("ack", toGroup.apply("g3").get("type").asText(), "the bucket at 0, not in debt: let through");
+        JsonNode refused = toGroup.apply("g4");
+        assertEquals("rate_limited", refused.get("code").asText());
+        assertEquals(1000, refused.get("retryAfterMs").asLong(), "two rows owed at two a second");
+        assertEquals(3, log.size(), "a refused group send is not stored");
+        assertEquals("ack", send(node, "ann", "one-to-one", "bob").get("type").asText(), "one-to-one sends still go");
+        time.advance(Duration.ofSeconds(1));
+        assertEquals("ack", toGroup.apply("g4").get("type").asText());
+        assertEquals("rate_limited", toGroup.apply("g5").get("code").asText());
+    }
+
     @Test
     void theRecipientsAckEndsRedeliveryAndTellsTheSender() {
         send(node1, "ann", "m1", "bob");

@@ -58,7 +58,7 @@ class ChatSocketTest {
     @Inject
     NodeIdentity node;
     @Inject
-    Redis redis;
+    io.vertx.mutiny.core.Vertx vertx;
     @Inject
     OpenConnections openConnections;
 
@@ -292,7 +292,9 @@ class ChatSocketTest {
         String alice = user("alice");
         String carol = user("carol");
         List<String> heard = new CopyOnWriteArrayList<>();
-        RedisConnection sub = redis.connect().await().atMost(WAIT);
+        // The test listens as its own admin user: the services' ACL user has no PSUBSCRIBE (deploy/redis).
+        Redis admin = Redis.createClient(vertx, LocalRedis.shared().adminUrl());
+        RedisConnection sub = admin.connect().await().atMost(WAIT);
         try {
             sub.handler(r -> {
                 if (r.size() == 4 && "pmessage".equals(r.get(0).toString())) {
@@ -316,6 +318,7 @@ class ChatSocketTest {
             }
         } finally {
             sub.close().await().atMost(WAIT);
+            admin.close();
         }
     }
 

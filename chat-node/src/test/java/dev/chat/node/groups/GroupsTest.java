@@ -228,6 +228,27 @@ class GroupsTest {
                 .post("/api/groups/join").then().statusCode(200);
     }
 
+    /**
+     * Consent (issue 19): someone who left a group cannot be put back by others, only come back themselves, by a
+     * code; once back, they can be removed and re-added as any member.
+     */
+    @Test
+    void someoneWhoLeftCannotBeAddedBackByOthersOnlyComeBackThemselves() {
+        String ann = create("ann");
+        String max = create("max");
+        String group = newGroup(ann, "Consent", List.of(max));
+        given().auth().oauth2(token(max)).delete("/api/groups/" + group + "/members/" + max).then().statusCode(204);
+        given().auth().oauth2(token(ann)).contentType(ContentType.JSON).body(Map.of("username", max))
+                .post("/api/groups/" + group + "/members").then().statusCode(403).body("error", equalTo("left_group"));
+        String code = given().auth().oauth2(token(ann)).post("/api/groups/" + group + "/invite").then().statusCode(200)
+                .extract().path("code");
+        given().auth().oauth2(token(max)).contentType(ContentType.JSON).body(Map.of("code", code))
+                .post("/api/groups/join").then().statusCode(200);
+        given().auth().oauth2(token(ann)).delete("/api/groups/" + group + "/members/" + max).then().statusCode(204);
+        given().auth().oauth2(token(ann)).contentType(ContentType.JSON).body(Map.of("username", max))
+                .post("/api/groups/" + group + "/members").then().statusCode(201);
+    }
+
     @Test
     void aMemberAddedLaterSeesHistoryFromTheMomentTheyJoined() {
         String ann = create("ann");

@@ -31,7 +31,22 @@ public final class Settings {
     }
 
     public static DeliveryLimits limits(double sendsPerSecond, int sendBurst, int maxUnackedPerUser) {
+        return limits(sendsPerSecond, sendBurst, maxUnackedPerUser, 500, 10_000);
+    }
+
+    public static DeliveryLimits limits(double sendsPerSecond, int sendBurst, int maxUnackedPerUser,
+            double groupRowsPerSecond, int groupRowBurst) {
         return new DeliveryLimits() {
+            @Override
+            public double groupRowsPerSecond() {
+                return groupRowsPerSecond;
+            }
+
+            @Override
+            public int groupRowBurst() {
+                return groupRowBurst;
+            }
+
             @Override
             public double sendsPerSecond() {
                 return sendsPerSecond;
@@ -59,6 +74,21 @@ public final class Settings {
             @Override
             public Duration slowConsumerGrace() {
                 return Duration.ofSeconds(10);
+            }
+
+            @Override
+            public double framesPerSecond() {
+                return 100;
+            }
+
+            @Override
+            public int frameBurst() {
+                return 1000;
+            }
+
+            @Override
+            public int maxSocketsPerUser() {
+                return 16;
             }
         };
     }

@@ -91,6 +91,19 @@ class AuthAndErrorsTest {
                 .then().statusCode(404).contentType("application/json").body("error", equalTo("not_found"));
     }
 
+    /** Limits set in application.properties, not Quarkus' defaults (10 MiB bodies, JSON 1,000 levels deep). */
+    @Test
+    void aBodyOverTheLimitIs413AndDeepOrLongJsonIs400WithJson() {
+        String big = "{\"users\":[" + "\"someone\",".repeat(3_000) + "\"x\"]}";
+        given().header("Authorization", Jwt.bearer(USER)).contentType("application/json").body(big)
+                .when().post("/api/presence/query")
+                .then().statusCode(413).contentType("application/json").body("error", equalTo("body_too_large"));
+        String deep = "{\"users\":[\"" + USER + "\"],\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        given().header("Authorization", Jwt.bearer(USER)).contentType("application/json").body(deep)
+                .when().post("/api/presence/query")
+                .then().statusCode(400).contentType("application/json").body("error", equalTo("invalid_request"));
+    }
+
     private static io.restassured.response.Response call(RequestSpecification spec, String method, String path) {
         if (method.equals("POST")) {
             return spec.contentType("application/json").body("{\"users\":[\"" + USER + "\"]}").when().post(path);

@@ -74,7 +74,8 @@ final class ChatNodeSim {
 
     /** Whether {@code user}'s presence hash still names this node. */
     boolean listedFor(String user) {
-        return send(Request.cmd(Command.HEXISTS).arg(PresenceKeys.user(user)).arg(id)).toBoolean();
+        // HGET, not HEXISTS: the sim logs in as the services' ACL user, which has only the commands they send.
+        return send(Request.cmd(Command.HGET).arg(PresenceKeys.user(user)).arg(id)) != null;
     }
 
     /** Removes everything this node wrote, as a clean shutdown would. */

@@ -28,11 +28,21 @@ final class Jwt {
         return "Bearer " + valid(user);
     }
 
+    /** A valid token of an operator account (the {@code operator} group, as user-service issues it). */
+    static String operatorBearer(String user) {
+        return "Bearer " + sign(TestKeys.shared().pair().getPrivate(), "chat", user, now() + 3600,
+                ",\"groups\":[\"user\",\"operator\"]");
+    }
+
     static String sign(PrivateKey key, String issuer, String user, long expiresAt) {
+        return sign(key, issuer, user, expiresAt, ",\"groups\":[\"user\"]");
+    }
+
+    private static String sign(PrivateKey key, String issuer, String user, long expiresAt, String groups) {
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         long iat = Math.min(now(), expiresAt - 60);
         String claims = "{\"iss\":\"" + issuer + "\",\"sub\":\"" + user + "\",\"upn\":\"" + user
-                + "\",\"iat\":" + iat + ",\"exp\":" + expiresAt + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+                + "\",\"iat\":" + iat + ",\"exp\":" + expiresAt + ",\"jti\":\"" + UUID.randomUUID() + "\"" + groups + "}";
         String signingInput = b64(header) + "." + b64(claims);
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");

@@ -41,7 +41,7 @@ class NodesListingTest {
             ChatNodeSim live = new ChatNodeSim(redis).heartbeatAt(liveBeat).open(u1, 2).open(u2, 1);
             ChatNodeSim stale = new ChatNodeSim(redis).heartbeatAt(staleBeat).open(u1, 1);
 
-            List<Map<String, Object>> nodes = given().header("Authorization", Jwt.bearer(u1))
+            List<Map<String, Object>> nodes = given().header("Authorization", Jwt.operatorBearer(u1))
                     .when().get("/api/presence/nodes")
                     .then().statusCode(200).contentType("application/json")
                     .extract().jsonPath().getList("$");
@@ -62,6 +62,14 @@ class NodesListingTest {
         } finally {
             scheduler.resume(NodeSweeper.JOB);
         }
+    }
+
+    /** The node listing is for operators (issue 19): a signed-in user without the operator group gets 403. */
+    @Test
+    void anOrdinaryUserMayNotListTheNodes() {
+        given().header("Authorization", Jwt.bearer(ChatNodeSim.uniqueUser()))
+                .when().get("/api/presence/nodes")
+                .then().statusCode(403).contentType("application/json").body("error", org.hamcrest.Matchers.equalTo("forbidden"));
     }
 
     private static Map<String, Object> find(List<Map<String, Object>> nodes, String id) {

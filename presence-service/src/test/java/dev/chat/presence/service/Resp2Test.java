@@ -60,7 +60,7 @@ class Resp2Test {
                 .then().statusCode(200)
                 .body("sockets", equalTo(2))
                 .body("nodes", contains(node.id));
-        given().header("Authorization", Jwt.bearer(user))
+        given().header("Authorization", Jwt.operatorBearer(user))
                 .when().get("/api/presence/nodes")
                 .then().statusCode(200)
                 .body("node", hasItem(node.id))

@@ -22,6 +22,26 @@ public interface AuthConfig {
 
     Refresh refresh();
 
+    /**
+     * {@code chat.json.*}: declared here because this mapping owns the whole {@code chat} prefix and refuses unknown
+     * keys; {@code api.JsonLimits} reads them as plain properties (it runs at static init, before mappings exist).
+     */
+    Json json();
+
+    interface Json {
+        /** {@code chat.json.max-depth}: levels of nesting of a JSON body. */
+        @WithDefault("32")
+        int maxDepth();
+
+        /** {@code chat.json.max-string-chars}: characters of one JSON string. */
+        @WithDefault("65536")
+        int maxStringChars();
+
+        /** {@code chat.json.max-number-chars}: characters of one JSON number. */
+        @WithDefault("64")
+        int maxNumberChars();
+    }
+
     interface Jwt {
         /** {@code chat.jwt.issuer}: the {@code iss} claim, which every verifying service must expect. */
         @WithDefault("chat")
@@ -33,6 +53,13 @@ public interface AuthConfig {
          */
         @WithDefault("PT10M")
         Duration lifetime();
+
+        /**
+         * {@code chat.jwt.operators}: the accounts (usernames, comma-separated) whose tokens also carry the
+         * {@code operator} group, which presence-service's node listing requires. Set by whoever runs the stack
+         * ({@code CHAT_JWT_OPERATORS}); none by default.
+         */
+        java.util.Optional<List<String>> operators();
     }
 
     interface Password {

@@ -1,6 +1,7 @@
 package dev.chat.users.auth;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -15,12 +16,15 @@ import io.vertx.mutiny.core.Vertx;
 
 /**
  * Issues RS256 JWTs signed with the key at {@code smallrye.jwt.sign.key.location}. The other services verify
- * them with the public key and expect {@code iss}, {@code upn} (the username) and the {@code user} group;
+ * them with the public key and expect {@code iss}, {@code upn} (the username) and the {@code user} group (plus
+ * {@code operator} for the accounts named in {@code chat.jwt.operators});
  * {@code sid} names the session (the sign-in) the token was issued in, which logout revokes.
  */
 @ApplicationScoped
 public class TokenIssuer {
     static final String GROUP = "user";
+    /** The group of operator accounts ({@code chat.jwt.operators}): what operator-only endpoints require. */
+    static final String OPERATOR = "operator";
 
     private final Vertx vertx;
     private final AuthConfig config;
@@ -49,7 +53,8 @@ public class TokenIssuer {
         String token = Jwt.issuer(config.jwt().issuer())
                 .upn(username)
                 .subject(Long.toString(accountId))
-                .groups(Set.of(GROUP))
+                .groups(config.jwt().operators().orElse(List.of()).contains(username) ? Set.of(GROUP, OPERATOR)
+                        : Set.of(GROUP))
                 .issuedAt(issuedAt)
                 .expiresAt(expiresAt)
                 .claim("jti", UUID.randomUUID().toString())

@@ -20,6 +20,7 @@ import dev.chat.presence.service.query.NodeStatus;
 import dev.chat.presence.service.query.PresenceQuery;
 import dev.chat.presence.service.query.UserPresence;
 import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -62,8 +63,13 @@ public class PresenceResource {
         return bulk(body.users());
     }
 
+    /**
+     * Every chat node with its counts: for operators only (the token's {@code operator} group, which user-service
+     * gives the accounts in {@code chat.jwt.operators}); any other signed-in user gets 403.
+     */
     @GET
     @Path("/nodes")
+    @RolesAllowed("operator")
     public Uni<List<NodeStatus>> nodes() {
         return query.nodes();
     }
