@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Health and metrics live on each service's management port only (quarkus.management.*), on the real stack: the
+ * Health, metrics and the OpenAPI document live on each service's management port only (quarkus.management.*), on the real stack: the
  * public port of every service answers 404 for {@code /q/...}, the management port serves them, and no spelling of
  * the path through HAProxy's front end reaches a service's internals (before, {@code /%71/metrics} and
  * {@code //q/health} answered 200 with metrics and health details).
@@ -37,8 +37,12 @@ class ManagementInterfaceTest {
             HttpResponse<String> metrics = get(mgmt + "/q/metrics");
             assertEquals(200, metrics.statusCode(), s);
             assertTrue(metrics.body().contains("jvm_memory_used_bytes"), s + " serves Prometheus metrics there");
+            HttpResponse<String> openapi = get(mgmt + "/q/openapi");
+            assertEquals(200, openapi.statusCode(), s);
+            assertTrue(openapi.body().startsWith("---\nopenapi: 3") && openapi.body().contains("/api/"),
+                    s + " serves its OpenAPI document there: " + openapi.body());
             String publicUrl = "http://127.0.0.1:" + publicPort(s);
-            for (String path : List.of("/q/health/ready", "/q/health", "/q/metrics", "/%71/metrics")) {
+            for (String path : List.of("/q/health/ready", "/q/health", "/q/metrics", "/q/openapi", "/%71/metrics")) {
                 HttpResponse<String> r = get(publicUrl + path);
                 assertEquals(404, r.statusCode(), s + "'s public port must not serve " + path + ": " + r.body());
             }

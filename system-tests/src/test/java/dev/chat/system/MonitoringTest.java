@@ -108,6 +108,11 @@ class MonitoringTest {
     }
 
     @Test
+    void theScriptAnswersHelpAndRefusesUnknownOptions() throws Exception {
+        ScriptRun.answersHelpAndRefusesUnknownOptions("scripts/monitoring");
+    }
+
+    @Test
     void keepalivedsNotifyScriptPostsTheTransitionToTheSameReceiver() throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")), "vrrp-");
         String am = "http://127.0.0.1:" + (stack().portBase() + 34);
