@@ -146,7 +146,7 @@ log_file() { echo "$LOGS/$1.log"; }
 
 validate_port_base() {
   [[ "$1" =~ ^[0-9]+$ ]] || usage_error "--port-base must be a number, not '$1'"
-  (($1 >= 1024 && $1 + 21 <= 65535)) || usage_error "--port-base must be between 1024 and 65514, not $1"
+  (($1 >= 1024 && $1 + 49 <= 65535)) || usage_error "--port-base must be between 1024 and 65486, not $1"
 }
 
 # component_port NAME BASE: the port NAME listens on.
@@ -178,9 +178,22 @@ component_port() {
   esac
 }
 
-# component_ports NAME BASE: every port NAME needs (HAProxy also has HTTPS, stats and the redirect to HTTPS).
+# management_port NAME BASE: the port of service NAME's management interface (health /q/health/*, metrics
+# /q/metrics), 30 above its public port (B+31, B+32, B+36, B+37, nodes B+41..): on its own port, HAProxy's front
+# end cannot reach it whatever the path's spelling. HAProxy checks it; scripts read metrics from it.
+management_port() {
+  is_java_component "$1" || [[ "$1" == user-service-2 || "$1" == presence-service-2 ]] \
+    || die "internal error: '$1' has no management interface"
+  echo $(($(component_port "$1" "$2") + 30))
+}
+
+# component_ports NAME BASE: every port NAME needs (HAProxy also has HTTPS, stats and the redirect to HTTPS; a
+# service its management interface).
 component_ports() {
   component_port "$1" "$2"
+  case "$1" in
+    user-service* | presence-service* | chat-node-*) management_port "$1" "$2" ;;
+  esac
   if [[ "$1" == haproxy ]]; then
     component_port haproxy-tls "$2"
     component_port haproxy-stats "$2"

@@ -162,9 +162,9 @@ class BadInputThroughProxyTest {
         return socket;
     }
 
-    /** One metric of a chat node's /q/metrics (summed over its series); 0 when it has none yet. */
+    /** One metric of a chat node's /q/metrics (its management port; summed over its series); 0 when it has none yet. */
     private static double nodeMetric(int node, String name) {
-        String text = given().get(stack().nodeUrl(node) + "/q/metrics").asString();
+        String text = given().get(stack().managementUrl(LocalStack.node(node)) + "/q/metrics").asString();
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{") || name.contains("{") && line.startsWith(name)) {

@@ -245,7 +245,7 @@ class ChatThroughProxyTest {
     @Test
     @Order(12)
     void nodesAreNotReadyWhileRedisOrPostgresIsDownAndRecoverAfter() {
-        int port = stack().nodePort(1);
+        int port = stack().managementPort("chat-node-1");
         stack().kill9("redis");
         try {
             awaitReadiness(port, 503);
@@ -267,10 +267,10 @@ class ChatThroughProxyTest {
     /** Every service ready, then HAProxy agreeing (in that order: a check failed before may still count). */
     static void awaitEveryServiceReady() {
         for (int i = 1; i <= LocalStack.CHAT_NODES; i++) {
-            awaitReadiness(stack().nodePort(i), 200);
+            awaitReadiness(stack().managementPort(LocalStack.node(i)), 200);
         }
-        awaitReadiness(stack().userServicePort(), 200);
-        awaitReadiness(stack().presenceServicePort(), 200);
+        awaitReadiness(stack().managementPort("user-service"), 200);
+        awaitReadiness(stack().managementPort("presence-service"), 200);
         awaitAllServersUp();
     }
 
@@ -293,6 +293,7 @@ class ChatThroughProxyTest {
         throw new AssertionError("HAProxy still sees servers not UP: " + down);
     }
 
+    /** Waits until readiness on a service's management port {@code port} answers {@code status}. */
     private static void awaitReadiness(int port, int status) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         int last = -1;

@@ -77,7 +77,7 @@ class CrossNodeLatencyTest {
                     PAIRS * 1_000_000_000L / PERIOD_NANOS, pct(micros, 50), pct(micros, 90), pct(micros, 99),
                     micros[micros.length - 1] / 1000.0, redelivered);
             for (int n = 1; n <= LocalStack.CHAT_NODES; n++) {
-                String metrics = io.restassured.RestAssured.get(stack.nodeUrl(n) + "/q/metrics").asString();
+                String metrics = io.restassured.RestAssured.get(stack.managementUrl(LocalStack.node(n)) + "/q/metrics").asString();
                 System.out.println("node-" + n + " " + metrics.lines()
                         .filter(l -> l.startsWith("chat_send_to_ack_seconds_count") || l.startsWith("chat_send_to_ack_seconds_sum")
                                 || l.startsWith("chat_send_to_ack_seconds_max"))

@@ -60,7 +60,7 @@ class HaChaosTest {
     void theReplicatedTierSurvivesItsFaultsWithNothingLostOrShownTwice() throws Exception {
         assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
                 "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
-        int base = ScriptRun.freePortBase(29);
+        int base = ScriptRun.freePortBase(49);
         Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("chaos-ha-" + base);
         ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--short", "--clients", "30",
                 "--answer-target", Integer.toString(ANSWER_BOUND), "--no-install", "--no-build", "--port-base",

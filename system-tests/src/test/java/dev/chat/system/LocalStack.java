@@ -41,9 +41,13 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(UP_TIMEOUT_SECONDS + 60);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(15);
     private static final int LOWEST_BASE = 20000;
-    /** The stack uses base..base+21; bases step by 30 and stay below the kernel's ephemeral ports (32768). */
-    private static final int BASE_STEP = 30;
-    private static final int BASE_SLOTS = (32768 - 22 - LOWEST_BASE) / BASE_STEP;
+    /**
+     * The stack uses base..base+21 and the services' management ports base+31..base+43; bases step by 50 and stay
+     * below the kernel's ephemeral ports (32768).
+     */
+    private static final int BASE_SPAN = 49;
+    private static final int BASE_STEP = 50;
+    private static final int BASE_SLOTS = (32768 - BASE_STEP - LOWEST_BASE) / BASE_STEP;
     private static final Set<Integer> BASES_IN_USE = Collections.synchronizedSet(new HashSet<>());
 
     private static LocalStack shared;
@@ -158,6 +162,24 @@ public final class LocalStack implements AutoCloseable {
     /** Direct URL of chat node {@code i} (1..3), bypassing HAProxy. */
     public String nodeUrl(int i) {
         return "http://127.0.0.1:" + nodePort(i);
+    }
+
+    /**
+     * The management port of a component ({@code user-service}, {@code presence-service}, {@code chat-node-i}): its
+     * health ({@code /q/health/ready}) and metrics ({@code /q/metrics}), which its public port does not serve.
+     */
+    public int managementPort(String name) {
+        return switch (checkName(name)) {
+            case "user-service" -> userServicePort() + 30;
+            case "presence-service" -> presenceServicePort() + 30;
+            case "chat-node-1", "chat-node-2", "chat-node-3" -> nodePort(name.charAt(name.length() - 1) - '0') + 30;
+            default -> throw new IllegalArgumentException(name + " has no management interface");
+        };
+    }
+
+    /** The management URL of a component (see {@link #managementPort}), e.g. {@code http://127.0.0.1:20041}. */
+    public String managementUrl(String name) {
+        return "http://127.0.0.1:" + managementPort(name);
     }
 
     public int userServicePort() {
@@ -452,16 +474,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A base B with all of B..B+21 free on loopback, not handed out before in this JVM. */
+    /** A base B with all of B..B+49 free on loopback, not handed out before in this JVM. */
     private static int reserveBase() {
         int first = ThreadLocalRandom.current().nextInt(BASE_SLOTS);
         for (int i = 0; i < BASE_SLOTS; i++) {
             int base = LOWEST_BASE + ((first + i) % BASE_SLOTS) * BASE_STEP;
-            if (allFree(base, base + 21) && BASES_IN_USE.add(base)) {
+            if (allFree(base, base + BASE_SPAN) && BASES_IN_USE.add(base)) {
                 return base;
             }
         }
-        throw new IllegalStateException("no free block of 22 loopback ports between " + LOWEST_BASE + " and 32767");
+        throw new IllegalStateException("no free block of " + (BASE_SPAN + 1) + " loopback ports between " + LOWEST_BASE
+                + " and 32767");
     }
 
     private static boolean allFree(int from, int to) {

@@ -161,6 +161,71 @@ class ProxyEdgeTest {
                 .status());
     }
 
+    /**
+     * HAProxy's rules see the path after {@code http-request normalize-uri}: the spellings the services' router
+     * decodes and merges to {@code /q/...} are refused like {@code /q/...} itself (before, they reached a service,
+     * which answered 200 with its metrics or health details). Each request comes from its own source address so
+     * the connection limit does not mix in.
+     */
+    @Test
+    void serviceInternalsAreRefusedWhenThePercentEncodingHidesThem() throws IOException {
+        assertRefused404("127.0.1.1", "/%71/metrics");
+        assertRefused404("127.0.1.2", "/%71/health/ready");
+    }
+
+    @Test
+    void serviceInternalsAreRefusedBehindADoubledSlash() throws IOException {
+        assertRefused404("127.0.1.3", "//q/health");
+        assertRefused404("127.0.1.4", "/api/presence/../../q/metrics");
+    }
+
+    @Test
+    void loginWithAPercentEncodedLetterIsRateLimited() throws IOException {
+        assertLoginLimited("127.0.2.1", "/api/auth/%6cogin");
+    }
+
+    @Test
+    void loginWithADoubledSlashIsRateLimited() throws IOException {
+        assertLoginLimited("127.0.2.2", "/api/auth//login");
+    }
+
+    @Test
+    void loginThroughADotDotSegmentIsRateLimited() throws IOException {
+        assertLoginLimited("127.0.2.3", "/api/users/../auth/login");
+    }
+
+    @Test
+    void httpsResponsesCarryStrictTransportSecurityButPlainHttpOnesDoNot() throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(trusting(dir.resolve("tls-cert.pem")))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = https.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + PORTS.get("tls") + "/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String hsts = r.headers().firstValue("strict-transport-security").orElse("");
+        assertTrue(hsts.matches("max-age=[1-9][0-9]{6,}.*"), "HSTS on HTTPS, at least a few months: '" + hsts + "'");
+        // Over plain HTTP the header means nothing to a browser (RFC 6797 8.1): it is left out there.
+        Raw plain = raw("127.0.0.1", PORTS.get("front"), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(null, plain.headers().get("strict-transport-security"), plain.toString());
+    }
+
+    private static void assertRefused404(String from, String path) throws IOException {
+        Raw r = raw(from, PORTS.get("front"), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(404, r.status(), path + " must be refused at the edge like /q/: " + r);
+    }
+
+    /** {@code path} counts as a login attempt: the limit's worth of attempts pass, the next one gets 429. */
+    private static void assertLoginLimited(String from, String path) throws IOException {
+        String login = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
+        for (int i = 1; i <= LOGIN_LIMIT; i++) {
+            Raw r = raw(from, PORTS.get("front"), login);
+            assertEquals(503, r.status(), path + ": attempt " + i + " is within the limit: " + r);
+        }
+        Raw over = raw(from, PORTS.get("front"), login);
+        assertEquals(429, over.status(), path + " must count as a login attempt: " + over);
+        assertTrue(over.body().contains("login"), over.body());
+    }
+
     @Test
     void newConnectionsOverTheLimitGet429() throws IOException {
         String get = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";

@@ -62,20 +62,20 @@ final class ScriptRun {
         assertTrue(bad.output().contains("unknown option --no-such-option"), bad.output());
     }
 
-    /** A port base B with B..B+21 free on loopback, between 20000 and 32767 (below the ephemeral ports). */
+    /** A port base B with B..B+49 free on loopback (the stack and its management ports), below 32768. */
     static int freePortBase() {
-        return freePortBase(21);
+        return freePortBase(49);
     }
 
     /**
-     * A port base B with B..B+span free on loopback (span 21 for the single topology, 28 for scripts/up --ha), on the
-     * 30-port grid between 20000 and 32767.
+     * A port base B with B..B+span free on loopback (49 covers the services' management ports, B+31..B+49), on the
+     * 50-port grid between 20000 and 32767.
      */
     static int freePortBase(int span) {
-        int slots = (32768 - 30 - 20000) / 30;
+        int slots = (32768 - 50 - 20000) / 50;
         int first = ThreadLocalRandom.current().nextInt(slots);
         for (int i = 0; i < slots; i++) {
-            int base = 20000 + ((first + i) % slots) * 30;
+            int base = 20000 + ((first + i) % slots) * 50;
             if (allFree(base, base + span)) {
                 return base;
             }

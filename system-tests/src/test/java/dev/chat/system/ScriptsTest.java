@@ -214,7 +214,8 @@ class ScriptsTest {
         return Map.of("CHAT_BIND_ADDR", "127.0.0.1", "CHAT_FRONT_PORT", "18080", "CHAT_STATS_PORT", "18084",
                 "CHAT_USER_SERVICE_ADDR", "127.0.0.1:18081", "CHAT_PRESENCE_SERVICE_ADDR", "127.0.0.1:18082",
                 "CHAT_NODE_1_ADDR", "127.0.0.1:18091", "CHAT_NODE_2_ADDR", "127.0.0.1:18092",
-                "CHAT_NODE_3_ADDR", "127.0.0.1:18093", "CHAT_HAPROXY_SOCKET", socketDir.resolve("haproxy.sock").toString());
+                "CHAT_NODE_3_ADDR", "127.0.0.1:18093", "CHAT_HAPROXY_SOCKET", socketDir.resolve("haproxy.sock").toString(),
+                "CHAT_NODE_1_CHECK_PORT", "18121");
     }
 
     @Test
@@ -302,11 +303,12 @@ class ScriptsTest {
                 for (String c : LocalStack.COMPONENTS) {
                     pids.add(stack.pid(c));
                 }
-                // Every service is ready on its own port, and HAProxy routes to all of them.
-                for (int port : List.of(stack.userServicePort(), stack.presenceServicePort(), stack.nodePort(1),
-                        stack.nodePort(2), stack.nodePort(3))) {
-                    assertEquals(200, status(http, "http://127.0.0.1:" + port + "/q/health/ready"), "port " + port);
+                // Every service is ready on its management port (its public port does not serve /q/), and HAProxy
+                // routes to all of them.
+                for (String c : List.of("user-service", "presence-service", "chat-node-1", "chat-node-2", "chat-node-3")) {
+                    assertEquals(200, status(http, stack.managementUrl(c) + "/q/health/ready"), c);
                 }
+                assertEquals(404, status(http, stack.nodeUrl(1) + "/q/health/ready"), "the public port serves /q/");
                 assertTrue(haproxyServers(http, stack).values().stream().allMatch("UP"::equals),
                         haproxyServers(http, stack).toString());
                 assertNotEquals(503, status(http, stack.baseUrl() + "/"), "HAProxy has no chat node for /");

@@ -2,7 +2,6 @@ package dev.chat.node.it;
 
 import static dev.chat.testing.ChatClient.frame;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
@@ -41,9 +40,10 @@ class ChatNodeIT {
 
     @Test
     void readyThenAMessageFromSocketToSocket() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"));
+        // The packaged service serves health and metrics on its management port only (quarkus.management.*, a
+        // random one here): its public port refuses them, however the path is spelled.
+        given().when().get("/q/health/ready").then().statusCode(404);
+        given().when().get("/q/metrics").then().statusCode(404);
 
         URI ws = URI.create(http.toString().replaceFirst("^http", "ws"));
         assertEquals(Optional.of(401), ChatClient.refusal(ws, null));

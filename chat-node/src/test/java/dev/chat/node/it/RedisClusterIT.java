@@ -75,13 +75,18 @@ class RedisClusterIT {
     private static Map<String, String> db;
     private static Path nodeJar;
 
-    record Node(String id, int port, Process process, Path log) {
+    /** A launched service: {@code port} its public port, {@code managementPort} where its health is served. */
+    record Node(String id, int port, int managementPort, Process process, Path log) {
         URI ws() {
             return URI.create("ws://127.0.0.1:" + port + "/ws/chat");
         }
 
         String http() {
             return "http://127.0.0.1:" + port;
+        }
+
+        String management() {
+            return "http://127.0.0.1:" + managementPort;
         }
     }
 
@@ -247,11 +252,13 @@ class RedisClusterIT {
         List<ChatClient> clients = new ArrayList<>();
         try {
             int port = LocalRedisCluster.freePort(new HashSet<>());
+            int managementPort = LocalRedisCluster.freePort(new HashSet<>(Set.of(port)));
             Path log = Files.createDirectories(Path.of("target", "redis-cluster-it")).resolve("presence-service.log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toAbsolutePath().toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             pb.environment().put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
             pb.environment().put("QUARKUS_REDIS_HOSTS", cluster.hosts());
             pb.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestKeys.shared().publicKey().toString());
@@ -259,7 +266,7 @@ class RedisClusterIT {
             presence = pb.start();
             Process p = presence;
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-presence-service"));
-            awaitReady(new Node("presence-service", port, presence, log));
+            awaitReady(new Node("presence-service", port, managementPort, presence, log));
 
             doomed = launch(nodeJar, "cl-doomed-" + UUID.randomUUID().toString().substring(0, 4), db);
             awaitReady(doomed);
@@ -320,6 +327,7 @@ class RedisClusterIT {
 
     private static Node launch(Path jar, String id, Map<String, String> db) throws IOException {
         int port = LocalRedisCluster.freePort(new HashSet<>());
+        int managementPort = LocalRedisCluster.freePort(new HashSet<>(Set.of(port)));
         Path logs = Files.createDirectories(Path.of("target", "redis-cluster-it"));
         Path log = logs.resolve("chat-node-" + id + ".log");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -330,6 +338,7 @@ class RedisClusterIT {
         env.put("CHAT_NODE_ID", id);
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
         env.put("QUARKUS_REDIS_HOSTS", cluster.hosts());
         env.put("QUARKUS_DATASOURCE_USERNAME", db.get("quarkus.datasource.username"));
@@ -343,7 +352,7 @@ class RedisClusterIT {
         env.put("QUARKUS_SHUTDOWN_DELAY", "0s");
         Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "stop-" + id));
-        return new Node(id, port, p, log);
+        return new Node(id, port, managementPort, p, log);
     }
 
     private static void awaitReady(Node n) throws Exception {
@@ -353,7 +362,7 @@ class RedisClusterIT {
                 throw new IllegalStateException("chat node " + n.id() + " exited:\n" + tail(n));
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(n.http() + "/q/health/ready"))
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(n.management() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;

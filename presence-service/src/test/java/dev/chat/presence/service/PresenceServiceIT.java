@@ -39,9 +39,10 @@ class PresenceServiceIT {
 
     @Test
     void readyThenAPresenceQuery() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("status", equalTo("UP"));
+        // The packaged service serves health and metrics on its management port only (quarkus.management.*, a
+        // random one here): its public port refuses them, however the path is spelled.
+        given().when().get("/q/health/ready").then().statusCode(404);
+        given().when().get("/q/metrics").then().statusCode(404);
 
         String user = ChatNodeSim.uniqueUser();
         given().when().get("/api/presence/" + user)
