@@ -52,9 +52,9 @@ public class PgMessageLog implements MessageLog {
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
               ON CONFLICT DO NOTHING
-              RETURNING seq, client_id, recipient, group_id, body, ts
+              RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
-              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
+              INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
             )
             SELECT 'fresh' AS state, seq, recipient, group_id, body, ts, NULL::text[] AS members FROM ins
             UNION ALL
@@ -105,11 +105,11 @@ public class PgMessageLog implements MessageLog {
                AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
     private static final String UNACKED_ONE = """
             SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
-              FROM pending p JOIN messages m ON m.seq = p.seq
+              FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
              WHERE p.recipient = $1
             UNION ALL
             SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
-              FROM group_inbox i JOIN messages m ON m.seq = i.seq
+              FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
     /*
@@ -122,11 +122,11 @@ public class PgMessageLog implements MessageLog {
               SELECT t.*, row_number() OVER (PARTITION BY u.name ORDER BY t.seq) AS turn
                 FROM unnest($1::text[]) AS u(name) CROSS JOIN LATERAL (
                   SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
-                    FROM pending p JOIN messages m ON m.seq = p.seq
+                    FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
                    WHERE p.recipient = u.name AND m.ts < $2
                   UNION ALL
                   SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
-                    FROM group_inbox i JOIN messages m ON m.seq = i.seq
+                    FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
                    WHERE i.member = u.name AND i.acked_at IS NULL AND m.ts < $2
                   ORDER BY seq LIMIT $3) t
                ORDER BY turn, t.seq LIMIT $3) f
@@ -157,13 +157,14 @@ public class PgMessageLog implements MessageLog {
             ), settled AS (
               DELETE FROM pending p USING target t, lazy_commit
                WHERE t.group_id IS NULL AND p.recipient = t.recipient AND p.client_id = t.client_id AND p.seq = t.seq
-              RETURNING t.ord, p.seq
+              RETURNING t.ord, p.sender, p.client_id
             ), direct AS (
-              SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id FROM settled s JOIN messages m ON m.seq = s.seq
+              SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id
+                FROM settled s JOIN messages m ON m.sender = s.sender AND m.client_id = s.client_id
             ), grp AS (
               UPDATE group_inbox g SET acked_at = now() FROM target t, messages m, lazy_commit
                WHERE t.group_id IS NOT NULL AND g.member = t.recipient AND g.seq = t.seq AND g.acked_at IS NULL
-                 AND m.seq = t.seq
+                 AND m.group_id = t.group_id AND m.seq = t.seq
               RETURNING t.ord, m.sender, m.ts, m.group_id
             )
             SELECT * FROM direct UNION ALL SELECT * FROM grp""";
@@ -202,7 +203,7 @@ public class PgMessageLog implements MessageLog {
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
-              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
+              INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
             )
             SELECT i.ord, CASE WHEN i.ord = f.ord THEN 'fresh'
                                WHEN i.recipient = ins.recipient AND i.body = ins.body THEN 'same' ELSE 'reused' END
