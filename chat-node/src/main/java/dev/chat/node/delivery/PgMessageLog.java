@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
 import dev.chat.node.postgres.PostgresCalls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,11 +33,11 @@ public class PgMessageLog implements MessageLog {
      * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
      * recipient from someone else, so that their one ack would settle both: a pending row under the ID that is
      * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
-     * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
-     * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
-     * confirm of a speculative insert), but without it such a retry failed a whole batch, which then went one by
-     * one: under load, resends piled up (docs/performance.md). A concurrent send from someone else with this ID
-     * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
+     * row: the recipient is missing; a second run decides. A retry racing its original (on another node, or in
+     * another batch) fails the statement on messages_dedup once the original commits, as a concurrent send from
+     * someone else with this ID for this recipient does on pending's key: nothing is stored, and a second run, on
+     * a snapshot that holds the winner, decides (see append). No ON CONFLICT: a speculative insert costs a WAL
+     * record and 48 bytes per message (its heap confirm) for a race that is rare (docs/performance.md).
      */
     private static final String APPEND = """
             WITH own AS (
@@ -51,7 +52,6 @@ public class PgMessageLog implements MessageLog {
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
-              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -180,8 +180,9 @@ public class PgMessageLog implements MessageLog {
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
      * fresh, the others report the same stored row as same or reused; of messages from different senders with one
      * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
-     * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
-     * someone else that took a pending key fails the statement, and each message of the batch is then decided alone.
+     * unknown recipient or a taken ID) is decided by APPEND on its own. A concurrent append that takes a key this
+     * batch wanted (a retry racing its original, or someone else's send with the ID for the recipient) fails the
+     * statement once it commits; the batch then runs once more, on a snapshot that holds it (see appendMany).
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -200,7 +201,6 @@ public class PgMessageLog implements MessageLog {
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                ORDER BY f.ord
-              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -229,12 +229,15 @@ public class PgMessageLog implements MessageLog {
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
 
-    PgMessageLog(Pool pool, PostgresCalls calls) {
+    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config) {
         this.pool = pool;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
         this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
-        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(ackMany(batch)));
+        // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
+        // plan) settling several is most of their cost saved at any load (docs/performance.md).
+        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, config.ackLinger().toMillis(),
+                (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(ackMany(batch)));
     }
 
     private record AppendRequest(String from, String id, String to, String body, long ts) {
@@ -268,7 +271,11 @@ public class PgMessageLog implements MessageLog {
             body[i] = r.body();
             ts[i] = r.ts();
         }
-        return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts))
+        Tuple args = Tuple.of(from, ids, to, body, ts);
+        // A key taken by a concurrent append that committed while this one ran: the batch once more, on a snapshot
+        // that holds it, decides every message (one statement; going one by one here piled up resends under load).
+        return pool.preparedQuery(APPEND_MANY).execute(args)
+                .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(APPEND_MANY).execute(args))
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
                 // One message the database refuses must not fail the others it shared a statement with: each
                 // goes again on its own, and fails on its own (all of them, if the database is down).
@@ -291,8 +298,7 @@ public class PgMessageLog implements MessageLog {
                 out[i] = appended(from[i], ids[i], row);
             }
         }
-        // No row: an unknown recipient, a taken ID, or a concurrent append that committed after our snapshot.
-        // Rare; APPEND on its own decides, as for a single append.
+        // No row: an unknown recipient or a taken ID. Rare; APPEND on its own decides, as for a single append.
         List<Uni<Void>> lookups = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (out[i] == null) {
