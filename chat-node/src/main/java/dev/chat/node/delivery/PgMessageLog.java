@@ -33,11 +33,11 @@ public class PgMessageLog implements MessageLog {
      * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
      * recipient from someone else, so that their one ack would settle both: a pending row under the ID that is
      * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
-     * row: the recipient is missing; a second run decides. A retry racing its original (on another node, or in
-     * another batch) fails the statement on messages_dedup once the original commits, as a concurrent send from
-     * someone else with this ID for this recipient does on pending's key: nothing is stored, and a second run, on
-     * a snapshot that holds the winner, decides (see append). No ON CONFLICT: a speculative insert costs a WAL
-     * record and 48 bytes per message (its heap confirm) for a race that is rare (docs/performance.md).
+     * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
+     * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
+     * confirm of a speculative insert), but without it such a retry failed its whole statement: under load,
+     * resends piled up, twice measured (docs/performance.md). A concurrent send from someone else with this ID
+     * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
      */
     private static final String APPEND = """
             WITH own AS (
@@ -52,6 +52,7 @@ public class PgMessageLog implements MessageLog {
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -180,9 +181,9 @@ public class PgMessageLog implements MessageLog {
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
      * fresh, the others report the same stored row as same or reused; of messages from different senders with one
      * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
-     * unknown recipient or a taken ID) is decided by APPEND on its own. A concurrent append that takes a key this
-     * batch wanted (a retry racing its original, or someone else's send with the ID for the recipient) fails the
-     * statement once it commits; the batch then runs once more, on a snapshot that holds it (see appendMany).
+     * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
+     * someone else that took a pending key fails the statement, and the batch runs once more, on a snapshot that
+     * holds it (see appendMany).
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -201,6 +202,7 @@ public class PgMessageLog implements MessageLog {
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                ORDER BY f.ord
+              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -272,8 +274,8 @@ public class PgMessageLog implements MessageLog {
             ts[i] = r.ts();
         }
         Tuple args = Tuple.of(from, ids, to, body, ts);
-        // A key taken by a concurrent append that committed while this one ran: the batch once more, on a snapshot
-        // that holds it, decides every message (one statement; going one by one here piled up resends under load).
+        // A pending key taken by a concurrent append that committed while this one ran: the batch once more, on a
+        // snapshot that holds it, decides every message in one statement.
         return pool.preparedQuery(APPEND_MANY).execute(args)
                 .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(APPEND_MANY).execute(args))
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
@@ -298,7 +300,8 @@ public class PgMessageLog implements MessageLog {
                 out[i] = appended(from[i], ids[i], row);
             }
         }
-        // No row: an unknown recipient or a taken ID. Rare; APPEND on its own decides, as for a single append.
+        // No row: an unknown recipient, a taken ID, or a concurrent append that committed after our snapshot.
+        // Rare; APPEND on its own decides, as for a single append.
         List<Uni<Void>> lookups = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (out[i] == null) {
