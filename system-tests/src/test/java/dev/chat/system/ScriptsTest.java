@@ -97,6 +97,19 @@ class ScriptsTest {
         assertTrue(missing.output().contains("--run-dir needs a value"), missing.output());
     }
 
+    @Test
+    void benchRefusesTopologyOptionsThatContradictEachOther() {
+        Result both = run(Map.of(), "bash", "scripts/bench", "--compare-ha", "--ha");
+        assertNotEquals(0, both.exit());
+        assertTrue(both.output().contains("--compare-ha runs both topologies: it takes no --ha"), both.output());
+        Result two = run(Map.of(), "bash", "scripts/bench", "--compare-ha", "--compare", "main");
+        assertNotEquals(0, two.exit());
+        assertTrue(two.output().contains("--compare and --compare-ha are one A/B each"), two.output());
+        Result url = run(Map.of(), "bash", "scripts/bench", "--ha", "--url", "http://127.0.0.1:1");
+        assertNotEquals(0, url.exit());
+        assertTrue(url.output().contains("--ha is for the stack scripts/bench starts"), url.output());
+    }
+
     // ------------------------------------------------------------------ down
 
     @Test

@@ -14,28 +14,70 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * requests arriving while every slot is busy wait and leave together, up to {@code maxBatch} at a time, as
  * soon as a slot frees. So the batch size grows with the load, and a commit is shared by many messages.
  *
+ * <p>With a linger, a request never goes at once: the first to find nobody waiting arms a timer, and whatever
+ * arrived when it fires (or when {@code maxBatch} are waiting) leaves together. For requests nobody waits on
+ * (acks: the sender's receipt may come a few milliseconds late), so that one statement settles many even at low
+ * load.
+ *
  * <p>{@code run} must answer one result per request, in the requests' order; its failure fails them all.
  */
 final class Batcher<I, O> {
     private final int maxBatch;
     private final int maxInFlight;
+    private final long lingerMillis;
+    private final Timer timer;
     private final Function<List<I>, Uni<List<O>>> run;
     private final ArrayDeque<Pending<I, O>> waiting = new ArrayDeque<>();
     private int inFlight;
+    private boolean armed;
+
+    /** Runs a task once after a delay, on any thread (Vert.x's timers in production). */
+    interface Timer {
+        void after(long millis, Runnable task);
+    }
 
     Batcher(int maxBatch, int maxInFlight, Function<List<I>, Uni<List<O>>> run) {
+        this(maxBatch, maxInFlight, 0, null, run);
+    }
+
+    Batcher(int maxBatch, int maxInFlight, long lingerMillis, Timer timer, Function<List<I>, Uni<List<O>>> run) {
+        if (lingerMillis > 0 && timer == null) {
+            throw new IllegalArgumentException("a linger needs a timer");
+        }
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.lingerMillis = lingerMillis;
+        this.timer = timer;
         this.run = run;
     }
 
+    /** Runs {@code item} in a batch; the result (or the batch's failure) is this request's alone. */
     Uni<O> submit(I item) {
         return Uni.createFrom().emitter(emitter -> {
+            boolean arm = false;
+            boolean now;
             synchronized (this) {
                 waiting.add(new Pending<>(item, emitter));
+                now = lingerMillis == 0 || waiting.size() >= maxBatch;
+                if (!now && !armed) {
+                    armed = true;
+                    arm = true;
+                }
             }
-            drain();
+            if (arm) {
+                timer.after(lingerMillis, this::lingerOver);
+            }
+            if (now) {
+                drain();
+            }
         });
+    }
+
+    private void lingerOver() {
+        synchronized (this) {
+            armed = false;
+        }
+        drain();
     }
 
     private void drain() {

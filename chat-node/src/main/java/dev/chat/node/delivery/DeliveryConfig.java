@@ -22,4 +22,11 @@ public interface DeliveryConfig {
     /** How many unacked messages one look fetches for a user; the rest follow as acks arrive. */
     @WithDefault("500")
     int pendingBatch();
+
+    /**
+     * How long a recipient's ack may wait for others to share its statement. It delays only the sender's
+     * delivered receipt; an ack lost meanwhile (a crash) means the message is delivered again, and dropped.
+     */
+    @WithDefault("10ms")
+    Duration ackLinger();
 }

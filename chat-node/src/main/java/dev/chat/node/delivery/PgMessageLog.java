@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
 import dev.chat.node.postgres.PostgresCalls;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,8 +35,8 @@ public class PgMessageLog implements MessageLog {
      * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
      * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
      * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
-     * confirm of a speculative insert), but without it such a retry failed a whole batch, which then went one by
-     * one: under load, resends piled up (docs/performance.md). A concurrent send from someone else with this ID
+     * confirm of a speculative insert), but without it such a retry failed its whole statement: under load,
+     * resends piled up, twice measured (docs/performance.md). A concurrent send from someone else with this ID
      * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
      */
     private static final String APPEND = """
@@ -52,9 +53,9 @@ public class PgMessageLog implements MessageLog {
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
               ON CONFLICT DO NOTHING
-              RETURNING seq, client_id, recipient, group_id, body, ts
+              RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
-              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
+              INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
             )
             SELECT 'fresh' AS state, seq, recipient, group_id, body, ts, NULL::text[] AS members FROM ins
             UNION ALL
@@ -105,11 +106,11 @@ public class PgMessageLog implements MessageLog {
                AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
     private static final String UNACKED_ONE = """
             SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
-              FROM pending p JOIN messages m ON m.seq = p.seq
+              FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
              WHERE p.recipient = $1
             UNION ALL
             SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
-              FROM group_inbox i JOIN messages m ON m.seq = i.seq
+              FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
     /*
@@ -122,11 +123,11 @@ public class PgMessageLog implements MessageLog {
               SELECT t.*, row_number() OVER (PARTITION BY u.name ORDER BY t.seq) AS turn
                 FROM unnest($1::text[]) AS u(name) CROSS JOIN LATERAL (
                   SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
-                    FROM pending p JOIN messages m ON m.seq = p.seq
+                    FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
                    WHERE p.recipient = u.name AND m.ts < $2
                   UNION ALL
                   SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
-                    FROM group_inbox i JOIN messages m ON m.seq = i.seq
+                    FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
                    WHERE i.member = u.name AND i.acked_at IS NULL AND m.ts < $2
                   ORDER BY seq LIMIT $3) t
                ORDER BY turn, t.seq LIMIT $3) f
@@ -157,13 +158,14 @@ public class PgMessageLog implements MessageLog {
             ), settled AS (
               DELETE FROM pending p USING target t, lazy_commit
                WHERE t.group_id IS NULL AND p.recipient = t.recipient AND p.client_id = t.client_id AND p.seq = t.seq
-              RETURNING t.ord, p.seq
+              RETURNING t.ord, p.sender, p.client_id
             ), direct AS (
-              SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id FROM settled s JOIN messages m ON m.seq = s.seq
+              SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id
+                FROM settled s JOIN messages m ON m.sender = s.sender AND m.client_id = s.client_id
             ), grp AS (
               UPDATE group_inbox g SET acked_at = now() FROM target t, messages m, lazy_commit
                WHERE t.group_id IS NOT NULL AND g.member = t.recipient AND g.seq = t.seq AND g.acked_at IS NULL
-                 AND m.seq = t.seq
+                 AND m.group_id = t.group_id AND m.seq = t.seq
               RETURNING t.ord, m.sender, m.ts, m.group_id
             )
             SELECT * FROM direct UNION ALL SELECT * FROM grp""";
@@ -180,7 +182,8 @@ public class PgMessageLog implements MessageLog {
      * fresh, the others report the same stored row as same or reused; of messages from different senders with one
      * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
      * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
-     * someone else that took a pending key fails the statement, and each message of the batch is then decided alone.
+     * someone else that took a pending key fails the statement, and the batch runs once more, on a snapshot that
+     * holds it (see appendMany).
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -202,7 +205,7 @@ public class PgMessageLog implements MessageLog {
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
-              INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM ins
+              INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
             )
             SELECT i.ord, CASE WHEN i.ord = f.ord THEN 'fresh'
                                WHEN i.recipient = ins.recipient AND i.body = ins.body THEN 'same' ELSE 'reused' END
@@ -228,12 +231,15 @@ public class PgMessageLog implements MessageLog {
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
 
-    PgMessageLog(Pool pool, PostgresCalls calls) {
+    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config) {
         this.pool = pool;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
         this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
-        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(ackMany(batch)));
+        // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
+        // plan) settling several is most of their cost saved at any load (docs/performance.md).
+        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, config.ackLinger().toMillis(),
+                (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(ackMany(batch)));
     }
 
     private record AppendRequest(String from, String id, String to, String body, long ts) {
@@ -267,7 +273,11 @@ public class PgMessageLog implements MessageLog {
             body[i] = r.body();
             ts[i] = r.ts();
         }
-        return pool.preparedQuery(APPEND_MANY).execute(Tuple.of(from, ids, to, body, ts))
+        Tuple args = Tuple.of(from, ids, to, body, ts);
+        // A pending key taken by a concurrent append that committed while this one ran: the batch once more, on a
+        // snapshot that holds it, decides every message in one statement.
+        return pool.preparedQuery(APPEND_MANY).execute(args)
+                .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(APPEND_MANY).execute(args))
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
                 // One message the database refuses must not fail the others it shared a statement with: each
                 // goes again on its own, and fails on its own (all of them, if the database is down).

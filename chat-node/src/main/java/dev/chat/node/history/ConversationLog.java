@@ -18,21 +18,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ConversationLog {
     private static final String CONVERSATIONS = """
             WITH mine AS (
-              SELECT recipient AS peer, seq FROM messages WHERE sender = $1 AND recipient IS NOT NULL
+              SELECT recipient AS peer, seq, client_id, sender, recipient, body, ts
+                FROM messages WHERE sender = $1 AND recipient IS NOT NULL
               UNION ALL
-              SELECT sender AS peer, seq FROM messages WHERE recipient = $1
+              SELECT sender AS peer, seq, client_id, sender, recipient, body, ts FROM messages WHERE recipient = $1
             ), last AS (
-              SELECT peer, max(seq) AS seq FROM mine GROUP BY peer ORDER BY max(seq) DESC LIMIT $2
+              SELECT * FROM (SELECT DISTINCT ON (peer) * FROM mine ORDER BY peer, seq DESC) p ORDER BY seq DESC LIMIT $2
             )
-            SELECT l.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
+            SELECT m.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
                                                          AND p.seq = m.seq) AS delivered,
                    (SELECT count(*) FROM messages u
-                     WHERE u.sender = l.peer AND u.recipient = $1 AND u.sender <> $1
+                     WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
-                                             WHERE r.reader = $1 AND r.peer = l.peer), 0)) AS unread
-            FROM last l JOIN messages m ON m.seq = l.seq
-            ORDER BY l.seq DESC""";
+                                             WHERE r.reader = $1 AND r.peer = m.peer), 0)) AS unread
+            FROM last m
+            ORDER BY m.seq DESC""";
     private static final String PAGE = """
             SELECT seq, client_id, sender, recipient, body, ts,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id

@@ -63,8 +63,8 @@ class AckCommitTest {
         String id = UUID.randomUUID().toString();
         // A pending one-to-one message as an append stores it: the message and its pending row.
         psql("WITH m AS (INSERT INTO messages (sender, client_id, recipient, body, ts) VALUES ('" + from + "', '" + id
-                + "', '" + to + "', 'x', 1) RETURNING seq, client_id, recipient) "
-                + "INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM m");
+                + "', '" + to + "', 'x', 1) RETURNING seq, sender, client_id, recipient) "
+                + "INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM m");
         return id;
     }
 

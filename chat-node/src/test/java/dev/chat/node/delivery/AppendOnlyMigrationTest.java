@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import dev.chat.testing.LocalPostgres;
 
 /**
- * V6 (issue 16) on a database that V1 to V5 made and filled: every one-to-one message that was not acked is still
- * owed to its recipient (a pending row), nothing acked is owed again, and group messages keep their inbox rows.
+ * V6 and V7 (issue 16) on a database that V1 to V5 made and filled: every one-to-one message that was not acked is
+ * still owed to its recipient (a pending row naming its sender, V7), nothing acked is owed again, group messages keep
+ * their inbox rows, and a group's deletion still takes its inbox rows along (V7 drops the key they referenced).
  */
 class AppendOnlyMigrationTest {
     private final LocalPostgres pg = LocalPostgres.shared();
@@ -37,12 +38,14 @@ class AppendOnlyMigrationTest {
 
         migrate("latest");
 
-        assertEquals("bob|m2|owed\nann|m3|owed too", sql("SELECT p.recipient, p.client_id, m.body FROM pending p "
-                + "JOIN messages m ON m.seq = p.seq ORDER BY m.seq"));
+        assertEquals("bob|m2|ann|owed\nann|m3|bob|owed too", sql("SELECT p.recipient, p.client_id, p.sender, m.body "
+                + "FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id ORDER BY m.seq"));
         assertEquals("4", sql("SELECT count(*) FROM messages"), "every message kept");
         assertEquals("1", sql("SELECT count(*) FROM group_inbox WHERE acked_at IS NULL"), "the group's inbox untouched");
         assertEquals("0", sql("SELECT count(*) FROM information_schema.columns WHERE table_name = 'messages' "
                 + "AND column_name = 'acked_at'"), "the message row holds no delivery state");
+        sql("DELETE FROM chat_groups");
+        assertEquals("0", sql("SELECT count(*) FROM group_inbox"), "a deleted group's inbox rows go with it");
     }
 
     private void migrate(String target) {

@@ -92,7 +92,11 @@ class BatchedWritesTest {
             }
             Set<String> expected = new HashSet<>(ids);
             expected.addAll(raced);
-            b.awaitCount(f -> "msg".equals(f.path("type").asText()), expected.size(), WAIT);
+            // Each ID arrives; one may arrive twice (redelivered before its ack was recorded, on a slow machine),
+            // which the contract allows and a client drops, so the frames are not counted.
+            for (String id : expected) {
+                b.await(frame("msg", id), WAIT);
+            }
             Set<String> got = new HashSet<>();
             b.frames().stream().filter(f -> "msg".equals(f.path("type").asText())).forEach(f -> got.add(f.get("id").asText()));
             assertEquals(expected, got);

@@ -86,6 +86,30 @@ class BatcherTest {
     }
 
     @Test
+    void withALingerRequestsWaitForTheTimerAndLeaveTogether() {
+        List<Runnable> timers = new CopyOnWriteArrayList<>();
+        Batcher<Integer, String> b = new Batcher<>(3, 4, 5, (millis, task) -> timers.add(task), items -> {
+            runs.add(List.copyOf(items));
+            return Uni.createFrom().emitter(pending::add);
+        });
+        submit(b, 1);
+        submit(b, 2);
+        assertEquals(List.of(), runs, "nothing goes before the linger is over");
+        assertEquals(1, timers.size(), "one timer for the requests waiting together");
+        timers.get(0).run();
+        assertEquals(List.of(List.of(1, 2)), runs);
+        submit(b, 3);
+        submit(b, 4);
+        submit(b, 5);
+        assertEquals(List.of(List.of(1, 2), List.of(3, 4, 5)), runs, "a full batch goes without waiting");
+        finish(0);
+        finish(1);
+        assertEquals(List.of("r1", "r2", "r3", "r4", "r5"), results);
+        timers.get(1).run();
+        assertEquals(2, runs.size(), "a timer that finds nobody waiting runs nothing");
+    }
+
+    @Test
     void aRunThatThrowsFailsItsBatch() {
         Batcher<Integer, String> b = new Batcher<>(256, 1, items -> {
             throw new IllegalStateException("no statement");

@@ -58,8 +58,8 @@ class FairSweepTest {
             // Older than the time a publish may be in transit, all of them; heavy's first, so lower seqs.
             psql("WITH m AS (INSERT INTO messages (sender, client_id, recipient, body, ts) SELECT '" + from
                     + "', 'bulk-' || g, '" + heavy + "', 'backlog', 1 FROM generate_series(1, " + HEAVY_BACKLOG
-                    + ") g RETURNING seq, client_id, recipient) "
-                    + "INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM m");
+                    + ") g RETURNING seq, sender, client_id, recipient) "
+                    + "INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM m");
             store(from, light, "lost-publish", "1");
             l.await(frame("msg", "lost-publish"), WAIT);
             assertTrue(h.count(ChatClient.type("msg")) > 0, "the heavy user is swept too");
@@ -69,8 +69,8 @@ class FairSweepTest {
     private static void store(String from, String to, String id, String ts) {
         String at = ts.equals("now") ? "(extract(epoch FROM clock_timestamp()) * 1000)::bigint" : ts;
         psql("WITH m AS (INSERT INTO messages (sender, client_id, recipient, body, ts) VALUES ('" + from + "', '" + id
-                + "', '" + to + "', 'x', " + at + ") RETURNING seq, client_id, recipient) "
-                + "INSERT INTO pending (recipient, client_id, seq) SELECT recipient, client_id, seq FROM m");
+                + "', '" + to + "', 'x', " + at + ") RETURNING seq, sender, client_id, recipient) "
+                + "INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM m");
     }
 
     private static String psql(String sql) {

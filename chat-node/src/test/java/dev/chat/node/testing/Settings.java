@@ -27,6 +27,11 @@ public final class Settings {
             public int pendingBatch() {
                 return 500;
             }
+
+            @Override
+            public Duration ackLinger() {
+                return Duration.ofMillis(10);
+            }
         };
     }
 

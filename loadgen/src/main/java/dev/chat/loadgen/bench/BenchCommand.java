@@ -803,12 +803,26 @@ public final class BenchCommand implements Callable<Integer> {
     private static StoreCost storeCost(Sample a, Sample b, long messages) {
         Map<String, Double> deltas = Counters.deltas(a.counters, b.counters);
         double n = messages > 0 ? messages : Double.NaN;
-        Long pg0 = a.cpu.get("postgres");
-        Long pg1 = b.cpu.get("postgres");
+        Long pg0 = postgresCpu(a.cpu);
+        Long pg1 = postgresCpu(b.cpu);
         double pgCpu = pg0 == null || pg1 == null ? Double.NaN : (pg1 - pg0) / 1e3 / n;
         return new StoreCost(messages, deltas.getOrDefault("wal_lsn_bytes", Double.NaN) / n,
                 deltas.getOrDefault("wal_records", Double.NaN) / n, deltas.getOrDefault("wal_fpi", Double.NaN) / n, pgCpu,
                 deltas.getOrDefault("statement_ms", Double.NaN) * 1e3 / n, deltas);
+    }
+
+    /**
+     * PostgreSQL's CPU nanoseconds: the single stack's postgres, or on the replicated one (scripts/bench --ha) both
+     * members, pg-1 and pg-2, each Patroni with its PostgreSQL below it; null when neither is known.
+     */
+    private static Long postgresCpu(Map<String, Long> cpu) {
+        Long sum = null;
+        for (Map.Entry<String, Long> e : cpu.entrySet()) {
+            if (e.getKey().equals("postgres") || e.getKey().matches("pg-[0-9]+")) {
+                sum = (sum == null ? 0 : sum) + e.getValue();
+            }
+        }
+        return sum;
     }
 
     private void printStoreCost(StoreCost c, long messages) {

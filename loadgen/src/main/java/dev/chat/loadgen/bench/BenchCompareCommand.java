@@ -49,22 +49,13 @@ public final class BenchCompareCommand implements Callable<Integer> {
         FIGURES.put("delivered msgs/s", s -> num(s.path("measured").path("deliveredPerSecond")));
         FIGURES.put("send→delivery p50 ms", s -> num(s.path("measured").path("sendToDelivery").path("p50")));
         FIGURES.put("send→delivery p99 ms", s -> num(s.path("measured").path("sendToDelivery").path("p99")));
+        FIGURES.put("send→ack p50 ms", s -> num(s.path("measured").path("sendToAck").path("p50")));
         FIGURES.put("send→ack p99 ms", s -> num(s.path("measured").path("sendToAck").path("p99")));
         FIGURES.put("ramp: highest msgs/s with p99 < target", s -> num(s.path("highestSustained")));
         FIGURES.put("ramp: highest msgs/s delivered in full", s -> num(s.path("highestKeptUp")));
-        FIGURES.put("postgres cores", s -> num(usage(s).path("componentCores").path("postgres")));
-        FIGURES.put("chat nodes cores", s -> {
-            double sum = 0;
-            boolean any = false;
-            for (var it = usage(s).path("componentCores").fields(); it.hasNext();) {
-                var e = it.next();
-                if (e.getKey().startsWith("chat-node")) {
-                    sum += e.getValue().asDouble();
-                    any = true;
-                }
-            }
-            return any ? sum : Double.NaN;
-        });
+        // The replicated topology's PostgreSQL is two members, pg-1 and pg-2 (each Patroni with its PostgreSQL).
+        FIGURES.put("postgres cores", s -> sum(usage(s), "postgres|pg-[0-9]+"));
+        FIGURES.put("chat nodes cores", s -> sum(usage(s), "chat-node.*"));
         FIGURES.put("machine busy cores", s -> num(usage(s).path("machineBusyCores")));
         FIGURES.put("lost + shown twice", s -> s.path("whole").isMissingNode() ? Double.NaN
                 : s.path("whole").path("lost").asDouble() + s.path("whole").path("shownTwice").asDouble());
@@ -73,6 +64,20 @@ public final class BenchCompareCommand implements Callable<Integer> {
     /** steady: the summary's store; ramp: the first step's (the lowest rate, the one every build passes). */
     private static JsonNode store(JsonNode s) {
         return s.has("store") ? s.path("store") : s.path("ramp").path(0).path("store");
+    }
+
+    /** The cores of the components whose names match {@code names}; NaN when none is there. */
+    private static double sum(JsonNode usage, String names) {
+        double sum = 0;
+        boolean any = false;
+        for (var it = usage.path("componentCores").fields(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().matches(names)) {
+                sum += e.getValue().asDouble();
+                any = true;
+            }
+        }
+        return any ? sum : Double.NaN;
     }
 
     private static JsonNode usage(JsonNode s) {
