@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.chat.common.api.ApiError;
 import dev.chat.users.auth.LoginService;
 import dev.chat.users.auth.LoginSource;
 import dev.chat.users.session.Refreshed;
@@ -96,7 +97,7 @@ public class AuthResource {
             case EXPIRED -> "the refresh token expired: sign in again";
             default -> "no valid refresh token: sign in again";
         };
-        return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "invalid_refresh", why))
+        return Response.fromResponse(ApiError.response(401, "invalid_refresh", why))
                 .cookie(cookie.cleared(http)).build();
     }
 }

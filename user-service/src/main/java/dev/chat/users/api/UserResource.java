@@ -18,11 +18,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import dev.chat.common.Usernames;
+import dev.chat.common.api.ApiException;
 import dev.chat.users.account.AccountRegistration;
 import dev.chat.users.account.AccountRepository;
 import dev.chat.users.account.SignupThrottle;
 import dev.chat.users.account.SignupThrottledException;
-import dev.chat.users.account.Usernames;
 import dev.chat.users.auth.LoginSource;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -83,11 +84,10 @@ public class UserResource {
     public Uni<UserView> byUsername(@PathParam("username") String username) {
         String name = username.toLowerCase(Locale.ROOT);
         if (!name.matches(Usernames.PATTERN)) {
-            return Uni.createFrom().failure(new ApiException(Response.Status.NOT_FOUND, "not_found", "no such user"));
+            return Uni.createFrom().failure(ApiException.notFound("no such user"));
         }
         return accounts.findByUsername(name)
-                .onItem().ifNull().failWith(() -> new ApiException(Response.Status.NOT_FOUND, "not_found",
-                        "no such user"))
+                .onItem().ifNull().failWith(() -> ApiException.notFound("no such user"))
                 .map(UserView::of);
     }
 
@@ -100,10 +100,10 @@ public class UserResource {
         try {
             n = Integer.parseInt(limit.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+            throw ApiException.badRequest("invalid_request", "limit must be an integer from 1 to " + MAX_LIMIT);
         }
         if (n < 1) {
-            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+            throw ApiException.badRequest("invalid_request", "limit must be an integer from 1 to " + MAX_LIMIT);
         }
         return Math.min(n, MAX_LIMIT);
     }
