@@ -41,6 +41,7 @@ let newGroupChosen = []; // usernames picked in the "New group" form
 let newGroupResults = [];
 const presence = new Map(); // username → online
 let searchResults = [];
+let profile = null; // the account's own {id, username, displayName?, avatar?} once loaded
 const timers = {};
 
 // ------------------------------------------------------------------ session
@@ -252,6 +253,7 @@ async function startChat(s) {
   $('chat-view').hidden = false;
   $('me-name').textContent = s.username;
   paintAvatar($('me-avatar'), s.username);
+  loadProfile(s);
   closeConversation(false);
   updateTitle();
 
@@ -302,6 +304,8 @@ function clientTimings() {
 }
 
 function stopChat() {
+  closeAccount();
+  profile = null;
   if (client) client.close();
   client = null;
   session = null;
@@ -347,6 +351,146 @@ async function call(fn) {
     }
     return null;
   }
+}
+
+/**
+ * An API call whose refusals the caller shows itself: a 401 renews the token once and tries again; any other
+ * failure (or a second 401) is thrown to the caller.
+ */
+async function renewing(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && client && (await client.renewNow())) return fn();
+    throw e;
+  }
+}
+
+// ------------------------------------------------------------------ your account
+
+/** Shows the account's display name and picture in the header (the username stays in its title). */
+async function loadProfile(s) {
+  const me = await call(() => api.me());
+  if (me && session === s) showProfile(me);
+}
+
+function showProfile(me) {
+  profile = me;
+  const name = $('me-name');
+  name.textContent = me.displayName || me.username;
+  name.title = me.username;
+  paintAvatar($('me-avatar'), me.username);
+  paintPicture($('me-avatar'), me.avatar);
+  paintAvatar($('profile-avatar'), me.username);
+  paintPicture($('profile-avatar'), me.avatar);
+}
+
+/** Puts the picture at url (a same-origin avatar URL) into an avatar circle; none keeps the initials. */
+function paintPicture(node, url) {
+  if (!url) return;
+  const img = el('img');
+  img.alt = '';
+  img.src = url;
+  node.replaceChildren(img);
+}
+
+function openAccount() {
+  if (!session) return;
+  const me = profile || { username: session.username };
+  $('profile-display-name').value = me.displayName || '';
+  $('profile-avatar-file').value = '';
+  for (const id of ['profile-error', 'profile-status', 'password-error', 'password-status', 'delete-error']) {
+    $(id).textContent = '';
+  }
+  for (const id of ['password-current', 'password-new', 'delete-password']) $(id).value = '';
+  for (const u of document.querySelectorAll('.account-username')) u.value = session.username;
+  paintAvatar($('profile-avatar'), me.username);
+  paintPicture($('profile-avatar'), me.avatar);
+  const d = $('account-dialog');
+  if (!d.open) d.showModal();
+}
+
+function closeAccount() {
+  const d = $('account-dialog');
+  if (d.open) d.close();
+}
+
+const AVATAR_MAX_BYTES = 64 * 1024;
+
+async function saveProfile(ev) {
+  ev.preventDefault();
+  const s = session;
+  $('profile-error').textContent = '';
+  $('profile-status').textContent = '';
+  const file = $('profile-avatar-file').files[0];
+  if (file && file.size > AVATAR_MAX_BYTES) {
+    $('profile-error').textContent = 'That picture is too large: at most 64 KB.';
+    return;
+  }
+  try {
+    let me = await renewing(() => api.updateProfile($('profile-display-name').value));
+    if (file) me = await renewing(() => api.setAvatar(file));
+    if (session !== s) return;
+    showProfile(me);
+    $('profile-avatar-file').value = '';
+    $('profile-status').textContent = 'Saved.';
+  } catch (e) {
+    if (session !== s) return;
+    $('profile-error').textContent = e.code === 'unsupported_image' ? 'That file is not a PNG or JPEG picture.'
+      : e.code === 'avatar_too_large' || e.code === 'body_too_large' ? 'That picture is too large: at most 64 KB and 1024 pixels a side.'
+        : e.code === 'invalid_display_name' ? 'A display name is at most 64 characters.'
+          : 'Could not save: ' + (e.message || 'try again');
+  }
+}
+
+async function removePicture() {
+  const s = session;
+  try {
+    await renewing(() => api.removeAvatar());
+    const me = await renewing(() => api.me());
+    if (session === s) showProfile(me);
+  } catch (e) {
+    if (session === s) $('profile-error').textContent = 'Could not remove the picture: ' + (e.message || 'try again');
+  }
+}
+
+async function changePassword(ev) {
+  ev.preventDefault();
+  const s = session;
+  $('password-error').textContent = '';
+  $('password-status').textContent = '';
+  try {
+    await renewing(() => api.changePassword($('password-current').value, $('password-new').value));
+    if (session !== s) return;
+    $('password-current').value = '';
+    $('password-new').value = '';
+    $('password-status').textContent = 'Password changed. Your other devices were signed out.';
+  } catch (e) {
+    if (session !== s) return;
+    $('password-error').textContent = e.code === 'wrong_password' ? 'The current password is wrong.'
+      : e.code === 'invalid_password' ? e.message : 'Could not change the password: ' + (e.message || 'try again');
+  }
+}
+
+async function deleteAccount(ev) {
+  ev.preventDefault();
+  const s = session;
+  $('delete-error').textContent = '';
+  try {
+    await renewing(() => api.deleteAccount($('delete-password').value));
+  } catch (e) {
+    if (session === s) {
+      $('delete-error').textContent = e.code === 'wrong_password' ? 'The password is wrong.'
+        : 'Could not delete the account: ' + (e.message || 'try again');
+    }
+    return;
+  }
+  if (session !== s) return;
+  const key = clientStorageKey(s.username);
+  stopChat();
+  localStorage.removeItem(SESSION_KEY);
+  localStorage.removeItem(key);
+  showAuth('Your account was deleted.');
 }
 
 // ------------------------------------------------------------------ connection banner
@@ -558,6 +702,12 @@ async function refreshPresence() {
 function bindChat() {
   $('sign-out').addEventListener('click', () => signOut(false));
   $('sign-out-all').addEventListener('click', () => signOut(true));
+  $('account-open').addEventListener('click', openAccount);
+  $('account-close').addEventListener('click', closeAccount);
+  $('profile-form').addEventListener('submit', saveProfile);
+  $('profile-avatar-remove').addEventListener('click', removePicture);
+  $('password-form').addEventListener('submit', changePassword);
+  $('delete-form').addEventListener('submit', deleteAccount);
   $('banner-retry').addEventListener('click', () => client && client.reconnectNow());
   $('back').addEventListener('click', () => closeConversation(true));
   window.addEventListener('online', () => client && client.reconnectNow());

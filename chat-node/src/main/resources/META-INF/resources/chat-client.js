@@ -131,6 +131,39 @@ export class ChatApi {
     return this.request('POST', '/api/auth/logout-all');
   }
 
+  /** Extension: the caller's own account, {id, username, displayName?, avatar?} (avatar: a URL). */
+  me() {
+    return this.request('GET', '/api/users/me');
+  }
+
+  /** Extension: sets the display name (null or blank removes it); answers the account as me() does. */
+  updateProfile(displayName) {
+    return this.request('PATCH', '/api/users/me', { displayName });
+  }
+
+  /** Extension: a PNG or JPEG (a Blob or File, at most 64 KiB) as the avatar; answers the account as me() does. */
+  setAvatar(image) {
+    return this.request('PUT', '/api/users/me/avatar', image);
+  }
+
+  /** Extension: removes the avatar. */
+  removeAvatar() {
+    return this.request('DELETE', '/api/users/me/avatar');
+  }
+
+  /**
+   * Extension: a new password; every other session of the account is signed out, this one stays. Errors:
+   * wrong_password (403), invalid_password.
+   */
+  changePassword(currentPassword, newPassword) {
+    return this.whenNotBusy(() => this.request('POST', '/api/auth/password', { currentPassword, newPassword }));
+  }
+
+  /** Extension: deletes the account for good (its name is retired); the password is asked again. */
+  deleteAccount(password) {
+    return this.whenNotBusy(() => this.request('DELETE', '/api/users/me', { password }));
+  }
+
   /** Users whose name starts with prefix: [{id, username}]. */
   searchUsers(prefix, limit = 10) {
     return this.request('GET', `/api/users?query=${encodeURIComponent(prefix)}&limit=${limit}`);
@@ -233,14 +266,16 @@ export class ChatApi {
 
   async request(method, path, body, auth = true) {
     const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // A Blob (an avatar) goes as it is; anything else as JSON.
+    const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) headers['Content-Type'] = raw ? (body.type || 'application/octet-stream') : 'application/json';
     if (auth && this.token) headers.Authorization = 'Bearer ' + this.token;
     let res;
     try {
       res = await this.fetch(this.base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch (e) {

@@ -3,6 +3,9 @@ package dev.chat.common;
 /** The contract's username rule, the same in every service: 3 to 32 characters of [a-z0-9_.-]. */
 public final class Usernames {
     public static final String RULE = "3 to 32 characters of a-z, 0-9, '_', '.' and '-'";
+    /** The same rule as a regular expression, for validation annotations (a compile-time constant). */
+    public static final String PATTERN = "[a-z0-9_.-]{3,32}";
+    public static final int MAX_LENGTH = 32;
 
     private Usernames() {
     }

@@ -39,7 +39,13 @@ class SchemaTest {
                 "id|bigint|NO|YES|ALWAYS|null",
                 "username|text|NO|NO|null|null",
                 "password_hash|text|NO|NO|null|null",
-                "created_at|timestamp with time zone|NO|NO|null|now()"), columns);
+                "created_at|timestamp with time zone|NO|NO|null|now()",
+                // V3: account security (deletion, profile)
+                "deleted_at|timestamp with time zone|YES|NO|null|null",
+                "display_name|text|YES|NO|null|null",
+                "avatar|bytea|YES|NO|null|null",
+                "avatar_type|text|YES|NO|null|null",
+                "avatar_version|integer|NO|NO|null|0"), columns);
 
         String unique = query("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
                 + " WHERE conrelid = 'accounts'::regclass AND contype = 'u'").iterator().next().getString(0);
@@ -54,7 +60,7 @@ class SchemaTest {
         Set<String> tables = new TreeSet<>();
         query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
                 .forEach(r -> tables.add(r.getString(0)));
-        assertEquals(Set.of("accounts", "flyway_history_users", "refresh_tokens", "sessions"), tables);
+        assertEquals(Set.of("accounts", "flyway_history_users", "refresh_tokens", "retired_usernames", "sessions"), tables);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

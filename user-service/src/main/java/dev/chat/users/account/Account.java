@@ -27,6 +27,19 @@ public class Account {
     @Column(name = "created_at", insertable = false, updatable = false)
     private OffsetDateTime createdAt;
 
+    @Column(name = "deleted_at", insertable = false, updatable = false)
+    private OffsetDateTime deletedAt;
+
+    // Profile (V3): written by Profiles with SQL, never through this mapping.
+    @Column(name = "display_name", insertable = false, updatable = false)
+    private String displayName;
+
+    @Column(name = "avatar_type", insertable = false, updatable = false)
+    private String avatarType;
+
+    @Column(name = "avatar_version", insertable = false, updatable = false)
+    private Integer avatarVersion;
+
     protected Account() {
     }
 
@@ -45,6 +58,21 @@ public class Account {
 
     public String passwordHash() {
         return passwordHash;
+    }
+
+    /** The name shown beside the username, or null for none. */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** True when the account has an avatar. */
+    public boolean hasAvatar() {
+        return avatarType != null;
+    }
+
+    /** Changes with every new avatar; part of its URL, so caches never serve an old one. */
+    public int avatarVersion() {
+        return avatarVersion == null ? 0 : avatarVersion;
     }
 
     public OffsetDateTime createdAt() {

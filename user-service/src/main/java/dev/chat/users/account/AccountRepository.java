@@ -19,6 +19,12 @@ public class AccountRepository implements PanacheRepositoryBase<Account, Long> {
         return find("username", username).firstResult();
     }
 
+    /** The account of this id unless it was deleted; null otherwise. */
+    @WithSession
+    public Uni<Account> findLive(long id) {
+        return find("id = ?1 and deletedAt is null", id).firstResult();
+    }
+
     @WithSession
     public Uni<Boolean> usernameExists(String username) {
         return count("username", username).map(n -> n > 0);

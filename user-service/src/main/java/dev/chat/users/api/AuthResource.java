@@ -13,7 +13,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import dev.chat.common.api.ApiError;
+import dev.chat.users.account.AccountSecurity;
 import dev.chat.users.auth.LoginService;
+import dev.chat.users.auth.PasswordHasher;
 import dev.chat.users.auth.LoginSource;
 import dev.chat.users.session.Refreshed;
 import dev.chat.users.session.Sessions;
@@ -24,7 +27,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Sign-in and sessions. Login answers the v1 body ({@code token}, {@code expiresAt}) and, as an extension, sets the
- * session's refresh token in the {@link RefreshCookie}; refresh rotates it; logout revokes one session or all.
+ * session's refresh token in the {@link RefreshCookie}; refresh rotates it; logout revokes one session or all; a new
+ * password revokes all but this one.
  */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,9 +38,15 @@ public class AuthResource {
     private final Sessions sessions;
     private final RefreshCookie cookie;
     private final JsonWebToken caller;
+    private final PasswordProof proof;
+    private final PasswordHasher hasher;
+    private final AccountSecurity security;
 
     public AuthResource(LoginService login, LoginSource sources, Sessions sessions, RefreshCookie cookie,
-            JsonWebToken caller) {
+            JsonWebToken caller, PasswordProof proof, PasswordHasher hasher, AccountSecurity security) {
+        this.proof = proof;
+        this.hasher = hasher;
+        this.security = security;
         this.login = login;
         this.sources = sources;
         this.sessions = sessions;
@@ -85,6 +95,30 @@ public class AuthResource {
                 .map(n -> Response.noContent().cookie(cookie.cleared(http)).build());
     }
 
+    /**
+     * Extension: a new password (bearer token and the current password required, {@link PasswordProof}): 204 once it
+     * is stored and every other session of the account is revoked; this one stays.
+     */
+    @POST
+    @Path("password")
+    @Authenticated
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> changePassword(
+            @NotNull(message = "request body is required") @Valid PasswordChangeRequest request,
+            @Context HttpServerRequest http) {
+        Object sid = caller.getClaim("sid");
+        String session = sid == null ? null : sid.toString().replace("\"", "");
+        return proof.of(caller, request.currentPassword(), http)
+                .chain(account -> hasher.hash(request.newPassword())
+                        .chain(hash -> security.changePassword(account.id(), session, hash)))
+                .map(changed -> {
+                    if (!changed) {
+                        throw PasswordProof.unauthorized();
+                    }
+                    return Response.noContent().build();
+                });
+    }
+
     private Response tokens(SignedIn signedIn, HttpServerRequest http) {
         return Response.ok(TokenResponse.of(signedIn.access())).cookie(cookie.of(signedIn.refresh(), http)).build();
     }
@@ -96,7 +130,7 @@ public class AuthResource {
             case EXPIRED -> "the refresh token expired: sign in again";
             default -> "no valid refresh token: sign in again";
         };
-        return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "invalid_refresh", why))
+        return Response.fromResponse(ApiError.response(401, "invalid_refresh", why))
                 .cookie(cookie.cleared(http)).build();
     }
 }

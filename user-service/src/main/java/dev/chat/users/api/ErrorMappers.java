@@ -6,43 +6,33 @@ import java.util.Iterator;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-
+import dev.chat.common.api.ApiError;
 import dev.chat.users.account.UsernameTakenException;
 import dev.chat.users.account.SignupThrottledException;
 import dev.chat.users.auth.HashingBusyException;
 import dev.chat.users.auth.InvalidCredentialsException;
 import dev.chat.users.auth.LoginThrottledException;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
 
 /**
- * Turns every failure into {@code {"error", "message"}} JSON, so no framework error page (HTML, plain text or
- * an empty body) leaks out. Messages are ours, never the exception's: Jackson's can quote the request body,
- * which may hold a password.
+ * The account service's own failures as the JSON error body ({@link ApiError}): taken names, bad credentials,
+ * throttling and a busy hashing pool (with Retry-After), validation of sign-up and login fields, and an
+ * unreachable database (503, not 500). Everything generic (malformed JSON, wrong shapes, missing tokens, JAX-RS'
+ * own refusals, {@code ApiException}) is service-common's {@code JsonErrorMappers}, so the same code has the same
+ * words in every service. Messages are ours, never the exception's: Jackson's can quote the request body, which
+ * may hold a password.
  */
 public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
-    public Response apiError(ApiException e) {
-        return ApiError.response(e.status(), e.code(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
     public Response usernameTaken(UsernameTakenException e) {
-        return ApiError.response(Response.Status.CONFLICT, "username_taken", "this username is already taken");
+        return ApiError.response(409, "username_taken", "this username is already taken");
     }
 
     @ServerExceptionMapper
@@ -85,73 +75,34 @@ public class ErrorMappers {
                         .thenComparing(ConstraintViolation::getMessage))
                 .orElse(null);
         if (first == null) {
-            return ApiError.response(Response.Status.BAD_REQUEST, "invalid_request", "invalid request");
+            return ApiError.response(400, "invalid_request", "invalid request");
         }
         String field = field(first);
         String code = switch (field) {
             case "username" -> "invalid_username";
-            case "password" -> "invalid_password";
+            case "password", "newPassword" -> "invalid_password";
             default -> "invalid_request";
         };
-        return ApiError.response(Response.Status.BAD_REQUEST, code, first.getMessage());
+        return ApiError.response(400, code, first.getMessage());
     }
 
-    @ServerExceptionMapper
-    public Response malformedJson(JsonParseException e) {
-        return ApiError.response(Response.Status.BAD_REQUEST, "malformed_json", "request body is not valid JSON");
-    }
 
-    @ServerExceptionMapper
-    public Response wrongShape(MismatchedInputException e) {
-        return ApiError.response(Response.Status.BAD_REQUEST, "invalid_request", shapeMessage(e));
-    }
 
-    @ServerExceptionMapper
-    public Response unreadableJson(JsonProcessingException e) {
-        if (e instanceof JsonMappingException m) {
-            return ApiError.response(Response.Status.BAD_REQUEST, "invalid_request", shapeMessage(m));
-        }
-        return ApiError.response(Response.Status.BAD_REQUEST, "malformed_json", "request body is not valid JSON");
-    }
 
-    @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e) {
-        return unauthorized("unauthorized", "a valid bearer token is required");
-    }
 
-    @ServerExceptionMapper
-    public Response badToken(AuthenticationFailedException e) {
-        return unauthorized("unauthorized", "a valid bearer token is required");
-    }
 
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
-        return ApiError.response(Response.Status.FORBIDDEN, "forbidden", "not allowed");
-    }
 
-    /** 404, 405, 406, 415 and friends that JAX-RS raises itself. */
-    @ServerExceptionMapper
-    public Response http(WebApplicationException e) {
-        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        if (status >= 500) {
-            LOG.error("request failed", e);
-        }
-        Response.StatusType type = Response.Status.fromStatusCode(status);
-        String reason = type == null ? "HTTP " + status : type.getReasonPhrase();
-        String code = reason.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
-        return ApiError.response(status, code, reason);
-    }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         if (storeUnavailable(e)) {
             // PostgreSQL stopping, restarting or unreachable: the client should retry, not report a bug.
             LOG.warnf("request failed, the database is unavailable: %s", e.getMessage());
-            return Response.fromResponse(ApiError.response(Response.Status.SERVICE_UNAVAILABLE, "unavailable",
+            return Response.fromResponse(ApiError.response(503, "unavailable",
                     "the account store is unavailable; retry in a moment")).header(HttpHeaders.RETRY_AFTER, "1").build();
         }
         LOG.error("request failed", e);
-        return ApiError.response(Response.Status.INTERNAL_SERVER_ERROR, "internal_error", "internal error");
+        return ApiError.response(500, "internal_error", "internal error");
     }
 
     /**
@@ -180,31 +131,8 @@ public class ErrorMappers {
     }
 
     private static Response unauthorized(String code, String message) {
-        return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, code, message))
+        return Response.fromResponse(ApiError.response(401, code, message))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
-    }
-
-    private static String shapeMessage(JsonMappingException e) {
-        String path = path(e);
-        if (path.isEmpty()) {
-            return "request body must be a single JSON object";
-        }
-        return "field '" + path + "' has the wrong type";
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                out.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return out.toString();
     }
 
     private static String field(ConstraintViolation<?> v) {
@@ -222,8 +150,9 @@ public class ErrorMappers {
         return switch (field) {
             case "" -> 0;
             case "username" -> 1;
-            case "password" -> 2;
-            default -> 3;
+            case "password", "currentPassword" -> 2;
+            case "newPassword" -> 3;
+            default -> 4;
         };
     }
 }

@@ -11,19 +11,28 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A body announced over {@code quarkus.http.limits.max-body-size} gets the API's JSON error body (413
+ * A body announced over {@code chat.http.json-max-body} (every body but an avatar's, which may reach
+ * {@code quarkus.http.limits.max-body-size}) gets the API's JSON error body (413
  * {@code body_too_large}) before Quarkus' own check, which would answer 413 with an empty body. (A request line
  * over 4 KiB is refused by the HTTP codec itself, 414 without a body, before any of this runs.)
  */
 @ApplicationScoped
 public class HttpLimitErrors {
+    /** The avatar upload, the one body allowed past {@code chat.http.json-max-body}. */
+    static final String AVATAR_PATH = "/api/users/me/avatar";
+
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     MemorySize maxBody;
 
+    @ConfigProperty(name = "chat.http.json-max-body")
+    MemorySize jsonMaxBody;
+
     void install(@Observes Router router) {
-        long limit = maxBody.asLongValue();
+        long any = maxBody.asLongValue();
+        long json = Math.min(any, jsonMaxBody.asLongValue());
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
+            long limit = AVATAR_PATH.equals(ctx.request().path()) ? any : json;
             if (length != null && tooLong(length, limit)) {
                 refuse(ctx, limit);
             } else {

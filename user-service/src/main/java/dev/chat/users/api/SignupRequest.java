@@ -3,12 +3,12 @@ package dev.chat.users.api;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-import dev.chat.users.account.Usernames;
+import dev.chat.common.Usernames;
 import dev.chat.users.auth.PasswordPolicy;
 
 public record SignupRequest(
         @NotNull(message = "username is required")
-        @Pattern(regexp = Usernames.PATTERN, message = "username must be 3 to 32 characters of a-z, 0-9, '_', '.' and '-'")
+        @Pattern(regexp = Usernames.PATTERN, message = "username must be " + Usernames.RULE)
         String username,
         @NotNull(message = "password is required")
         @PasswordPolicy

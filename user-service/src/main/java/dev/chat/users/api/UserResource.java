@@ -18,11 +18,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import dev.chat.common.Usernames;
+import dev.chat.common.api.ApiException;
 import dev.chat.users.account.AccountRegistration;
 import dev.chat.users.account.AccountRepository;
+import dev.chat.users.account.Profiles;
 import dev.chat.users.account.SignupThrottle;
 import dev.chat.users.account.SignupThrottledException;
-import dev.chat.users.account.Usernames;
 import dev.chat.users.auth.LoginSource;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -38,9 +40,11 @@ public class UserResource {
     private final AccountRepository accounts;
     private final SignupThrottle signups;
     private final LoginSource sources;
+    private final Profiles profiles;
 
     public UserResource(AccountRegistration registration, AccountRepository accounts, SignupThrottle signups,
-            LoginSource sources) {
+            LoginSource sources, Profiles profiles) {
+        this.profiles = profiles;
         this.registration = registration;
         this.accounts = accounts;
         this.signups = signups;
@@ -83,12 +87,37 @@ public class UserResource {
     public Uni<UserView> byUsername(@PathParam("username") String username) {
         String name = username.toLowerCase(Locale.ROOT);
         if (!name.matches(Usernames.PATTERN)) {
-            return Uni.createFrom().failure(new ApiException(Response.Status.NOT_FOUND, "not_found", "no such user"));
+            return Uni.createFrom().failure(ApiException.notFound("no such user"));
         }
         return accounts.findByUsername(name)
-                .onItem().ifNull().failWith(() -> new ApiException(Response.Status.NOT_FOUND, "not_found",
-                        "no such user"))
+                .onItem().ifNull().failWith(() -> ApiException.notFound("no such user"))
                 .map(UserView::of);
+    }
+
+    /**
+     * The avatar of {@code username}, without a token (an {@code <img>} sends none): 404 {@code not_found} for no
+     * such user or no avatar. Cached for a year when asked with its current version ({@code v}), else revalidated.
+     */
+    @GET
+    @Path("{username}/avatar")
+    @Produces({ "image/png", "image/jpeg", MediaType.APPLICATION_JSON })
+    public Uni<Response> avatar(@PathParam("username") String username, @QueryParam("v") String version) {
+        String name = username.toLowerCase(Locale.ROOT);
+        if (!Usernames.isValid(name)) {
+            throw ApiException.notFound("no such avatar");
+        }
+        return profiles.avatar(name).map(avatar -> {
+            if (avatar == null) {
+                throw ApiException.notFound("no such avatar");
+            }
+            boolean current = Integer.toString(avatar.version()).equals(version);
+            return Response.ok(avatar.bytes(), avatar.type())
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Content-Security-Policy", "default-src 'none'; sandbox")
+                    .header("Cache-Control", current ? "public, max-age=31536000, immutable" : "no-cache")
+                    .header("ETag", "\"" + avatar.version() + "\"")
+                    .build();
+        });
     }
 
     // Taken as text: JAX-RS answers an unparsable @QueryParam int with 404, which would mislead clients.
@@ -100,10 +129,10 @@ public class UserResource {
         try {
             n = Integer.parseInt(limit.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+            throw ApiException.badRequest("invalid_request", "limit must be an integer from 1 to " + MAX_LIMIT);
         }
         if (n < 1) {
-            throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+            throw ApiException.badRequest("invalid_request", "limit must be an integer from 1 to " + MAX_LIMIT);
         }
         return Math.min(n, MAX_LIMIT);
     }

@@ -42,6 +42,18 @@ public interface AuthConfig {
         int maxNumberChars();
     }
 
+    Http http();
+
+    /** {@code chat.http.*}: request limits of this API. */
+    interface Http {
+        /**
+         * {@code chat.http.json-max-body}: the largest body of any request but an avatar upload (which may reach
+         * {@code quarkus.http.limits.max-body-size}); read by {@code HttpLimitErrors}.
+         */
+        @WithDefault("16K")
+        String jsonMaxBody();
+    }
+
     interface Jwt {
         /** {@code chat.jwt.issuer}: the {@code iss} claim, which every verifying service must expect. */
         @WithDefault("chat")

@@ -32,7 +32,8 @@ public class HashingPool {
     private final int queueCapacity;
     private final long maxWaitNanos;
     // Mean time of one job, smoothed; sizes the Retry-After of a refusal (time to drain a full queue).
-    private final AtomicLong meanNanos = new AtomicLong(TimeUnit.MILLISECONDS.toNanos(100));
+    private static final long INITIAL_MEAN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private final AtomicLong meanNanos = new AtomicLong(INITIAL_MEAN_NANOS);
 
     @Inject
     public HashingPool(AuthConfig config) {
@@ -120,6 +121,14 @@ public class HashingPool {
 
     public int threads() {
         return threads;
+    }
+
+    /**
+     * Forgets the measured job times and starts again from the initial estimate (100 ms). For tests that park jobs
+     * on the pool: those jobs' time is no hashing, and would otherwise make the pool refuse later bursts.
+     */
+    public void resetEstimate() {
+        meanNanos.set(INITIAL_MEAN_NANOS);
     }
 
     private void record(long nanos) {

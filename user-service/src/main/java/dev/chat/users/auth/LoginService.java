@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.chat.users.account.Account;
 import dev.chat.users.account.AccountRepository;
-import dev.chat.users.account.Usernames;
+import dev.chat.common.Usernames;
 import dev.chat.users.events.AccountEvents;
 import io.smallrye.mutiny.Uni;
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import dev.chat.users.account.Usernames;
+import dev.chat.common.Usernames;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;

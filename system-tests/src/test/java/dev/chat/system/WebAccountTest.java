@@ -1,0 +1,198 @@
+package dev.chat.system;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import io.restassured.http.ContentType;
+
+/**
+ * The web page's sessions and account, in headless Chromium through HAProxy's front end of the shared local stack:
+ * an open page renews its access token across the token's {@code exp} without losing its socket; a person sets a
+ * display name and a picture, changes the password (the other device is signed out, this one stays), signs out
+ * every device, and deletes the account.
+ */
+class WebAccountTest {
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void up() {
+        stack = LocalStack.shared();
+    }
+
+    @Test
+    void anOpenPageRenewsItsTokenAcrossExpiryWithoutLosingItsSocket() throws Exception {
+        Person p = Person.create("renew");
+        try (WebBrowser b = WebBrowser.open("renew", WebBrowser.DESKTOP)) {
+            ChatPage page = new ChatPage(b, stack.baseUrl()).open();
+            page.signIn(p.name, p.password); // the browser now holds the session's refresh cookie
+            page.awaitConnected();
+
+            // The page's access token is swapped for one that expires in 20 s (the stack's own key, the account's
+            // id): a short token lifetime, without a stack of its own.
+            long exp = Instant.now().getEpochSecond() + 20;
+            b.js("localStorage.setItem('chat.session', JSON.stringify({username: arguments[0], token: arguments[1],"
+                    + " expiresAt: Number(arguments[2])}));", p.name, forgeToken(p.name, p.id, exp), Long.toString(exp));
+            page.reload();
+            page.awaitConnected();
+            b.js("window.__drops = 0; new MutationObserver(() => { if (document.body.dataset.connection !== 'open')"
+                    + " window.__drops++; }).observe(document.body, {attributes: true, attributeFilter: ['data-connection']});");
+
+            b.waitFor("the clock past the short token's exp", () -> Instant.now().getEpochSecond() > exp + 3);
+            page.awaitConnected();
+            assertEquals(0L, ((Number) b.js("return window.__drops;")).longValue(),
+                    "the socket stayed open across exp: renewed in place (reauth), never reconnected");
+            long renewedExp = ((Number) b.js("return JSON.parse(localStorage.getItem('chat.session')).expiresAt;"))
+                    .longValue();
+            assertTrue(renewedExp > exp + 60, "the page holds a renewed token: exp " + renewedExp);
+            assertEquals("chat", page.view());
+
+            // The renewed socket still carries messages both ways.
+            Person q = Person.create("renewpeer");
+            page.startConversationWith(q.name, q.name.substring(0, 3));
+            page.send("after exp");
+            page.awaitState("after exp", "sent");
+        }
+    }
+
+    @Test
+    void aPersonSetsAProfileChangesThePasswordSignsOutEverywhereAndDeletesTheAccount() throws Exception {
+        Person p = Person.create("acct");
+        Path picture = Files.createTempFile("avatar-", ".png");
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 64; x++) {
+            for (int y = 0; y < 64; y++) {
+                img.setRGB(x, y, x < 32 ? 0x3366cc : 0xffcc00);
+            }
+        }
+        ImageIO.write(img, "png", picture.toFile());
+        String newPassword = p.password + "-new";
+        try (WebBrowser ab = WebBrowser.open("acct-laptop", WebBrowser.DESKTOP);
+                WebBrowser bb = WebBrowser.open("acct-phone", WebBrowser.PHONE)) {
+            ChatPage a = signedIn(ab, p.name, p.password);
+            ChatPage phone = signedIn(bb, p.name, p.password);
+
+            // Profile: a display name and a picture, shown in the header.
+            a.click("account-open");
+            ab.waitFor("the account dialog", () -> a.visible("profile-display-name"));
+            type(ab, "profile-display-name", "Ada L.");
+            ab.driver().findElement(By.id("profile-avatar-file")).sendKeys(picture.toString());
+            a.click("profile-save");
+            ab.waitFor("the profile saved", () -> "Saved.".equals(a.text("profile-status")));
+            assertEquals("Ada L.", a.text("me-name"));
+            ab.waitFor("the picture shown in the header", () -> Boolean.TRUE.equals(ab.js(
+                    "const i = document.querySelector('#me-avatar img'); return !!i && i.complete && i.naturalWidth === 64;")));
+            String src = (String) ab.js("return document.querySelector('#me-avatar img').getAttribute('src');");
+            assertTrue(src.startsWith("/api/users/" + p.name + "/avatar?v="), src);
+            given().baseUri(stack.baseUrl()).get(src).then().statusCode(200).contentType("image/png")
+                    .header("X-Content-Type-Options", "nosniff");
+
+            // A wrong current password is said so; the right one keeps this device and signs the phone out.
+            type(ab, "password-current", "not-my-password");
+            type(ab, "password-new", newPassword);
+            a.click("password-save");
+            ab.waitFor("the wrong password said", () -> "The current password is wrong.".equals(a.text("password-error")));
+            type(ab, "password-current", p.password);
+            type(ab, "password-new", newPassword);
+            a.click("password-save");
+            ab.waitFor("the password changed", () -> a.text("password-status").startsWith("Password changed"));
+            phone.awaitSignInScreen();
+            a.click("account-close");
+            a.awaitConnected();
+
+            // Sign out everywhere, from the phone: the laptop's page is signed out too (socket closed, refresh refused).
+            phone.signIn(p.name, newPassword);
+            phone.awaitConnected();
+            phone.click("sign-out-all");
+            phone.awaitSignInScreen();
+            a.awaitSignInScreen();
+            ab.driver().navigate().refresh();
+            a.awaitSignInScreen(); // the refresh cookie no longer signs the laptop in either
+
+            // Delete the account from the laptop: the name is retired, the password no longer signs in.
+            a.signIn(p.name, newPassword);
+            a.awaitConnected();
+            a.click("account-open");
+            ab.waitFor("the account dialog", () -> a.visible("delete-password"));
+            type(ab, "delete-password", newPassword);
+            a.click("delete-account");
+            a.awaitSignInScreen();
+            assertEquals("Your account was deleted.", a.authNotice());
+            a.signIn(p.name, newPassword);
+            ab.waitFor("the refused sign-in", () -> !a.authError().isEmpty());
+            given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                    .body(Map.of("username", p.name, "password", p.password)).post("/api/users")
+                    .then().statusCode(409);
+        } finally {
+            Files.deleteIfExists(picture);
+        }
+    }
+
+    private static ChatPage signedIn(WebBrowser browser, String name, String password) {
+        ChatPage page = new ChatPage(browser, stack.baseUrl()).open();
+        page.signIn(name, password);
+        page.awaitConnected();
+        return page;
+    }
+
+    private static void type(WebBrowser b, String id, String text) {
+        WebElement e = b.driver().findElement(By.id(id));
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    /** A token signed with the stack's own key, as user-service signs one, expiring at {@code exp}; no session. */
+    private static String forgeToken(String user, long accountId, long exp) throws IOException {
+        try {
+            String pem = Files.readString(stack.jwtPrivateKey()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String header = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+            long now = Instant.now().getEpochSecond();
+            String claims = b64.encodeToString(("{\"iss\":\"chat\",\"upn\":\"" + user + "\",\"sub\":\"" + accountId
+                    + "\",\"groups\":[\"user\"],\"iat\":" + now + ",\"exp\":" + exp + ",\"jti\":\"" + UUID.randomUUID()
+                    + "\"}").getBytes(StandardCharsets.UTF_8));
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initSign(key);
+            rs256.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + claims + "." + b64.encodeToString(rs256.sign());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh account made through the API: its id (for tokens) and password. */
+    record Person(String name, String password, long id) {
+        static Person create(String prefix) {
+            String name = prefix + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+            String password = "pw-of-" + name;
+            Number id = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                    .body(Map.of("username", name, "password", password)).post("/api/users")
+                    .then().statusCode(201).extract().path("id");
+            return new Person(name, password, id.longValue());
+        }
+    }
+}
