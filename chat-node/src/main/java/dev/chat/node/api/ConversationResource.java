@@ -13,6 +13,8 @@ import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
 import dev.chat.node.history.ConversationLog;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.routing.Router;
 import dev.chat.node.history.HistoryMessage;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,6 +33,10 @@ public class ConversationResource {
     SecurityIdentity identity;
     @Inject
     ConversationLog log;
+    @Inject
+    Router router;
+    @Inject
+    ServerFrames frames;
 
     @GET
     public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
@@ -53,7 +59,14 @@ public class ConversationResource {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return log.markRead(me(), peer(peer), mark.ts());
+        String me = me();
+        String with = peer(peer);
+        // Live notices, at most once: the reader's other devices clear the unread count, the peer's sockets learn
+        // their messages were seen (the web page marks a conversation read while it is open on screen).
+        return log.markRead(me, with, mark.ts()).invoke(() -> {
+            router.notify(me, frames.read(with, null, mark.ts()));
+            router.notify(with, frames.seen(me, mark.ts()));
+        });
     }
 
     /** {@code {"ts": EPOCH_MS}}: everything from the peer up to and including ts is read. */

@@ -27,6 +27,8 @@ import dev.chat.node.groups.GroupViews;
 import dev.chat.node.groups.GroupsConfig;
 import dev.chat.node.groups.Role;
 import dev.chat.node.history.HistoryMessage;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.routing.Router;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -48,6 +50,10 @@ public class GroupResource {
     GroupsConfig config;
     @Inject
     ObjectMapper json;
+    @Inject
+    Router router;
+    @Inject
+    ServerFrames frames;
 
     public record NewGroup(String name, List<String> members) {
     }
@@ -182,7 +188,10 @@ public class GroupResource {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return groups.markRead(groupId(id), me(), mark.ts());
+        long group = groupId(id);
+        String me = me();
+        // The reader's other devices clear the group's unread count live (a notice, at most once).
+        return groups.markRead(group, me, mark.ts()).invoke(() -> router.notify(me, frames.read(null, group, mark.ts())));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.chat.node.endpoint;
 
 import jakarta.inject.Inject;
 
+import dev.chat.node.delivery.Changes;
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.config.ChatLog;
@@ -38,6 +39,8 @@ public class ChatSocket {
     @Inject
     Delivery delivery;
     @Inject
+    Changes changes;
+    @Inject
     FrameReader reader;
     @Inject
     ServerFrames frames;
@@ -72,6 +75,9 @@ public class ChatSocket {
         }
         if (frame instanceof ClientFrame.SendToGroup send) {
             return delivery.send(user, send).chain(r -> reply(connection, user, r));
+        }
+        if (frame instanceof ClientFrame.Change change) {
+            return changes.change(user, change).chain(r -> reply(connection, user, r));
         }
         if (frame instanceof ClientFrame.Typing typing) {
             return typingNotices.typing(user, typing, connection).chain(r -> reply(connection, user, r));

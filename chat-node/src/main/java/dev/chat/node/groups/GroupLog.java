@@ -95,21 +95,25 @@ public class GroupLog {
         return pool.preparedQuery("""
                 SELECT g.id, g.name, me.role,
                        (SELECT count(*) FROM group_members c WHERE c.group_id = g.id) AS members,
-                       l.seq, l.client_id, l.sender, l.body, l.ts,
+                       l.seq, l.client_id, l.sender, l.body, l.ts, l.change,
                        (SELECT count(*) FROM messages u WHERE u.group_id = g.id AND u.seq > me.joined_seq
-                           AND u.sender <> $1 AND u.ts > me.read_ts) AS unread
+                           AND u.sender <> $1 AND u.ts > me.read_ts AND u.kind IS NULL) AS unread
                   FROM group_members me JOIN chat_groups g ON g.id = me.group_id
-                  LEFT JOIN LATERAL (SELECT seq, client_id, sender, body, ts FROM messages
-                                      WHERE group_id = g.id AND seq > me.joined_seq
-                                      ORDER BY seq DESC LIMIT 1) l ON true
+                  LEFT JOIN LATERAL (SELECT m.seq, m.client_id, m.sender, """ + HistoryMessage.BODY + """
+                                      AS body, m.ts, c.kind AS change FROM messages m
+                                     """ + HistoryMessage.NEWEST_CHANGE + """
+
+                                      WHERE m.group_id = g.id AND m.seq > me.joined_seq AND m.kind IS NULL
+                                      ORDER BY m.seq DESC LIMIT 1) l ON true
                  WHERE me.username = $1
                  ORDER BY COALESCE(l.seq, 0) DESC, g.id DESC""").execute(Tuple.of(user)).map(rows -> {
                     List<GroupViews.Summary> out = new ArrayList<>();
                     for (Row r : rows) {
                         String id = Long.toString(r.getLong("id"));
                         HistoryMessage last = r.getLong("seq") == null ? null
-                                : new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
-                                        null, id, r.getString("body"), r.getLong("ts"), false);
+                                : HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"),
+                                        r.getString("sender"), null, id, r.getString("body"), r.getLong("ts"), false,
+                                        r.getString("change"), null);
                         out.add(new GroupViews.Summary(id, r.getString("name"), r.getString("role"),
                                 r.getInteger("members"), last, r.getLong("unread")));
                     }
@@ -121,17 +125,22 @@ public class GroupLog {
     public Uni<List<HistoryMessage>> page(long id, String user, long beforeSeq, int limit) {
         return role(pool, id, user).chain(role -> role == null ? Uni.createFrom().failure(GroupException.notFound())
                 : pool.preparedQuery("""
-                        SELECT m.seq, m.client_id, m.sender, m.body, m.ts,
-                               (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to
-                          FROM messages m, group_members me
+                        SELECT m.seq, m.client_id, m.sender, """ + HistoryMessage.BODY + """
+                         AS body, m.ts, c.kind AS change,
+                               (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to,
+                               (SELECT count(*) FROM group_members s WHERE s.group_id = $1 AND s.read_ts >= m.ts
+                                                                      AND s.username <> m.sender) AS seen_by
+                          FROM group_members me, messages m
+                        """ + HistoryMessage.NEWEST_CHANGE + """
+
                          WHERE m.group_id = $1 AND me.group_id = $1 AND me.username = $2
-                           AND m.seq > me.joined_seq AND m.seq < $3
+                           AND m.seq > me.joined_seq AND m.seq < $3 AND m.kind IS NULL
                          ORDER BY m.seq DESC LIMIT $4""").execute(Tuple.of(id, user, beforeSeq, limit)).map(rows -> {
                     List<HistoryMessage> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                        out.add(HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
                                 null, Long.toString(id), r.getString("body"), r.getLong("ts"),
-                                r.getLong("delivered_to") > 0));
+                                r.getLong("delivered_to") > 0, r.getString("change"), r.getLong("seen_by").intValue()));
                     }
                     return out;
                 }));

@@ -18,28 +18,35 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ConversationLog {
     private static final String CONVERSATIONS = """
             WITH mine AS (
-              SELECT recipient AS peer, seq FROM messages WHERE sender = $1 AND recipient IS NOT NULL
+              SELECT recipient AS peer, seq FROM messages WHERE sender = $1 AND recipient IS NOT NULL AND kind IS NULL
               UNION ALL
-              SELECT sender AS peer, seq FROM messages WHERE recipient = $1
+              SELECT sender AS peer, seq FROM messages WHERE recipient = $1 AND kind IS NULL
             ), last AS (
               SELECT peer, max(seq) AS seq FROM mine GROUP BY peer ORDER BY max(seq) DESC LIMIT $2
             )
-            SELECT l.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
+            SELECT l.peer, m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
+             AS body, m.ts, c.kind AS change,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
                                                          AND p.seq = m.seq) AS delivered,
                    (SELECT count(*) FROM messages u
-                     WHERE u.sender = l.peer AND u.recipient = $1 AND u.sender <> $1
+                     WHERE u.sender = l.peer AND u.recipient = $1 AND u.sender <> $1 AND u.kind IS NULL
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
                                              WHERE r.reader = $1 AND r.peer = l.peer), 0)) AS unread
             FROM last l JOIN messages m ON m.seq = l.seq
+            """ + HistoryMessage.NEWEST_CHANGE + """
+
             ORDER BY l.seq DESC""";
     private static final String PAGE = """
-            SELECT seq, client_id, sender, recipient, body, ts,
+            SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
+             AS body, m.ts, c.kind AS change,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
                                                          AND p.seq = m.seq) AS delivered
               FROM messages m
-            WHERE ((sender = $1 AND recipient = $2) OR (sender = $2 AND recipient = $1)) AND seq < $3
-            ORDER BY seq DESC LIMIT $4""";
+            """ + HistoryMessage.NEWEST_CHANGE + """
+
+            WHERE ((m.sender = $1 AND m.recipient = $2) OR (m.sender = $2 AND m.recipient = $1)) AND m.seq < $3
+              AND m.kind IS NULL
+            ORDER BY m.seq DESC LIMIT $4""";
     private static final String MARK_READ = """
             INSERT INTO conversation_reads (reader, peer, read_ts) VALUES ($1, $2, $3)
             ON CONFLICT (reader, peer) DO UPDATE SET read_ts = GREATEST(conversation_reads.read_ts, EXCLUDED.read_ts)""";
@@ -77,7 +84,8 @@ public class ConversationLog {
     }
 
     private static HistoryMessage message(Row r) {
-        return new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
-                r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"));
+        return HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"),
+                r.getString("change"), null);
     }
 }
