@@ -6,9 +6,10 @@ const SESSION_KEY = 'chat.session';
 const PAGE_SIZE = 30;
 const PRESENCE_EVERY_MS = 10000;
 const USERNAME = /^[a-z0-9_.-]{3,32}$/;
-const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
-const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
-const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', failed: '!' };
+const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3, seen: 4 };
+const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', seen: 'Seen', failed: 'Not sent' };
+const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', seen: '\u2713\u2713', failed: '!' };
+const DELETED_TEXT = 'Message deleted';
 const TYPING_SHOWN_MS = 4000; // "alice is typing…" stays this long after her last notice
 // A conversation's key: the peer's username, or 'g:' + the group's ID (usernames never hold a colon).
 const GROUP_PREFIX = 'g:';
@@ -41,6 +42,7 @@ let newGroupChosen = []; // usernames picked in the "New group" form
 let newGroupResults = [];
 const presence = new Map(); // username → online
 let searchResults = [];
+let editing = null; // {peer, target} while the composer edits one of the person's messages
 const timers = {};
 
 // ------------------------------------------------------------------ session
@@ -278,6 +280,10 @@ async function startChat(s) {
     saveSession(s);
   });
   client.on('typing', onTyping);
+  client.on('sent', onSent);
+  client.on('change', onChange);
+  client.on('read', onRead);
+  client.on('seen', onSeen);
 
   // The list first: a redelivered message it already counts as unread is not counted again.
   await loadConversations();
@@ -688,6 +694,10 @@ function thread(peer) {
 }
 
 function openConversation(peer) {
+  if (editing && editing.peer !== peer) {
+    stopEditing();
+    $('composer-input').value = '';
+  }
   openPeer = peer;
   ensureConv(peer);
   $('chat-view').classList.add('show-conversation');
@@ -829,7 +839,9 @@ function mergeHistory(peer, page) {
     const group = m.group !== undefined && m.group !== null ? String(m.group) : undefined;
     // A group message has no delivered state for its sender: 'sent' (stored) is the last one shown.
     upsert(peer, { id: m.id, from: m.from, to: m.to, group, body: m.body, ts: m.ts, seq: m.seq,
-      state: mine ? (m.delivered && group === undefined ? 'delivered' : 'sent') : 'received' }, false);
+      edited: !!m.edited, deleted: !!m.deleted, seenBy: m.seenBy,
+      state: mine ? (group === undefined && m.seenBy > 0 ? 'seen' : m.delivered && group === undefined ? 'delivered'
+        : 'sent') : 'received' }, false);
   }
 }
 
@@ -846,6 +858,13 @@ function upsert(peer, m, render = true) {
     if (m.seq !== undefined) had.seq = m.seq;
     if (m.seq !== undefined) had.ts = m.ts; // the server's time replaces the local one
     if (m.state && (STATE_RANK[m.state] || 0) >= (STATE_RANK[had.state] || 0)) had.state = m.state;
+    // History knows of changes made while the page was away; a change once shown is never undone.
+    if (m.deleted) had.deleted = true;
+    if (m.edited && !had.deleted) {
+      had.edited = true;
+      had.body = m.body;
+    }
+    if (m.seenBy !== undefined) had.seenBy = m.seenBy;
     if (render && t.els.has(key)) fillMessage(t.els.get(key), had);
     return false;
   }
@@ -894,9 +913,7 @@ function buildMessage(m) {
   const li = el('li', 'msg' + (mine ? ' mine' : ''));
   li.dataset.id = m.id;
   li.dataset.from = m.from;
-  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
   const bubble = el('div', 'bubble');
-  bubble.append(who, document.createTextNode(m.body));
   const meta = el('div', 'meta');
   if (m.group !== undefined && m.group !== null && !mine) {
     const sender = el('div', 'sender', m.from); // read out by the hidden prefix in the bubble
@@ -912,10 +929,18 @@ function fillMessage(li, m) {
   const mine = m.from === session.username;
   li.dataset.ts = String(m.ts);
   li.dataset.state = m.state;
+  li.classList.toggle('deleted', !!m.deleted);
+  li.classList.toggle('edited', !!m.edited && !m.deleted);
+  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
+  li.querySelector('.bubble').replaceChildren(who, document.createTextNode(m.deleted ? DELETED_TEXT : m.body));
   const meta = li.querySelector('.meta');
   const time = el('time', null, shortTime(m.ts, false));
   time.dateTime = new Date(m.ts).toISOString();
   const parts = [time];
+  if (m.edited && !m.deleted) parts.push(el('span', 'edited-mark', 'edited'));
+  if (mine && !m.deleted && m.group !== undefined && m.group !== null && m.seenBy > 0) {
+    parts.push(el('span', 'seen-by', `Seen by ${m.seenBy}`));
+  }
   if (mine) {
     const tick = el('span', 'tick', STATE_MARK[m.state]);
     tick.setAttribute('role', 'img');
@@ -936,7 +961,71 @@ function fillMessage(li, m) {
       parts.push(retry);
     }
   }
+  parts.push(...messageActions(li, m));
   meta.replaceChildren(...parts);
+}
+
+/**
+ * Edit and Delete for the person's own stored messages; Delete for anyone's message in a group the person owns or
+ * administers. The server decides (the edit window): a refused change is announced.
+ */
+function messageActions(li, m) {
+  if (m.deleted || !client || m.state === 'sending' || m.state === 'failed') return [];
+  const mine = m.from === session.username;
+  const group = m.group !== undefined && m.group !== null ? String(m.group) : null;
+  const conv = group ? convs.get(groupKey(group)) : null;
+  const moderator = conv && (conv.role === 'owner' || conv.role === 'admin');
+  const out = [];
+  if (mine) {
+    const edit = el('button', 'msg-action edit', 'Edit');
+    edit.type = 'button';
+    edit.setAttribute('aria-label', 'Edit this message');
+    edit.addEventListener('click', () => startEditing(m));
+    out.push(edit);
+  }
+  if (mine || moderator) {
+    const del = el('button', 'msg-action delete', 'Delete');
+    del.type = 'button';
+    del.setAttribute('aria-label', 'Delete this message');
+    del.addEventListener('click', () => {
+      try {
+        client.deleteMessage(m.id, mine ? undefined : m.from);
+      } catch (e) {
+        announce(e.message);
+        return;
+      }
+      m.deleted = true;
+      fillMessage(li, m);
+      refreshLast(m);
+    });
+    out.push(del);
+  }
+  return out;
+}
+
+function startEditing(m) {
+  editing = { peer: openPeer, target: m.id };
+  const input = $('composer-input');
+  input.value = m.body;
+  input.dataset.editing = m.id;
+  autoGrow();
+  input.focus();
+  announce('Editing your message. Send to save it.');
+}
+
+function stopEditing() {
+  editing = null;
+  delete $('composer-input').dataset.editing;
+}
+
+/** A conversation's preview follows a change of its last message. */
+function refreshLast(m) {
+  for (const c of convs.values()) {
+    if (c.last && c.last.id === m.id && c.last.from === m.from) {
+      c.last = { ...c.last, body: m.deleted ? DELETED_TEXT : m.body };
+    }
+  }
+  renderConversations();
 }
 
 function scrollToBottom() {
@@ -963,7 +1052,8 @@ function onMessage(m) {
   const fresh = t ? upsert(peer, { ...m, state: 'received' }) : true;
   if (!fresh) return;
   conv.last = newer(conv.last, m);
-  if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs)) {
+  // Read already, on this device (baseline) or another (a read notice that came before the message itself).
+  if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs) && !(m.ts <= conv.readElsewhereTs)) {
     conv.unread = (conv.unread || 0) + 1;
     announce(isGroup ? `New message from ${m.from} in ${conv.name}` : `New message from ${m.from}`);
   }
@@ -983,6 +1073,13 @@ function onMessage(m) {
 
 function onStatus(s) {
   if (!session) return;
+  if (s.kind) {
+    if (s.state === 'failed') {
+      announce(s.error && s.error.code === 'edit_window_closed' ? 'That message is too old to change.'
+        : 'The change could not be made' + (s.error ? ` (${s.error.code}).` : '.'));
+    }
+    return;
+  }
   const peer = s.group !== undefined ? groupKey(s.group) : s.to;
   const t = peer && threads.get(peer);
   const key = msgKey(session.username, s.id);
@@ -997,6 +1094,28 @@ function sendFromComposer() {
   const body = input.value;
   if (!openPeer || !client || !body.trim()) return;
   const peer = openPeer;
+  if (editing && editing.peer === peer) {
+    const key = msgKey(session.username, editing.target);
+    try {
+      client.edit(editing.target, body);
+    } catch (e) {
+      announce(e.message);
+      return;
+    }
+    const t = thread(peer);
+    const had = t.msgs.get(key);
+    if (had) {
+      had.body = body;
+      had.edited = true;
+      if (t.els.has(key)) fillMessage(t.els.get(key), had);
+      refreshLast(had);
+    }
+    stopEditing();
+    input.value = '';
+    autoGrow();
+    return;
+  }
+  stopEditing();
   const group = isGroupKey(peer) ? groupIdOf(peer) : undefined;
   let m;
   try {
@@ -1014,6 +1133,63 @@ function sendFromComposer() {
   conv.last = newer(conv.last, msg);
   renderConversations();
   scrollToBottom();
+}
+
+/** The person's own message, sent from another device (or echoed to this one): shown as sent. */
+function onSent(m) {
+  if (!session) return;
+  const isGroup = m.group !== undefined && m.group !== null;
+  const peer = isGroup ? groupKey(m.group) : m.to;
+  const conv = isGroup ? ensureGroupConv(m.group) : ensureConv(peer);
+  const t = threads.get(peer);
+  if (t) upsert(peer, { ...m, group: isGroup ? String(m.group) : undefined, state: 'sent' });
+  conv.last = newer(conv.last, m);
+  renderConversations();
+  if (openPeer === peer && nearBottom()) scrollToBottom();
+}
+
+/** An edit or delete of a message, by its sender, a group moderator, or the person on another device. */
+function onChange(c) {
+  if (!session) return;
+  const me = session.username;
+  const peer = c.group !== undefined ? groupKey(c.group) : c.from === me ? c.to : c.from;
+  const t = threads.get(peer);
+  const key = msgKey(c.targetFrom, c.target);
+  const m = t && t.msgs.get(key);
+  if (m) {
+    if (c.kind === 'delete') m.deleted = true;
+    else if (!m.deleted) {
+      m.edited = true;
+      m.body = c.body;
+    }
+    if (t.els.has(key)) fillMessage(t.els.get(key), m);
+    refreshLast(m);
+  } else {
+    refreshLast({ id: c.target, from: c.targetFrom, body: c.body, deleted: c.kind === 'delete' });
+  }
+  if (openPeer === peer) announce(c.kind === 'delete' ? 'A message was deleted' : 'A message was edited');
+}
+
+/** The person read a conversation on one of their devices: its unread count clears here too. */
+function onRead(r) {
+  const key = r.group !== undefined ? groupKey(r.group) : r.with;
+  const conv = key && (r.group !== undefined ? ensureGroupConv(r.group) : ensureConv(key));
+  if (!conv) return;
+  conv.readElsewhereTs = Math.max(conv.readElsewhereTs || 0, r.ts);
+  if (!conv.unread) return;
+  conv.unread = 0;
+  renderConversations();
+}
+
+/** The peer has the conversation open: the person's messages up to ts are seen. */
+function onSeen(s) {
+  const t = threads.get(s.by);
+  if (!t || !session) return;
+  for (const m of t.msgs.values()) {
+    if (m.from === session.username && m.ts <= s.ts && (m.state === 'sent' || m.state === 'delivered')) {
+      upsert(s.by, { id: m.id, from: m.from, state: 'seen' });
+    }
+  }
 }
 
 function autoGrow() {

@@ -27,7 +27,7 @@ import io.restassured.path.json.JsonPath;
  * other sockets, learnt on reconnect by a client that was offline, and shown by history.
  */
 class EditsThroughProxyTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static LocalStack stack() {
         return LocalStack.shared();
@@ -80,8 +80,15 @@ class EditsThroughProxyTest {
                 assertEquals("ack", answer(a1, m).path("type").asText(), a1.frames().toString());
                 // Every device in sync: alice's other socket sees her send live.
                 assertEquals("helo", a2.await(sent("msg", m), WAIT).path("frame").path("body").asText());
-                b1.await(frame("msg", m), WAIT);
-                b2.await(frame("msg", m), WAIT);
+                for (ChatClient b : List.of(b1, b2)) {
+                    try {
+                        b.await(frame("msg", m), WAIT);
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + "; pending: " + stack().psql("SELECT recipient, client_id"
+                                + " FROM pending WHERE recipient = '" + bob.name() + "'") + "; b1 " + b1.frames() + "; b2 "
+                                + b2.frames() + "; a1 " + a1.frames() + "\n" + stack().diagnostics(), e);
+                    }
+                }
                 ChatThroughProxyTest.awaitNoUnacked(bob.name());
 
                 edit(a1, e1, m, "hello");

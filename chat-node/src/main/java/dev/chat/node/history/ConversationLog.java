@@ -40,7 +40,10 @@ public class ConversationLog {
             SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered
+                                                         AND p.seq = m.seq) AS delivered,
+                   CASE WHEN m.sender = $1 AND m.ts <= COALESCE((SELECT r.read_ts FROM conversation_reads r
+                                                                  WHERE r.reader = $2 AND r.peer = $1), 0)
+                        THEN 1 END AS seen_by
               FROM messages m
             """ + HistoryMessage.NEWEST_CHANGE + """
 
@@ -84,8 +87,10 @@ public class ConversationLog {
     }
 
     private static HistoryMessage message(Row r) {
+        // seen_by (a page's column only): 1 when the peer's read mark reached the caller's own message.
+        Integer seenBy = r.getColumnIndex("seen_by") >= 0 ? r.getInteger("seen_by") : null;
         return HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
                 r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"),
-                r.getString("change"), null);
+                r.getString("change"), seenBy);
     }
 }
