@@ -284,6 +284,9 @@ async function startChat(s) {
   client.on('change', onChange);
   client.on('read', onRead);
   client.on('seen', onSeen);
+  client.on('frame', (f) => {
+    if (f && f.type === 'group') onGroupChange(f);
+  });
 
   // The list first: a redelivered message it already counts as unread is not counted again.
   await loadConversations();
@@ -909,6 +912,12 @@ function insertMessageEl(peer, m) {
 }
 
 function buildMessage(m) {
+  if (m.notice) {
+    const li = el('li', 'group-notice', m.body);
+    li.dataset.ts = String(m.ts);
+    li.dataset.notice = 'true';
+    return li;
+  }
   const mine = m.from === session.username;
   const li = el('li', 'msg' + (mine ? ' mine' : ''));
   li.dataset.id = m.id;
@@ -1170,6 +1179,49 @@ function onChange(c) {
   if (openPeer === peer) announce(c.kind === 'delete' ? 'A message was deleted' : 'A message was edited');
 }
 
+const GROUP_CHANGE_TEXT = {
+  created: (f) => `${f.by} created the group`,
+  added: (f) => `${f.by} added ${f.user}`,
+  removed: (f) => `${f.by} removed ${f.user}`,
+  left: (f) => `${f.user} left`,
+  joined: (f) => `${f.user} joined`,
+  renamed: (f) => `${f.by} renamed the group to "${f.name}"`,
+  role: (f) => `${f.by} made ${f.user} ${f.role === 'admin' ? 'an admin' : f.role === 'owner' ? 'the owner' : 'a member'}`,
+};
+
+/**
+ * A group changed (a notice, live): the list and the open group's header and members panel follow at once; a
+ * line in the conversation says what happened. The person removed from a group loses it from the list.
+ */
+function onGroupChange(f) {
+  if (!session || !GROUP_CHANGE_TEXT[f.change]) return;
+  const key = groupKey(f.group);
+  const me = session.username;
+  const text = GROUP_CHANGE_TEXT[f.change](f);
+  if ((f.change === 'removed' || f.change === 'left') && f.user === me) {
+    const c = convs.get(key);
+    if (!c) return;
+    convs.delete(key);
+    threads.delete(key);
+    typers.delete(key);
+    if (openPeer === key) closeConversation(false);
+    renderConversations();
+    if (f.change === 'removed') announce(`${f.by} removed you from ${c.name}.`);
+    return;
+  }
+  const conv = ensureGroupConv(f.group);
+  if (f.change === 'renamed' && typeof f.name === 'string') conv.name = f.name;
+  fetchGroup(String(f.group));
+  const t = threads.get(key);
+  if (t) {
+    // A line of the conversation, never sent or acked: keyed by the change so a repeated notice shows once.
+    const id = `notice:${f.change}:${f.user || ''}:${f.name || ''}:${Date.now()}`;
+    upsert(key, { id, from: '', notice: true, body: text, ts: Date.now(), state: 'received' });
+  }
+  renderConversations();
+  if (openPeer === key) announce(text);
+}
+
 /** The person read a conversation on one of their devices: its unread count clears here too. */
 function onRead(r) {
   const key = r.group !== undefined ? groupKey(r.group) : r.with;
@@ -1214,7 +1266,7 @@ function scheduleRead(peer) {
     const me = session.username;
     const theirs = isGroupKey(peer) ? (from) => from !== me : (from) => from === peer;
     let ts = 0;
-    for (const m of t.msgs.values()) if (theirs(m.from) && m.ts > ts) ts = m.ts;
+    for (const m of t.msgs.values()) if (!m.notice && theirs(m.from) && m.ts > ts) ts = m.ts;
     if (conv && conv.last && theirs(conv.last.from) && conv.last.ts > ts) ts = conv.last.ts;
     if (ts > t.readTs) {
       t.readTs = ts;

@@ -46,6 +46,21 @@ class EditsThroughProxyTest {
                 && ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText())), WAIT);
     }
 
+    /** Connects, again while HAProxy may still send an upgrade to a node that just died (it then fails). */
+    private static ChatClient connectThroughProxy(Account a) {
+        java.time.Instant deadline = java.time.Instant.now().plus(WAIT);
+        while (true) {
+            try {
+                return ChatClient.connect(ws(), a.token(), false);
+            } catch (IllegalStateException e) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                ChatThroughProxyTest.pause(200);
+            }
+        }
+    }
+
     private static void edit(ChatClient c, String id, String target, String body) {
         c.send("{\"type\":\"edit\",\"id\":\"" + id + "\",\"target\":\"" + target + "\",\"body\":\"" + body + "\"}");
     }
@@ -153,6 +168,83 @@ class EditsThroughProxyTest {
         assertEquals(List.of(m), h.getList("id"), "history lists the message once and never the changes: " + h.prettify());
         assertEquals(Boolean.TRUE, h.get("[0].deleted"), h.prettify());
         assertEquals("", h.get("[0].body"), h.prettify());
+    }
+
+    @Test
+    void anEditAcceptedByANodeThatIsThenKilledReachesThePeerOnReconnect() {
+        Account alice = Accounts.create(stack(), "alice");
+        Account bob = Accounts.create(stack(), "bob");
+        String m = id("m");
+        String e1 = id("e");
+        String killed = null;
+        try {
+            try (ChatClient a = ChatClient.connect(ws(), alice.token())) {
+                a.sendMessage(m, bob.name(), "before the crash");
+                assertEquals("ack", answer(a, m).path("type").asText(), a.frames().toString());
+                edit(a, e1, m, "after the crash");
+                assertEquals("ack", answer(a, e1).path("type").asText(), a.frames().toString());
+                // The node that accepted (and acked) the edit dies; bob was offline all along.
+                killed = "chat-" + ChatThroughProxyTest.nodesOf(alice, alice.name(), 1).iterator().next();
+                stack().kill9(killed);
+            }
+            try (ChatClient b = connectThroughProxy(bob)) {
+                b.await(frame("msg", m), WAIT);
+                JsonNode change = b.await(frame("edit", e1), WAIT);
+                assertEquals("after the crash", change.path("body").asText(), change.toString());
+                b.ack(m);
+                b.ack(e1);
+            }
+            ChatThroughProxyTest.awaitNoUnacked(bob.name());
+        } finally {
+            if (killed != null) {
+                stack().start(killed);
+            }
+        }
+        assertTrue(stack().isRunning(killed));
+    }
+
+    @Test
+    void groupChangesReachEveryMemberLive() {
+        Account owner = Accounts.create(stack(), "owner");
+        Account alice = Accounts.create(stack(), "alice");
+        Account carol = Accounts.create(stack(), "carol");
+        try (ChatClient o = ChatClient.connect(ws(), owner.token());
+                ChatClient a = ChatClient.connect(ws(), alice.token());
+                ChatClient c = ChatClient.connect(ws(), carol.token())) {
+            ChatThroughProxyTest.nodesOf(owner, alice.name(), 1);
+            ChatThroughProxyTest.nodesOf(owner, carol.name(), 1);
+            String group = given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                    .body(Map.of("name", "live", "members", List.of(alice.name())))
+                    .post("/api/groups").then().statusCode(201).extract().path("id");
+            Predicate<JsonNode> created = f -> "group".equals(f.path("type").asText())
+                    && group.equals(f.path("group").asText()) && "created".equals(f.path("change").asText());
+            assertEquals("live", a.await(created, WAIT).path("name").asText());
+            given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                    .body(Map.of("username", carol.name())).post("/api/groups/" + group + "/members")
+                    .then().statusCode(201);
+            for (ChatClient x : List.of(o, a, c)) {
+                assertEquals(carol.name(), x.await(change(group, "added"), WAIT).path("user").asText());
+            }
+            given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                    .body(Map.of("name", "live again")).put("/api/groups/" + group).then().statusCode(204);
+            assertEquals("live again", a.await(change(group, "renamed"), WAIT).path("name").asText());
+            given().baseUri(stack().baseUrl()).auth().oauth2(owner.token())
+                    .delete("/api/groups/" + group + "/members/" + carol.name()).then().statusCode(204);
+            // The removed member learns it too, and the others.
+            for (ChatClient x : List.of(a, c)) {
+                JsonNode removed = x.await(change(group, "removed"), WAIT);
+                assertEquals(carol.name(), removed.path("user").asText(), removed.toString());
+                assertEquals(owner.name(), removed.path("by").asText(), removed.toString());
+            }
+            given().baseUri(stack().baseUrl()).auth().oauth2(alice.token())
+                    .delete("/api/groups/" + group + "/members/" + alice.name()).then().statusCode(204);
+            assertEquals(alice.name(), o.await(change(group, "left"), WAIT).path("user").asText());
+        }
+    }
+
+    private static Predicate<JsonNode> change(String group, String change) {
+        return f -> "group".equals(f.path("type").asText()) && group.equals(f.path("group").asText())
+                && change.equals(f.path("change").asText());
     }
 
     @Test

@@ -53,6 +53,8 @@ public class GroupResource {
     @Inject
     Router router;
     @Inject
+    GroupNotices notices;
+    @Inject
     ServerFrames frames;
 
     public record NewGroup(String name, List<String> members) {
@@ -87,7 +89,9 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "at most " + MAX_FIRST_MEMBERS + " first members");
         }
         members.forEach(GroupResource::username);
-        return groups.create(me(), name(body.name()), members)
+        String me = me();
+        return groups.create(me, name(body.name()), members)
+                .call(g -> notices.tell(Long.parseLong(g.id()), "created", me, null, g.name(), null, null))
                 .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build());
     }
 
@@ -105,21 +109,31 @@ public class GroupResource {
     @PUT
     @Path("/{id}")
     public Uni<Void> rename(@PathParam("id") String id, Rename body) {
-        return groups.rename(groupId(id), me(), name(body == null ? null : body.name()));
+        long group = groupId(id);
+        String me = me();
+        String name = name(body == null ? null : body.name());
+        return groups.rename(group, me, name).call(() -> notices.tell(group, "renamed", me, null, name, null, null));
     }
 
     @POST
     @Path("/{id}/members")
     public Uni<Response> add(@PathParam("id") String id, NewMember body) {
         String user = username(body == null ? null : body.username());
-        return groups.add(groupId(id), me(), user).replaceWith(Response.status(201).build());
+        long group = groupId(id);
+        String me = me();
+        return groups.add(group, me, user).call(() -> notices.tell(group, "added", me, user, null, null, null))
+                .replaceWith(Response.status(201).build());
     }
 
     /** Removing oneself is leaving. */
     @DELETE
     @Path("/{id}/members/{username}")
     public Uni<Void> remove(@PathParam("id") String id, @PathParam("username") String username) {
-        return groups.remove(groupId(id), me(), username(username));
+        long group = groupId(id);
+        String me = me();
+        String user = username(username);
+        return groups.remove(group, me, user)
+                .call(() -> notices.tell(group, user.equals(me) ? "left" : "removed", me, user, null, null, user));
     }
 
     @PUT
@@ -131,7 +145,11 @@ public class GroupResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_request", "role must be \"admin\" or \"member\"");
         }
-        return groups.setRole(groupId(id), me(), username(username), role);
+        long group = groupId(id);
+        String me = me();
+        String user = username(username);
+        return groups.setRole(group, me, user, role)
+                .call(() -> notices.tell(group, "role", me, user, null, role.wire(), null));
     }
 
     @POST
@@ -165,7 +183,8 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "body must be {\"code\": INVITE_CODE}");
         }
         String me = me();
-        return groups.join(me, body.code()).chain(id -> groups.group(id, me));
+        return groups.join(me, body.code()).call(id -> notices.tell(id, "joined", me, me, null, null, null))
+                .chain(id -> groups.group(id, me));
     }
 
     @GET

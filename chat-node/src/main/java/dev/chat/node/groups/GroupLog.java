@@ -77,6 +77,18 @@ public class GroupLog {
                 });
     }
 
+    /** Every member of a group (none for a group that is gone): who a notice of a change to it goes to. */
+    public Uni<List<String>> members(long id) {
+        return pool.preparedQuery("SELECT username FROM group_members WHERE group_id = $1").execute(Tuple.of(id))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(r.getString("username"));
+                    }
+                    return out;
+                });
+    }
+
     /** The members of a group if {@code user} is one of them, else null: who a typing notice goes to. */
     public Uni<List<String>> membersSeenBy(long id, String user) {
         return pool.preparedQuery("SELECT username, bool_or(username = $2) OVER () AS is_member "

@@ -80,6 +80,25 @@ public class ServerFrames {
         return write(mapper.createObjectNode().put("type", "seen").put("by", by).put("ts", ts));
     }
 
+    /**
+     * Extension: group G changed ({@code change}: created, added, removed, left, joined, renamed, role), by {@code by};
+     * {@code user}, {@code name} and {@code role} when the change has them. A notice: at most once, not acked.
+     */
+    public String groupChange(long group, String change, String by, String user, String name, String role) {
+        ObjectNode node = mapper.createObjectNode().put("type", "group").put("group", Long.toString(group))
+                .put("change", change).put("by", by);
+        if (user != null) {
+            node.put("user", user);
+        }
+        if (name != null) {
+            node.put("name", name);
+        }
+        if (role != null) {
+            node.put("role", role);
+        }
+        return write(node);
+    }
+
     /** Extension: someone is typing, to one user or in a group; never stored. */
     public String typing(String from, Long group) {
         ObjectNode node = mapper.createObjectNode().put("type", "typing").put("from", from);
