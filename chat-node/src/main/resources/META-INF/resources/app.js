@@ -544,6 +544,71 @@ function updateTitle() {
   let unread = 0;
   for (const c of convs.values()) unread += c.unread || 0;
   document.title = (unread > 0 ? `(${unread}) ` : '') + 'Chat';
+  paintFavicon(unread);
+}
+
+// ------------------------------------------------------------------ notifications
+
+const FAVICON = document.querySelector('link[rel="icon"]') ? document.querySelector('link[rel="icon"]').href : null;
+let faviconCount = 0;
+
+/** The favicon carries the unread count too (a red dot with the number), so a background tab shows it. */
+function paintFavicon(unread) {
+  const link = document.querySelector('link[rel="icon"]');
+  if (!link || !FAVICON || unread === faviconCount) return;
+  faviconCount = unread;
+  if (unread === 0) {
+    link.href = FAVICON;
+    return;
+  }
+  const text = unread > 9 ? '9+' : String(unread);
+  const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='8' fill='#4338ca'/>`
+    + `<circle cx='22' cy='10' r='10' fill='#d92d20'/><text x='22' y='14.5' font-size='13' font-family='sans-serif'`
+    + ` font-weight='700' text-anchor='middle' fill='white'>${text}</text></svg>`;
+  link.href = 'data:image/svg+xml,' + encodeURIComponent(svg);
+}
+
+/**
+ * Asks for the browser's permission to notify once, when the person first sends a message (a moment they are
+ * engaged and clicked or pressed a key), never on load.
+ */
+function askNotificationPermission() {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  if (localStorage.getItem('chat.notificationsAsked')) return;
+  localStorage.setItem('chat.notificationsAsked', '1');
+  try {
+    Notification.requestPermission().catch(() => {});
+  } catch (e) {
+    // an old browser's callback form: nothing to do
+  }
+}
+
+/** Whether a group message mentions the person (@name, as a whole word). */
+function mentionsMe(body) {
+  if (!session || typeof body !== 'string') return false;
+  const name = session.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9_.-])@${name}(?![a-z0-9_.-])`, 'i').test(body);
+}
+
+/**
+ * A new message while the page is in the background: a browser notification (when allowed), always for an
+ * @mention; a conversation's earlier notification is replaced, not stacked.
+ */
+function notifyInBackground(peer, m, groupName) {
+  if (document.visibilityState === 'visible' && !(groupName && mentionsMe(m.body) && openPeer !== peer)) return;
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  try {
+    const n = new Notification(groupName ? `${m.from} in ${groupName}` : m.from, {
+      body: oneLine(m.body), tag: 'chat:' + peer, silent: false,
+    });
+    n.onclick = () => {
+      window.focus();
+      openConversation(peer);
+      n.close();
+    };
+  } catch (e) {
+    // notifications unavailable here (e.g. a page that is not a secure context)
+  }
 }
 
 // ------------------------------------------------------------------ presence
@@ -626,7 +691,12 @@ function bindChat() {
     }
   });
   bindGroups();
+  $('jump-newest').addEventListener('click', () => {
+    scrollToBottom();
+    $('composer-input').focus();
+  });
   $('scroller').addEventListener('scroll', () => {
+    if (nearBottom()) $('jump-newest').hidden = true;
     if (openPeer && $('scroller').scrollTop < 80) loadOlder(openPeer);
   });
 }
@@ -713,6 +783,9 @@ function openConversation(peer) {
   renderPeerHeader();
   renderTyping();
   const t = thread(peer);
+  // Where the person left off: the divider stands before the first of the messages unread until now.
+  const opened = convs.get(peer);
+  t.unreadCount = opened && opened.unread > 0 ? opened.unread : 0;
   // Unsent messages of an earlier visit (or page) belong here too.
   for (const p of client ? client.pending() : []) {
     if (isGroup ? p.group !== undefined && groupKey(p.group) === peer : p.to === peer) {
@@ -890,6 +963,7 @@ function renderThread(peer) {
     return li;
   });
   ol.replaceChildren(...items);
+  refreshSeparators(peer);
   if (t.exhausted && t.loaded) {
     $('history-status').textContent = beginningText(peer, t);
   } else if (!t.loading) {
@@ -909,6 +983,54 @@ function insertMessageEl(peer, m) {
     next = c;
   }
   ol.insertBefore(li, next);
+  refreshSeparators(peer);
+}
+
+function dayOf(ts) {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+function dayText(ts) {
+  const now = new Date();
+  if (dayOf(ts) === dayOf(now.getTime())) return 'Today';
+  if (dayOf(ts) === dayOf(now.getTime() - 86400000)) return 'Yesterday';
+  return new Date(ts).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long',
+    year: new Date(ts).getFullYear() === now.getFullYear() ? undefined : 'numeric' });
+}
+
+/**
+ * A date line before the first message of each day, and an "Unread messages" line before the first message that
+ * was unread when the person opened the conversation (where they left off).
+ */
+function refreshSeparators(peer) {
+  if (openPeer !== peer) return;
+  const ol = $('messages');
+  for (const x of [...ol.querySelectorAll('li.date-separator, li.unread-divider')]) x.remove();
+  const t = thread(peer);
+  const items = [...ol.children];
+  let unreadAt = null;
+  if (t.unreadCount > 0) {
+    const me = session.username;
+    const theirs = items.filter((li) => li.classList.contains('msg') && li.dataset.from !== me);
+    unreadAt = theirs.length >= t.unreadCount ? theirs[theirs.length - t.unreadCount] : null;
+  }
+  let day = null;
+  for (const li of items) {
+    const ts = Number(li.dataset.ts);
+    if (!Number.isFinite(ts)) continue;
+    if (dayOf(ts) !== day) {
+      day = dayOf(ts);
+      const sep = el('li', 'date-separator', dayText(ts));
+      sep.setAttribute('role', 'separator');
+      ol.insertBefore(sep, li);
+    }
+    if (li === unreadAt) {
+      const div = el('li', 'unread-divider', 'Unread messages');
+      div.setAttribute('role', 'separator');
+      ol.insertBefore(div, li);
+    }
+  }
 }
 
 function buildMessage(m) {
@@ -939,6 +1061,7 @@ function fillMessage(li, m) {
   li.dataset.ts = String(m.ts);
   li.dataset.state = m.state;
   li.classList.toggle('deleted', !!m.deleted);
+  li.classList.toggle('mention', !mine && !m.deleted && m.group !== undefined && m.group !== null && mentionsMe(m.body));
   li.classList.toggle('edited', !!m.edited && !m.deleted);
   const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
   li.querySelector('.bubble').replaceChildren(who, document.createTextNode(m.deleted ? DELETED_TEXT : m.body));
@@ -1040,6 +1163,7 @@ function refreshLast(m) {
 function scrollToBottom() {
   const s = $('scroller');
   s.scrollTop = s.scrollHeight;
+  $('jump-newest').hidden = true;
 }
 
 function nearBottom() {
@@ -1064,6 +1188,7 @@ function onMessage(m) {
   // Read already, on this device (baseline) or another (a read notice that came before the message itself).
   if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs) && !(m.ts <= conv.readElsewhereTs)) {
     conv.unread = (conv.unread || 0) + 1;
+    notifyInBackground(peer, m, isGroup ? conv.name : null);
     announce(isGroup ? `New message from ${m.from} in ${conv.name}` : `New message from ${m.from}`);
   }
   if (!isGroup) presence.set(m.from, true);
@@ -1076,6 +1201,7 @@ function onMessage(m) {
   if (openPeer === peer) {
     renderPeerHeader();
     if (stick) scrollToBottom();
+    else $('jump-newest').hidden = false;
     scheduleRead(peer);
   }
 }
@@ -1135,6 +1261,8 @@ function sendFromComposer() {
   }
   input.value = '';
   autoGrow();
+  askNotificationPermission();
+  thread(peer).unreadCount = 0; // replying: the person has caught up
   const msg = { id: m.id, from: session.username, to: group === undefined ? peer : undefined, group, body,
     ts: m.createdAt, state: 'sending' };
   upsert(peer, msg);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,8 @@ class WebEditsTest {
             b.awaitMessage(shown);
             b.awaitMessage(reply);
             assertEquals(2, b.messages().size(), "one deleted message and the reply: " + b.messages());
+            assertEquals(List.of("Today"), bb.js("return [...document.querySelectorAll('#messages li.date-separator')]"
+                    + ".map(li => li.textContent);"), "one date line before the day's first message");
         }
     }
 
