@@ -6,9 +6,9 @@ const SESSION_KEY = 'chat.session';
 const PAGE_SIZE = 30;
 const PRESENCE_EVERY_MS = 10000;
 const USERNAME = /^[a-z0-9_.-]{3,32}$/;
-const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3, seen: 4 };
-const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', seen: 'Seen', failed: 'Not sent' };
-const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', seen: '\u2713\u2713', failed: '!' };
+const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
+const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
+const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', failed: '!' };
 const DELETED_TEXT = 'Message deleted';
 const TYPING_SHOWN_MS = 4000; // "alice is typing…" stays this long after her last notice
 // A conversation's key: the peer's username, or 'g:' + the group's ID (usernames never hold a colon).
@@ -916,8 +916,8 @@ function mergeHistory(peer, page) {
     // A group message has no delivered state for its sender: 'sent' (stored) is the last one shown.
     upsert(peer, { id: m.id, from: m.from, to: m.to, group, body: m.body, ts: m.ts, seq: m.seq,
       edited: !!m.edited, deleted: !!m.deleted, seenBy: m.seenBy,
-      state: mine ? (group === undefined && m.seenBy > 0 ? 'seen' : m.delivered && group === undefined ? 'delivered'
-        : 'sent') : 'received' }, false);
+      seen: mine && group === undefined && m.seenBy > 0,
+      state: mine ? (m.delivered && group === undefined ? 'delivered' : 'sent') : 'received' }, false);
   }
 }
 
@@ -941,6 +941,7 @@ function upsert(peer, m, render = true) {
       had.body = m.body;
     }
     if (m.seenBy !== undefined) had.seenBy = m.seenBy;
+    if (m.seen) had.seen = true; // seen (the peer had the conversation open) is beyond delivered, never undone
     if (render && t.els.has(key)) fillMessage(t.els.get(key), had);
     return false;
   }
@@ -1060,6 +1061,7 @@ function fillMessage(li, m) {
   const mine = m.from === session.username;
   li.dataset.ts = String(m.ts);
   li.dataset.state = m.state;
+  if (m.seen) li.dataset.seen = 'true';
   li.classList.toggle('deleted', !!m.deleted);
   li.classList.toggle('mention', !mine && !m.deleted && m.group !== undefined && m.group !== null && mentionsMe(m.body));
   li.classList.toggle('edited', !!m.edited && !m.deleted);
@@ -1071,13 +1073,24 @@ function fillMessage(li, m) {
   const parts = [time];
   if (m.edited && !m.deleted) parts.push(el('span', 'edited-mark', 'edited'));
   if (mine && !m.deleted && m.group !== undefined && m.group !== null && m.seenBy > 0) {
-    parts.push(el('span', 'seen-by', `Seen by ${m.seenBy}`));
+    const seenBy = el('button', 'seen-by msg-action', `Seen by ${m.seenBy}`);
+    seenBy.type = 'button';
+    seenBy.setAttribute('aria-label', `Seen by ${m.seenBy}: show who`);
+    seenBy.addEventListener('click', async () => {
+      const r = m.seq ? await call(() => api.groupSeen(m.group, m.seq)) : null;
+      if (!r) return;
+      const who = r.names.join(', ') + (r.count > r.names.length ? ` and ${r.count - r.names.length} more` : '');
+      seenBy.title = who;
+      announce(`Seen by ${who}`);
+    });
+    parts.push(seenBy);
   }
   if (mine) {
     const tick = el('span', 'tick', STATE_MARK[m.state]);
+    const label = m.seen && m.state !== 'failed' ? 'Seen' : STATE_TEXT[m.state];
     tick.setAttribute('role', 'img');
-    tick.setAttribute('aria-label', STATE_TEXT[m.state]);
-    tick.title = STATE_TEXT[m.state];
+    tick.setAttribute('aria-label', label);
+    tick.title = label;
     parts.push(tick);
     if (m.state === 'failed') {
       parts.push(el('span', 'failed-text', 'Not sent'));
@@ -1366,8 +1379,9 @@ function onSeen(s) {
   const t = threads.get(s.by);
   if (!t || !session) return;
   for (const m of t.msgs.values()) {
-    if (m.from === session.username && m.ts <= s.ts && (m.state === 'sent' || m.state === 'delivered')) {
-      upsert(s.by, { id: m.id, from: m.from, state: 'seen' });
+    if (m.from === session.username && m.ts <= s.ts && !m.seen && (m.state === 'sent' || m.state === 'delivered')) {
+      // Seen implies delivered (the peer's device has it), whether or not the delivered notice came yet.
+      upsert(s.by, { id: m.id, from: m.from, state: 'delivered', seen: true });
     }
   }
 }

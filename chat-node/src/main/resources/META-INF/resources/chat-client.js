@@ -204,6 +204,11 @@ export class ChatApi {
     return this.request('PUT', `/api/groups/${encodeURIComponent(id)}/read`, { ts });
   }
 
+  /** Who has read group message `seq`: {count, names (at most 100)}. */
+  groupSeen(id, seq) {
+    return this.request('GET', `/api/groups/${encodeURIComponent(id)}/messages/${encodeURIComponent(seq)}/seen`);
+  }
+
   /** Whether the server still accepts the token (false on 401): tells a refused upgrade from a dead node. */
   async tokenAccepted() {
     try {

@@ -281,6 +281,19 @@ class EditsThroughProxyTest {
                     .get("/api/groups/" + group + "/messages").then().statusCode(200).extract().jsonPath();
             assertEquals("first", page.get("[0].body"), page.prettify());
             assertEquals(Boolean.TRUE, page.get("[0].edited"), page.prettify());
+            // Seen by: bob reads the group; alice asks who has read her message.
+            long ts = page.getLong("[0].ts");
+            given().baseUri(stack().baseUrl()).auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                    .body(Map.of("ts", ts)).put("/api/groups/" + group + "/read").then().statusCode(204);
+            b.await(f -> "read".equals(f.path("type").asText()) && group.equals(f.path("group").asText()), WAIT);
+            JsonPath seen = given().baseUri(stack().baseUrl()).auth().oauth2(alice.token())
+                    .get("/api/groups/" + group + "/messages/" + page.getLong("[0].seq") + "/seen")
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(1, seen.getInt("count"), seen.prettify());
+            assertEquals(List.of(bob.name()), seen.getList("names"), seen.prettify());
+            JsonPath mine = given().baseUri(stack().baseUrl()).auth().oauth2(alice.token())
+                    .get("/api/groups/" + group + "/messages").then().statusCode(200).extract().jsonPath();
+            assertEquals(1, mine.getInt("[0].seenBy"), mine.prettify());
             delete(o, d1, m, alice.name());
             assertEquals("ack", answer(o, d1).path("type").asText(), o.frames().toString());
             for (ChatClient c : List.of(a, b)) {

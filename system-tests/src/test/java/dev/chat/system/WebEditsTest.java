@@ -50,7 +50,9 @@ class WebEditsTest {
             // bob opens the conversation: alice's laptop shows her message seen.
             b.openConversation(alice);
             b.awaitMessage(first);
-            a.awaitState(first, "seen");
+            laptop.waitFor("alice's message shown seen", () -> (Boolean) laptop.js("return [...document.querySelectorAll("
+                    + "'#messages li.msg[data-seen=\"true\"]')].some(li => li.querySelector('.bubble').lastChild"
+                    + ".textContent === arguments[0]);", first));
 
             // alice edits it; bob sees the new text, marked edited, live.
             String second = "See you at 6";

@@ -201,6 +201,19 @@ public class GroupResource {
         return groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100));
     }
 
+    /** Who has read one message of the group (its {@code seq}): a count and up to 100 names. */
+    @GET
+    @Path("/{id}/messages/{seq}/seen")
+    public Uni<GroupViews.SeenBy> seen(@PathParam("id") String id, @PathParam("seq") String seq) {
+        long message;
+        try {
+            message = Long.parseLong(seq);
+        } catch (NumberFormatException e) {
+            throw GroupException.notFound();
+        }
+        return groups.seenBy(groupId(id), me(), message, 100).onItem().ifNull().failWith(GroupException::notFound);
+    }
+
     @PUT
     @Path("/{id}/read")
     public Uni<Void> read(@PathParam("id") String id, ReadMark mark) {

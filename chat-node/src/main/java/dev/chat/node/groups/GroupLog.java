@@ -158,6 +158,32 @@ public class GroupLog {
                 }));
     }
 
+    /**
+     * Who has read group message {@code seq} (their read mark reached it), but its sender: at most {@code limit}
+     * names, in order, and how many in all; null when {@code user} may not see the message (not a member, joined
+     * after it, or no such message in the group). Read from the index of read marks, on demand: nothing is pushed
+     * when a mark moves.
+     */
+    public Uni<GroupViews.SeenBy> seenBy(long id, String user, long seq, int limit) {
+        return pool.preparedQuery("""
+                WITH msg AS (
+                  SELECT m.ts, m.sender FROM messages m JOIN group_members me ON me.group_id = m.group_id
+                   WHERE m.seq = $2 AND m.group_id = $1 AND m.kind IS NULL AND me.username = $3
+                     AND m.seq > me.joined_seq
+                ), readers AS (
+                  SELECT s.username FROM group_members s, msg
+                   WHERE s.group_id = $1 AND s.read_ts >= msg.ts AND s.username <> msg.sender
+                )
+                SELECT (SELECT count(*) FROM msg) AS visible, (SELECT count(*) FROM readers) AS total,
+                       ARRAY(SELECT username FROM readers ORDER BY username LIMIT $4) AS names""")
+                .execute(Tuple.of(id, seq, user, limit)).map(rows -> {
+                    Row r = rows.iterator().next();
+                    return r.getLong("visible") == 0 ? null
+                            : new GroupViews.SeenBy(r.getLong("total").intValue(),
+                                    List.of(r.getArrayOfStrings("names")));
+                });
+    }
+
     public Uni<Void> markRead(long id, String user, long ts) {
         return pool.preparedQuery("UPDATE group_members SET read_ts = GREATEST(read_ts, $3) "
                 + "WHERE group_id = $1 AND username = $2").execute(Tuple.of(id, user, ts)).invoke(rows -> {
