@@ -285,6 +285,53 @@ try {
     check(ws.sends('ack', 'p-1').length === 1 && second.seen.message.length === 0, 'seen IDs are restored');
     second.c.close();
   }
+
+  // 10. Edits and deletes (issue 18): sent through the outbox with IDs of their own, retried until acked; received
+  // changes are acked, every copy, and emitted once; own sends and changes from other devices, read marks and seen
+  // receipts are emitted.
+  {
+    const { c, seen } = client();
+    const events = { change: [], sent: [], read: [], seen: [] };
+    for (const k of Object.keys(events)) c.on(k, (d) => events[k].push(d));
+    c.connect();
+    const ws = last();
+    ws.accept();
+    const e = c.edit('m-1', 'fixed');
+    check(e.kind === 'edit' && e.target === 'm-1' && e.id !== 'm-1', 'an edit has an ID of its own: ' + JSON.stringify(e));
+    const edit = ws.sends('edit', e.id)[0];
+    check(edit && edit.target === 'm-1' && edit.body === 'fixed' && edit.targetFrom === undefined,
+      'the edit frame: ' + JSON.stringify(edit));
+    await until(() => ws.sends('edit', e.id).length >= 2, 2000, 'an unacked edit is sent again with its ID');
+    ws.frame({ type: 'ack', id: e.id });
+    check(seen.status.some((s) => s.id === e.id && s.kind === 'edit' && s.state === 'sent'), 'ack → the edit is sent');
+    const d = c.deleteMessage('g-7', 'bob');
+    const del = ws.sends('delete', d.id)[0];
+    check(del && del.target === 'g-7' && del.targetFrom === 'bob' && del.body === undefined,
+      'the delete frame: ' + JSON.stringify(del));
+    ws.frame({ type: 'error', id: d.id, code: 'not_allowed', message: 'no' });
+    check(seen.status.some((s) => s.id === d.id && s.state === 'failed' && s.error.code === 'not_allowed'),
+      'a refused delete fails with its code');
+    const change = { type: 'delete', id: 'c-1', from: 'bob', to: 'alice', target: 'b-1', targetFrom: 'bob', ts: 5 };
+    ws.frame(change);
+    ws.frame(change);
+    check(ws.sends('ack', 'c-1').length === 2, 'every copy of a change is acked');
+    check(events.change.length === 1 && events.change[0].kind === 'delete' && events.change[0].target === 'b-1'
+      && events.change[0].to === 'alice', 'a change is emitted once: ' + JSON.stringify(events.change));
+    ws.frame({ type: 'sent', frame: { type: 'msg', id: 'o-1', from: 'alice', to: 'bob', body: 'from my phone', ts: 6 } });
+    check(events.sent.length === 1 && events.sent[0].body === 'from my phone' && events.sent[0].to === 'bob',
+      'an own send from another device: ' + JSON.stringify(events.sent));
+    check(ws.sends('ack', 'o-1').length === 0 && seen.message.length === 0, 'not acked, not a received message');
+    ws.frame({ type: 'sent', frame: { type: 'edit', id: 'o-2', from: 'alice', to: 'bob', target: 'o-1',
+      targetFrom: 'alice', body: 'from my phone!', ts: 7 } });
+    check(events.change.length === 2 && events.change[1].body === 'from my phone!', 'an own change from another device');
+    ws.frame({ type: 'read', with: 'bob', ts: 8 });
+    ws.frame({ type: 'read', group: '12', ts: 9 });
+    check(JSON.stringify(events.read) === JSON.stringify([{ ts: 8, with: 'bob' }, { ts: 9, group: '12' }]),
+      'read marks from other devices: ' + JSON.stringify(events.read));
+    ws.frame({ type: 'seen', by: 'bob', ts: 10 });
+    check(events.seen.length === 1 && events.seen[0].by === 'bob' && events.seen[0].ts === 10, 'a seen receipt');
+    c.close();
+  }
 } catch (e) {
   failures.push('threw: ' + (e && e.stack ? e.stack : e));
 } finally {

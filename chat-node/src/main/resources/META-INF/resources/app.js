@@ -9,6 +9,7 @@ const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
 const STATE_TEXT = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
 const STATE_MARK = { sending: '\u25F7', sent: '\u2713', delivered: '\u2713\u2713', failed: '!' };
+const DELETED_TEXT = 'Message deleted';
 const TYPING_SHOWN_MS = 4000; // "alice is typing…" stays this long after her last notice
 // A conversation's key: the peer's username, or 'g:' + the group's ID (usernames never hold a colon).
 const GROUP_PREFIX = 'g:';
@@ -42,6 +43,7 @@ let newGroupResults = [];
 const presence = new Map(); // username → online
 let searchResults = [];
 let profile = null; // the account's own {id, username, displayName?, avatar?} once loaded
+let editing = null; // {peer, target} while the composer edits one of the person's messages
 const timers = {};
 
 // ------------------------------------------------------------------ session
@@ -280,6 +282,13 @@ async function startChat(s) {
     saveSession(s);
   });
   client.on('typing', onTyping);
+  client.on('sent', onSent);
+  client.on('change', onChange);
+  client.on('read', onRead);
+  client.on('seen', onSeen);
+  client.on('frame', (f) => {
+    if (f && f.type === 'group') onGroupChange(f);
+  });
 
   // The list first: a redelivered message it already counts as unread is not counted again.
   await loadConversations();
@@ -679,6 +688,71 @@ function updateTitle() {
   let unread = 0;
   for (const c of convs.values()) unread += c.unread || 0;
   document.title = (unread > 0 ? `(${unread}) ` : '') + 'Chat';
+  paintFavicon(unread);
+}
+
+// ------------------------------------------------------------------ notifications
+
+const FAVICON = document.querySelector('link[rel="icon"]') ? document.querySelector('link[rel="icon"]').href : null;
+let faviconCount = 0;
+
+/** The favicon carries the unread count too (a red dot with the number), so a background tab shows it. */
+function paintFavicon(unread) {
+  const link = document.querySelector('link[rel="icon"]');
+  if (!link || !FAVICON || unread === faviconCount) return;
+  faviconCount = unread;
+  if (unread === 0) {
+    link.href = FAVICON;
+    return;
+  }
+  const text = unread > 9 ? '9+' : String(unread);
+  const svg = `<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='8' fill='#4338ca'/>`
+    + `<circle cx='22' cy='10' r='10' fill='#d92d20'/><text x='22' y='14.5' font-size='13' font-family='sans-serif'`
+    + ` font-weight='700' text-anchor='middle' fill='white'>${text}</text></svg>`;
+  link.href = 'data:image/svg+xml,' + encodeURIComponent(svg);
+}
+
+/**
+ * Asks for the browser's permission to notify once, when the person first sends a message (a moment they are
+ * engaged and clicked or pressed a key), never on load.
+ */
+function askNotificationPermission() {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  if (localStorage.getItem('chat.notificationsAsked')) return;
+  localStorage.setItem('chat.notificationsAsked', '1');
+  try {
+    Notification.requestPermission().catch(() => {});
+  } catch (e) {
+    // an old browser's callback form: nothing to do
+  }
+}
+
+/** Whether a group message mentions the person (@name, as a whole word). */
+function mentionsMe(body) {
+  if (!session || typeof body !== 'string') return false;
+  const name = session.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^a-z0-9_.-])@${name}(?![a-z0-9_.-])`, 'i').test(body);
+}
+
+/**
+ * A new message while the page is in the background: a browser notification (when allowed), always for an
+ * @mention; a conversation's earlier notification is replaced, not stacked.
+ */
+function notifyInBackground(peer, m, groupName) {
+  if (document.visibilityState === 'visible' && !(groupName && mentionsMe(m.body) && openPeer !== peer)) return;
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  try {
+    const n = new Notification(groupName ? `${m.from} in ${groupName}` : m.from, {
+      body: oneLine(m.body), tag: 'chat:' + peer, silent: false,
+    });
+    n.onclick = () => {
+      window.focus();
+      openConversation(peer);
+      n.close();
+    };
+  } catch (e) {
+    // notifications unavailable here (e.g. a page that is not a secure context)
+  }
 }
 
 // ------------------------------------------------------------------ presence
@@ -767,7 +841,12 @@ function bindChat() {
     }
   });
   bindGroups();
+  $('jump-newest').addEventListener('click', () => {
+    scrollToBottom();
+    $('composer-input').focus();
+  });
   $('scroller').addEventListener('scroll', () => {
+    if (nearBottom()) $('jump-newest').hidden = true;
     if (openPeer && $('scroller').scrollTop < 80) loadOlder(openPeer);
   });
 }
@@ -838,6 +917,10 @@ function thread(peer) {
 }
 
 function openConversation(peer) {
+  if (editing && editing.peer !== peer) {
+    stopEditing();
+    $('composer-input').value = '';
+  }
   openPeer = peer;
   ensureConv(peer);
   $('chat-view').classList.add('show-conversation');
@@ -850,6 +933,9 @@ function openConversation(peer) {
   renderPeerHeader();
   renderTyping();
   const t = thread(peer);
+  // Where the person left off: the divider stands before the first of the messages unread until now.
+  const opened = convs.get(peer);
+  t.unreadCount = opened && opened.unread > 0 ? opened.unread : 0;
   // Unsent messages of an earlier visit (or page) belong here too.
   for (const p of client ? client.pending() : []) {
     if (isGroup ? p.group !== undefined && groupKey(p.group) === peer : p.to === peer) {
@@ -979,6 +1065,8 @@ function mergeHistory(peer, page) {
     const group = m.group !== undefined && m.group !== null ? String(m.group) : undefined;
     // A group message has no delivered state for its sender: 'sent' (stored) is the last one shown.
     upsert(peer, { id: m.id, from: m.from, to: m.to, group, body: m.body, ts: m.ts, seq: m.seq,
+      edited: !!m.edited, deleted: !!m.deleted, seenBy: m.seenBy,
+      seen: mine && group === undefined && m.seenBy > 0,
       state: mine ? (m.delivered && group === undefined ? 'delivered' : 'sent') : 'received' }, false);
   }
 }
@@ -996,6 +1084,14 @@ function upsert(peer, m, render = true) {
     if (m.seq !== undefined) had.seq = m.seq;
     if (m.seq !== undefined) had.ts = m.ts; // the server's time replaces the local one
     if (m.state && (STATE_RANK[m.state] || 0) >= (STATE_RANK[had.state] || 0)) had.state = m.state;
+    // History knows of changes made while the page was away; a change once shown is never undone.
+    if (m.deleted) had.deleted = true;
+    if (m.edited && !had.deleted) {
+      had.edited = true;
+      had.body = m.body;
+    }
+    if (m.seenBy !== undefined) had.seenBy = m.seenBy;
+    if (m.seen) had.seen = true; // seen (the peer had the conversation open) is beyond delivered, never undone
     if (render && t.els.has(key)) fillMessage(t.els.get(key), had);
     return false;
   }
@@ -1018,6 +1114,7 @@ function renderThread(peer) {
     return li;
   });
   ol.replaceChildren(...items);
+  refreshSeparators(peer);
   if (t.exhausted && t.loaded) {
     $('history-status').textContent = beginningText(peer, t);
   } else if (!t.loading) {
@@ -1037,16 +1134,68 @@ function insertMessageEl(peer, m) {
     next = c;
   }
   ol.insertBefore(li, next);
+  refreshSeparators(peer);
+}
+
+function dayOf(ts) {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+function dayText(ts) {
+  const now = new Date();
+  if (dayOf(ts) === dayOf(now.getTime())) return 'Today';
+  if (dayOf(ts) === dayOf(now.getTime() - 86400000)) return 'Yesterday';
+  return new Date(ts).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long',
+    year: new Date(ts).getFullYear() === now.getFullYear() ? undefined : 'numeric' });
+}
+
+/**
+ * A date line before the first message of each day, and an "Unread messages" line before the first message that
+ * was unread when the person opened the conversation (where they left off).
+ */
+function refreshSeparators(peer) {
+  if (openPeer !== peer) return;
+  const ol = $('messages');
+  for (const x of [...ol.querySelectorAll('li.date-separator, li.unread-divider')]) x.remove();
+  const t = thread(peer);
+  const items = [...ol.children];
+  let unreadAt = null;
+  if (t.unreadCount > 0) {
+    const me = session.username;
+    const theirs = items.filter((li) => li.classList.contains('msg') && li.dataset.from !== me);
+    unreadAt = theirs.length >= t.unreadCount ? theirs[theirs.length - t.unreadCount] : null;
+  }
+  let day = null;
+  for (const li of items) {
+    const ts = Number(li.dataset.ts);
+    if (!Number.isFinite(ts)) continue;
+    if (dayOf(ts) !== day) {
+      day = dayOf(ts);
+      const sep = el('li', 'date-separator', dayText(ts));
+      sep.setAttribute('role', 'separator');
+      ol.insertBefore(sep, li);
+    }
+    if (li === unreadAt) {
+      const div = el('li', 'unread-divider', 'Unread messages');
+      div.setAttribute('role', 'separator');
+      ol.insertBefore(div, li);
+    }
+  }
 }
 
 function buildMessage(m) {
+  if (m.notice) {
+    const li = el('li', 'group-notice', m.body);
+    li.dataset.ts = String(m.ts);
+    li.dataset.notice = 'true';
+    return li;
+  }
   const mine = m.from === session.username;
   const li = el('li', 'msg' + (mine ? ' mine' : ''));
   li.dataset.id = m.id;
   li.dataset.from = m.from;
-  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
   const bubble = el('div', 'bubble');
-  bubble.append(who, document.createTextNode(m.body));
   const meta = el('div', 'meta');
   if (m.group !== undefined && m.group !== null && !mine) {
     const sender = el('div', 'sender', m.from); // read out by the hidden prefix in the bubble
@@ -1062,15 +1211,36 @@ function fillMessage(li, m) {
   const mine = m.from === session.username;
   li.dataset.ts = String(m.ts);
   li.dataset.state = m.state;
+  if (m.seen) li.dataset.seen = 'true';
+  li.classList.toggle('deleted', !!m.deleted);
+  li.classList.toggle('mention', !mine && !m.deleted && m.group !== undefined && m.group !== null && mentionsMe(m.body));
+  li.classList.toggle('edited', !!m.edited && !m.deleted);
+  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
+  li.querySelector('.bubble').replaceChildren(who, document.createTextNode(m.deleted ? DELETED_TEXT : m.body));
   const meta = li.querySelector('.meta');
   const time = el('time', null, shortTime(m.ts, false));
   time.dateTime = new Date(m.ts).toISOString();
   const parts = [time];
+  if (m.edited && !m.deleted) parts.push(el('span', 'edited-mark', 'edited'));
+  if (mine && !m.deleted && m.group !== undefined && m.group !== null && m.seenBy > 0) {
+    const seenBy = el('button', 'seen-by msg-action', `Seen by ${m.seenBy}`);
+    seenBy.type = 'button';
+    seenBy.setAttribute('aria-label', `Seen by ${m.seenBy}: show who`);
+    seenBy.addEventListener('click', async () => {
+      const r = m.seq ? await call(() => api.groupSeen(m.group, m.seq)) : null;
+      if (!r) return;
+      const who = r.names.join(', ') + (r.count > r.names.length ? ` and ${r.count - r.names.length} more` : '');
+      seenBy.title = who;
+      announce(`Seen by ${who}`);
+    });
+    parts.push(seenBy);
+  }
   if (mine) {
     const tick = el('span', 'tick', STATE_MARK[m.state]);
+    const label = m.seen && m.state !== 'failed' ? 'Seen' : STATE_TEXT[m.state];
     tick.setAttribute('role', 'img');
-    tick.setAttribute('aria-label', STATE_TEXT[m.state]);
-    tick.title = STATE_TEXT[m.state];
+    tick.setAttribute('aria-label', label);
+    tick.title = label;
     parts.push(tick);
     if (m.state === 'failed') {
       parts.push(el('span', 'failed-text', 'Not sent'));
@@ -1086,12 +1256,77 @@ function fillMessage(li, m) {
       parts.push(retry);
     }
   }
+  parts.push(...messageActions(li, m));
   meta.replaceChildren(...parts);
+}
+
+/**
+ * Edit and Delete for the person's own stored messages; Delete for anyone's message in a group the person owns or
+ * administers. The server decides (the edit window): a refused change is announced.
+ */
+function messageActions(li, m) {
+  if (m.deleted || !client || m.state === 'sending' || m.state === 'failed') return [];
+  const mine = m.from === session.username;
+  const group = m.group !== undefined && m.group !== null ? String(m.group) : null;
+  const conv = group ? convs.get(groupKey(group)) : null;
+  const moderator = conv && (conv.role === 'owner' || conv.role === 'admin');
+  const out = [];
+  if (mine) {
+    const edit = el('button', 'msg-action edit', 'Edit');
+    edit.type = 'button';
+    edit.setAttribute('aria-label', 'Edit this message');
+    edit.addEventListener('click', () => startEditing(m));
+    out.push(edit);
+  }
+  if (mine || moderator) {
+    const del = el('button', 'msg-action delete', 'Delete');
+    del.type = 'button';
+    del.setAttribute('aria-label', 'Delete this message');
+    del.addEventListener('click', () => {
+      try {
+        client.deleteMessage(m.id, mine ? undefined : m.from);
+      } catch (e) {
+        announce(e.message);
+        return;
+      }
+      m.deleted = true;
+      fillMessage(li, m);
+      refreshLast(m);
+    });
+    out.push(del);
+  }
+  return out;
+}
+
+function startEditing(m) {
+  editing = { peer: openPeer, target: m.id };
+  const input = $('composer-input');
+  input.value = m.body;
+  input.dataset.editing = m.id;
+  autoGrow();
+  input.focus();
+  announce('Editing your message. Send to save it.');
+}
+
+function stopEditing() {
+  editing = null;
+  delete $('composer-input').dataset.editing;
+}
+
+/** A conversation's preview follows a change of its last message. */
+function refreshLast(m) {
+  for (const c of convs.values()) {
+    if (c.last && c.last.id === m.id && c.last.from === m.from) {
+      c.last = { ...c.last, body: m.deleted ? DELETED_TEXT : m.body };
+    }
+  }
+  renderConversations();
 }
 
 function scrollToBottom() {
   const s = $('scroller');
   s.scrollTop = s.scrollHeight;
+  $('jump-newest').hidden = true;
 }
 
 function nearBottom() {
@@ -1113,8 +1348,10 @@ function onMessage(m) {
   const fresh = t ? upsert(peer, { ...m, state: 'received' }) : true;
   if (!fresh) return;
   conv.last = newer(conv.last, m);
-  if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs)) {
+  // Read already, on this device (baseline) or another (a read notice that came before the message itself).
+  if (!isReading(peer) && m.from !== me && !(m.ts <= conv.baselineTs) && !(m.ts <= conv.readElsewhereTs)) {
     conv.unread = (conv.unread || 0) + 1;
+    notifyInBackground(peer, m, isGroup ? conv.name : null);
     announce(isGroup ? `New message from ${m.from} in ${conv.name}` : `New message from ${m.from}`);
   }
   if (!isGroup) presence.set(m.from, true);
@@ -1127,12 +1364,20 @@ function onMessage(m) {
   if (openPeer === peer) {
     renderPeerHeader();
     if (stick) scrollToBottom();
+    else $('jump-newest').hidden = false;
     scheduleRead(peer);
   }
 }
 
 function onStatus(s) {
   if (!session) return;
+  if (s.kind) {
+    if (s.state === 'failed') {
+      announce(s.error && s.error.code === 'edit_window_closed' ? 'That message is too old to change.'
+        : 'The change could not be made' + (s.error ? ` (${s.error.code}).` : '.'));
+    }
+    return;
+  }
   const peer = s.group !== undefined ? groupKey(s.group) : s.to;
   const t = peer && threads.get(peer);
   const key = msgKey(session.username, s.id);
@@ -1147,6 +1392,28 @@ function sendFromComposer() {
   const body = input.value;
   if (!openPeer || !client || !body.trim()) return;
   const peer = openPeer;
+  if (editing && editing.peer === peer) {
+    const key = msgKey(session.username, editing.target);
+    try {
+      client.edit(editing.target, body);
+    } catch (e) {
+      announce(e.message);
+      return;
+    }
+    const t = thread(peer);
+    const had = t.msgs.get(key);
+    if (had) {
+      had.body = body;
+      had.edited = true;
+      if (t.els.has(key)) fillMessage(t.els.get(key), had);
+      refreshLast(had);
+    }
+    stopEditing();
+    input.value = '';
+    autoGrow();
+    return;
+  }
+  stopEditing();
   const group = isGroupKey(peer) ? groupIdOf(peer) : undefined;
   let m;
   try {
@@ -1157,6 +1424,8 @@ function sendFromComposer() {
   }
   input.value = '';
   autoGrow();
+  askNotificationPermission();
+  thread(peer).unreadCount = 0; // replying: the person has caught up
   const msg = { id: m.id, from: session.username, to: group === undefined ? peer : undefined, group, body,
     ts: m.createdAt, state: 'sending' };
   upsert(peer, msg);
@@ -1164,6 +1433,107 @@ function sendFromComposer() {
   conv.last = newer(conv.last, msg);
   renderConversations();
   scrollToBottom();
+}
+
+/** The person's own message, sent from another device (or echoed to this one): shown as sent. */
+function onSent(m) {
+  if (!session) return;
+  const isGroup = m.group !== undefined && m.group !== null;
+  const peer = isGroup ? groupKey(m.group) : m.to;
+  const conv = isGroup ? ensureGroupConv(m.group) : ensureConv(peer);
+  const t = threads.get(peer);
+  if (t) upsert(peer, { ...m, group: isGroup ? String(m.group) : undefined, state: 'sent' });
+  conv.last = newer(conv.last, m);
+  renderConversations();
+  if (openPeer === peer && nearBottom()) scrollToBottom();
+}
+
+/** An edit or delete of a message, by its sender, a group moderator, or the person on another device. */
+function onChange(c) {
+  if (!session) return;
+  const me = session.username;
+  const peer = c.group !== undefined ? groupKey(c.group) : c.from === me ? c.to : c.from;
+  const t = threads.get(peer);
+  const key = msgKey(c.targetFrom, c.target);
+  const m = t && t.msgs.get(key);
+  if (m) {
+    if (c.kind === 'delete') m.deleted = true;
+    else if (!m.deleted) {
+      m.edited = true;
+      m.body = c.body;
+    }
+    if (t.els.has(key)) fillMessage(t.els.get(key), m);
+    refreshLast(m);
+  } else {
+    refreshLast({ id: c.target, from: c.targetFrom, body: c.body, deleted: c.kind === 'delete' });
+  }
+  if (openPeer === peer) announce(c.kind === 'delete' ? 'A message was deleted' : 'A message was edited');
+}
+
+const GROUP_CHANGE_TEXT = {
+  created: (f) => `${f.by} created the group`,
+  added: (f) => `${f.by} added ${f.user}`,
+  removed: (f) => `${f.by} removed ${f.user}`,
+  left: (f) => `${f.user} left`,
+  joined: (f) => `${f.user} joined`,
+  renamed: (f) => `${f.by} renamed the group to "${f.name}"`,
+  role: (f) => `${f.by} made ${f.user} ${f.role === 'admin' ? 'an admin' : f.role === 'owner' ? 'the owner' : 'a member'}`,
+};
+
+/**
+ * A group changed (a notice, live): the list and the open group's header and members panel follow at once; a
+ * line in the conversation says what happened. The person removed from a group loses it from the list.
+ */
+function onGroupChange(f) {
+  if (!session || !GROUP_CHANGE_TEXT[f.change]) return;
+  const key = groupKey(f.group);
+  const me = session.username;
+  const text = GROUP_CHANGE_TEXT[f.change](f);
+  if ((f.change === 'removed' || f.change === 'left') && f.user === me) {
+    const c = convs.get(key);
+    if (!c) return;
+    convs.delete(key);
+    threads.delete(key);
+    typers.delete(key);
+    if (openPeer === key) closeConversation(false);
+    renderConversations();
+    if (f.change === 'removed') announce(`${f.by} removed you from ${c.name}.`);
+    return;
+  }
+  const conv = ensureGroupConv(f.group);
+  if (f.change === 'renamed' && typeof f.name === 'string') conv.name = f.name;
+  fetchGroup(String(f.group));
+  const t = threads.get(key);
+  if (t) {
+    // A line of the conversation, never sent or acked: keyed by the change so a repeated notice shows once.
+    const id = `notice:${f.change}:${f.user || ''}:${f.name || ''}:${Date.now()}`;
+    upsert(key, { id, from: '', notice: true, body: text, ts: Date.now(), state: 'received' });
+  }
+  renderConversations();
+  if (openPeer === key) announce(text);
+}
+
+/** The person read a conversation on one of their devices: its unread count clears here too. */
+function onRead(r) {
+  const key = r.group !== undefined ? groupKey(r.group) : r.with;
+  const conv = key && (r.group !== undefined ? ensureGroupConv(r.group) : ensureConv(key));
+  if (!conv) return;
+  conv.readElsewhereTs = Math.max(conv.readElsewhereTs || 0, r.ts);
+  if (!conv.unread) return;
+  conv.unread = 0;
+  renderConversations();
+}
+
+/** The peer has the conversation open: the person's messages up to ts are seen. */
+function onSeen(s) {
+  const t = threads.get(s.by);
+  if (!t || !session) return;
+  for (const m of t.msgs.values()) {
+    if (m.from === session.username && m.ts <= s.ts && !m.seen && (m.state === 'sent' || m.state === 'delivered')) {
+      // Seen implies delivered (the peer's device has it), whether or not the delivered notice came yet.
+      upsert(s.by, { id: m.id, from: m.from, state: 'delivered', seen: true });
+    }
+  }
 }
 
 function autoGrow() {
@@ -1188,7 +1558,7 @@ function scheduleRead(peer) {
     const me = session.username;
     const theirs = isGroupKey(peer) ? (from) => from !== me : (from) => from === peer;
     let ts = 0;
-    for (const m of t.msgs.values()) if (theirs(m.from) && m.ts > ts) ts = m.ts;
+    for (const m of t.msgs.values()) if (!m.notice && theirs(m.from) && m.ts > ts) ts = m.ts;
     if (conv && conv.last && theirs(conv.last.from) && conv.last.ts > ts) ts = conv.last.ts;
     if (ts > t.readTs) {
       t.readTs = ts;

@@ -237,6 +237,11 @@ export class ChatApi {
     return this.request('PUT', `/api/groups/${encodeURIComponent(id)}/read`, { ts });
   }
 
+  /** Who has read group message `seq`: {count, names (at most 100)}. */
+  groupSeen(id, seq) {
+    return this.request('GET', `/api/groups/${encodeURIComponent(id)}/messages/${encodeURIComponent(seq)}/seen`);
+  }
+
   /** Whether the server still accepts the token (false on 401): tells a refused upgrade from a dead node. */
   async tokenAccepted() {
     try {
@@ -307,6 +312,13 @@ export class ChatApi {
  *                                                     'sending' → 'sent' (stored) → 'delivered' (the recipient
  *                                                     has it; never for a group), or 'failed' (gave up, or
  *                                                     refused: error.code)
+ *                                                     (a change's status has kind and target instead of to|group)
+ *   'change'       {id, kind, from, to|group, target, targetFrom, body?, ts} message (targetFrom, target) was
+ *                                                     edited ('edit', new body) or deleted ('delete'); once per
+ *                                                     (from, id), already acked; also for the person's own changes
+ *   'sent'         {id, from, to|group, body, ts}    the person sent this message (from another device or this one)
+ *   'read'         {with|group, ts}                  the person read that conversation up to ts (on some device)
+ *   'seen'         {by, ts}                          `by` has seen your messages to them up to ts
  *   'typing'       {from, group?}                    someone is typing to you (or in group)
  *   'connection'   {state, attempt, retryInMs?, code?} 'connecting' | 'open' | 'down' (will retry) | 'closed'
  *   'unauthorized' {reason}                           the token expired or was refused (and could not be
@@ -656,6 +668,25 @@ export class ChatClient {
         break;
       case 'pong':
         break;
+      case 'edit':
+      case 'delete':
+        this.onChange(f);
+        break;
+      case 'sent':
+        this.onSent(f.frame);
+        break;
+      case 'read':
+        // One of the person's devices read a conversation: every device clears its unread count.
+        if (typeof f.ts === 'number') {
+          const r = { ts: f.ts };
+          if (f.group !== undefined && f.group !== null) r.group = String(f.group);
+          else r.with = f.with;
+          this.emit('read', r);
+        }
+        break;
+      case 'seen':
+        if (typeof f.by === 'string' && typeof f.ts === 'number') this.emit('seen', { by: f.by, ts: f.ts });
+        break;
       case 'typing':
         if (typeof f.from === 'string') {
           const t = { from: f.from };
@@ -679,6 +710,37 @@ export class ChatClient {
     const m = { id: f.id, from: f.from, to: f.to, body: f.body, ts: f.ts };
     if (f.group !== undefined) m.group = f.group;
     this.emit('message', m);
+  }
+
+  /**
+   * An edit or delete of message (targetFrom, target): acked like a message, every copy, and emitted once
+   * ('change': {id, kind, from, to|group, target, targetFrom, body?, ts}).
+   */
+  onChange(f) {
+    if (typeof f.id !== 'string' || typeof f.target !== 'string') return;
+    this.write({ type: 'ack', id: f.id });
+    const key = seenKey(f.from, f.id);
+    if (this.seen.has(key)) return;
+    this.remember(key);
+    this.emit('change', changeOf(f));
+  }
+
+  /**
+   * A copy of the person's own frame, made on another device (or this one): a message they sent ('sent': the
+   * message as 'message' gives it), or a change they made ('change'). Not acked: the server sends it once.
+   */
+  onSent(f) {
+    if (!f || typeof f !== 'object' || typeof f.id !== 'string') return;
+    if (f.type === 'msg') {
+      const m = { id: f.id, from: f.from, to: f.to, body: f.body, ts: f.ts };
+      if (f.group !== undefined) m.group = f.group;
+      this.emit('sent', m);
+    } else if ((f.type === 'edit' || f.type === 'delete') && typeof f.target === 'string') {
+      const key = seenKey(f.from, f.id);
+      if (this.seen.has(key)) return;
+      this.remember(key);
+      this.emit('change', changeOf(f));
+    }
   }
 
   onAck(id) {
@@ -733,14 +795,35 @@ export class ChatClient {
     return this.enqueue({ group: String(group) }, body, id);
   }
 
+  /**
+   * Edits the person's own message `target` (its ID) to `body`: a change with an ID of its own, sent through the
+   * outbox like a message (retried with the same ID until acked); answers its status record (with `kind`).
+   */
+  edit(target, body, id = newMessageId()) {
+    if (!ID_RULE.test(target)) throw new RangeError('the edited message ID is 1 to 64 characters of [A-Za-z0-9._:-]');
+    return this.enqueue({ kind: 'edit', target }, body, id);
+  }
+
+  /**
+   * Deletes message `target` sent by `targetFrom` (left out: the person's own; a group's owner or admin deletes
+   * anyone's), through the outbox as edit does.
+   */
+  deleteMessage(target, targetFrom, id = newMessageId()) {
+    if (!ID_RULE.test(target)) throw new RangeError('the deleted message ID is 1 to 64 characters of [A-Za-z0-9._:-]');
+    const t = { kind: 'delete', target };
+    if (targetFrom) t.targetFrom = targetFrom;
+    return this.enqueue(t, '', id);
+  }
+
   enqueue(target, body, id) {
-    if (typeof body !== 'string' || body.length < 1 || body.length > this.opts.maxBodyChars) {
+    const needsBody = target.kind !== 'delete';
+    if (typeof body !== 'string' || (needsBody && body.length < 1) || body.length > this.opts.maxBodyChars) {
       throw new RangeError(`a message body has 1 to ${this.opts.maxBodyChars} characters`);
     }
     if (!ID_RULE.test(id)) throw new RangeError('a message ID is 1 to 64 characters of [A-Za-z0-9._:-]');
     const e = { id, ...target, body, state: 'sending', createdAt: this.now(), lastSentAt: 0, attempts: 0 };
     this.outbox.set(id, e);
-    this.typingSentAt.delete(typingKey(target)); // a message ends a typing burst: the next keystroke tells again
+    if (!target.kind) this.typingSentAt.delete(typingKey(target)); // a message ends a typing burst
     this.transmit(e);
     this.save();
     this.emit('status', statusOf(e, 'sending'));
@@ -819,6 +902,13 @@ export class ChatClient {
     if (!this.connected) return;
     e.attempts++;
     e.lastSentAt = this.now();
+    if (e.kind) {
+      const f = { type: e.kind, id: e.id, target: e.target };
+      if (e.targetFrom) f.targetFrom = e.targetFrom;
+      if (e.kind === 'edit') f.body = e.body;
+      this.write(f);
+      return;
+    }
     this.write(e.group !== undefined && e.group !== null
       ? { type: 'send', id: e.id, group: e.group, body: e.body }
       : { type: 'send', id: e.id, to: e.to, body: e.body });
@@ -910,7 +1000,11 @@ export class ChatClient {
 /** A status event's detail for outbox entry e: `to` for a one-to-one message, `group` for a group's. */
 function statusOf(e, state) {
   const s = { id: e.id };
-  if (e.group !== undefined && e.group !== null) s.group = e.group;
+  if (e.kind) {
+    s.kind = e.kind;
+    s.target = e.target;
+    if (e.targetFrom) s.targetFrom = e.targetFrom;
+  } else if (e.group !== undefined && e.group !== null) s.group = e.group;
   else s.to = e.to;
   s.body = e.body;
   s.state = state;
@@ -918,7 +1012,17 @@ function statusOf(e, state) {
   return s;
 }
 
-function outboxRecord({ id, to, group, body, state, createdAt, error }) {
+/** A change frame's detail for the 'change' event. */
+function changeOf(f) {
+  const c = { id: f.id, kind: f.type, from: f.from, target: f.target, targetFrom: f.targetFrom, ts: f.ts };
+  if (f.group !== undefined && f.group !== null) c.group = String(f.group);
+  else c.to = f.to;
+  if (f.type === 'edit') c.body = f.body;
+  return c;
+}
+
+function outboxRecord({ id, to, group, body, state, createdAt, error, kind, target, targetFrom }) {
+  if (kind) return { id, kind, target, targetFrom, body, state, createdAt, error };
   const r = { id, to, body, state, createdAt, error };
   if (group !== undefined && group !== null) {
     delete r.to;

@@ -13,6 +13,8 @@ import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
 import dev.chat.node.history.ConversationLog;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.routing.Router;
 import dev.chat.node.history.HistoryMessage;
 import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.security.Authenticated;
@@ -35,6 +37,10 @@ public class ConversationResource {
     ConversationLog log;
     @Inject
     PostgresCalls calls;
+    @Inject
+    Router router;
+    @Inject
+    ServerFrames frames;
 
     @GET
     public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
@@ -57,7 +63,14 @@ public class ConversationResource {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return calls.bounded(log.markRead(me(), peer(peer), mark.ts()));
+        String me = me();
+        String with = peer(peer);
+        // Live notices, at most once: the reader's other devices clear the unread count, the peer's sockets learn
+        // their messages were seen (the web page marks a conversation read while it is open on screen).
+        return calls.bounded(log.markRead(me, with, mark.ts()).invoke(() -> {
+            router.notify(me, frames.read(with, null, mark.ts()));
+            router.notify(with, frames.seen(me, mark.ts()));
+        }));
     }
 
     /** {@code {"ts": EPOCH_MS}}: everything from the peer up to and including ts is read. */

@@ -28,6 +28,8 @@ import dev.chat.node.groups.GroupsConfig;
 import dev.chat.node.groups.Role;
 import dev.chat.node.history.HistoryMessage;
 import dev.chat.node.postgres.PostgresCalls;
+import dev.chat.node.protocol.ServerFrames;
+import dev.chat.node.routing.Router;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -54,6 +56,12 @@ public class GroupResource {
     ObjectMapper json;
     @Inject
     PostgresCalls calls;
+    @Inject
+    Router router;
+    @Inject
+    GroupNotices notices;
+    @Inject
+    ServerFrames frames;
 
     public record NewGroup(String name, List<String> members) {
     }
@@ -87,7 +95,9 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "at most " + MAX_FIRST_MEMBERS + " first members");
         }
         members.forEach(GroupResource::username);
-        return calls.bounded(groups.create(me(), name(body.name()), members)
+        String me = me();
+        return calls.bounded(groups.create(me, name(body.name()), members)
+                .call(g -> notices.tell(Long.parseLong(g.id()), "created", me, null, g.name(), null, null))
                 .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build()));
     }
 
@@ -105,21 +115,31 @@ public class GroupResource {
     @PUT
     @Path("/{id}")
     public Uni<Void> rename(@PathParam("id") String id, Rename body) {
-        return calls.bounded(groups.rename(groupId(id), me(), name(body == null ? null : body.name())));
+        long group = groupId(id);
+        String me = me();
+        String name = name(body == null ? null : body.name());
+        return calls.bounded(groups.rename(group, me, name).call(() -> notices.tell(group, "renamed", me, null, name, null, null)));
     }
 
     @POST
     @Path("/{id}/members")
     public Uni<Response> add(@PathParam("id") String id, NewMember body) {
         String user = username(body == null ? null : body.username());
-        return calls.bounded(groups.add(groupId(id), me(), user).replaceWith(Response.status(201).build()));
+        long group = groupId(id);
+        String me = me();
+        return calls.bounded(groups.add(group, me, user).call(() -> notices.tell(group, "added", me, user, null, null, null))
+                .replaceWith(Response.status(201).build()));
     }
 
     /** Removing oneself is leaving. */
     @DELETE
     @Path("/{id}/members/{username}")
     public Uni<Void> remove(@PathParam("id") String id, @PathParam("username") String username) {
-        return calls.bounded(groups.remove(groupId(id), me(), username(username)));
+        long group = groupId(id);
+        String me = me();
+        String user = username(username);
+        return calls.bounded(groups.remove(group, me, user)
+                .call(() -> notices.tell(group, user.equals(me) ? "left" : "removed", me, user, null, null, user)));
     }
 
     @PUT
@@ -131,7 +151,11 @@ public class GroupResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_request", "role must be \"admin\" or \"member\"");
         }
-        return calls.bounded(groups.setRole(groupId(id), me(), username(username), role));
+        long group = groupId(id);
+        String me = me();
+        String user = username(username);
+        return calls.bounded(groups.setRole(group, me, user, role)
+                .call(() -> notices.tell(group, "role", me, user, null, role.wire(), null)));
     }
 
     @POST
@@ -165,7 +189,8 @@ public class GroupResource {
             throw ApiException.badRequest("invalid_request", "body must be {\"code\": INVITE_CODE}");
         }
         String me = me();
-        return calls.bounded(groups.join(me, body.code()).chain(id -> groups.group(id, me)));
+        return calls.bounded(groups.join(me, body.code()).call(id -> notices.tell(id, "joined", me, me, null, null, null))
+                .chain(id -> groups.group(id, me)));
     }
 
     @GET
@@ -182,13 +207,30 @@ public class GroupResource {
         return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100)));
     }
 
+    /** Who has read one message of the group (its {@code seq}): a count and up to 100 names. */
+    @GET
+    @Path("/{id}/messages/{seq}/seen")
+    public Uni<GroupViews.SeenBy> seen(@PathParam("id") String id, @PathParam("seq") String seq) {
+        long message;
+        try {
+            message = Long.parseLong(seq);
+        } catch (NumberFormatException e) {
+            throw GroupException.notFound();
+        }
+        return calls.bounded(groups.seenBy(groupId(id), me(), message, 100)).onItem().ifNull()
+                .failWith(GroupException::notFound);
+    }
+
     @PUT
     @Path("/{id}/read")
     public Uni<Void> read(@PathParam("id") String id, ReadMark mark) {
         if (mark == null || mark.ts() == null || mark.ts() < 0) {
             throw ApiException.badRequest("invalid_request", "body must be {\"ts\": EPOCH_MS}");
         }
-        return calls.bounded(groups.markRead(groupId(id), me(), mark.ts()));
+        long group = groupId(id);
+        String me = me();
+        // The reader's other devices clear the group's unread count live (a notice, at most once).
+        return calls.bounded(groups.markRead(group, me, mark.ts()).invoke(() -> router.notify(me, frames.read(null, group, mark.ts()))));
     }
 
     /**

@@ -119,7 +119,12 @@ public class Delivery {
                 }));
     }
 
-    private Uni<String> stored(String from, String id, long start, Uni<MessageLog.Appended> append) {
+    /**
+     * Answers an append (a message's or a change's, {@link Changes}) for its sender once it is decided: the ack after
+     * it is stored, routed to its recipients and echoed to the sender's own sockets (their other devices), or the
+     * error frame of its refusal.
+     */
+    Uni<String> stored(String from, String id, long start, Uni<MessageLog.Appended> append) {
         return append.map(appended -> {
             switch (appended.outcome()) {
                 case UNKNOWN_RECIPIENT:
@@ -138,6 +143,15 @@ public class Delivery {
                             + "acked by its recipient; send this one with a new id, or again once that one is acked");
                 case UNAVAILABLE:
                     return unavailable(from, id, "the store failed");
+                case UNKNOWN_MESSAGE:
+                    return frames.error(id, ErrorCode.UNKNOWN_MESSAGE, "no such message that you can see");
+                case NOT_ALLOWED:
+                    return frames.error(id, ErrorCode.NOT_ALLOWED,
+                            "only its sender changes a message; group owners and admins delete any message of their group");
+                case WINDOW_CLOSED:
+                    return frames.error(id, ErrorCode.EDIT_WINDOW_CLOSED, "the message is too old to be changed");
+                case MESSAGE_DELETED:
+                    return frames.error(id, ErrorCode.MESSAGE_DELETED, "the message was deleted");
                 case DUPLICATE:
                     duplicates.increment();
                     LOG.debug(from, id, "user=%s msg=%s duplicate send, acked again", from, id);
@@ -145,11 +159,14 @@ public class Delivery {
                 default:
                     accepted.increment();
                     Message m = appended.message();
+                    String frame = m.frame(frames);
                     if (m.group() == null) {
-                        router.route(m.to(), m.id(), m.frame(frames));
+                        router.route(m.to(), m.id(), frame);
                     } else {
-                        router.route(appended.recipients(), m.id(), m.frame(frames));
+                        router.route(appended.recipients(), m.id(), frame);
                     }
+                    // The sender's other devices show it live (at most once; a device that misses it reads history).
+                    router.notify(from, frames.sent(frame));
             }
             sendToAck.record(time.nanos() - start, TimeUnit.NANOSECONDS);
             return frames.ack(id);

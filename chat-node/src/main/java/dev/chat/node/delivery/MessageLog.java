@@ -55,7 +55,15 @@ public interface MessageLog {
             /** The ID is pending for a recipient from another sender: one ack would name both messages. */
             ID_IN_USE,
             /** The store failed for this message alone (it shared a statement that failed); not acked. */
-            UNAVAILABLE
+            UNAVAILABLE,
+            /** A change ({@link ChangeLog}) names no message its sender can see. */
+            UNKNOWN_MESSAGE,
+            /** A change of someone else's message by one who does not moderate its group. */
+            NOT_ALLOWED,
+            /** A change of one's own message older than the edit window. */
+            WINDOW_CLOSED,
+            /** A change of a deleted message. */
+            MESSAGE_DELETED
         }
 
         static Appended refused(Outcome outcome) {

@@ -105,11 +105,13 @@ public class PgMessageLog implements MessageLog {
              WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
                AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
     private static final String UNACKED_ONE = """
-            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
+            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
               FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
              WHERE p.recipient = $1
             UNION ALL
-            SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
+            SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
               FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
@@ -122,11 +124,13 @@ public class PgMessageLog implements MessageLog {
             SELECT * FROM (
               SELECT t.*, row_number() OVER (PARTITION BY u.name ORDER BY t.seq) AS turn
                 FROM unnest($1::text[]) AS u(name) CROSS JOIN LATERAL (
-                  SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts
+                  SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts,
+                         m.kind, m.target_id, m.target_from
                     FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
                    WHERE p.recipient = u.name AND m.ts < $2
                   UNION ALL
-                  SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts
+                  SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts,
+                         m.kind, m.target_id, m.target_from
                     FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
                    WHERE i.member = u.name AND i.acked_at IS NULL AND m.ts < $2
                   ORDER BY seq LIMIT $3) t
@@ -409,7 +413,8 @@ public class PgMessageLog implements MessageLog {
         List<Message> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
             out.add(new Message(r.getLong("seq"), r.getString("client_id"), r.getString("sender"),
-                    r.getString("recipient"), r.getLong("group_id"), r.getString("body"), r.getLong("ts")));
+                    r.getString("recipient"), r.getLong("group_id"), r.getString("body"), r.getLong("ts"),
+                    r.getString("kind"), r.getString("target_id"), r.getString("target_from")));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.chat.node.endpoint;
 
 import jakarta.inject.Inject;
 
+import dev.chat.node.delivery.Changes;
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.config.ChatLog;
@@ -40,6 +41,8 @@ public class ChatSocket {
 
     @Inject
     Delivery delivery;
+    @Inject
+    Changes changes;
     @Inject
     FrameReader reader;
     @Inject
@@ -90,6 +93,8 @@ public class ChatSocket {
             return delivery.send(user, send).chain(r -> reply(connection, user, r));
         } else if (frame instanceof ClientFrame.SendToGroup send) {
             return delivery.send(user, send).chain(r -> reply(connection, user, r));
+        } else if (frame instanceof ClientFrame.Change change) {
+            return changes.change(user, change).chain(r -> reply(connection, user, r));
         } else if (frame instanceof ClientFrame.Typing typing) {
             return typingNotices.typing(user, typing, connection).chain(r -> reply(connection, user, r));
         } else if (frame instanceof ClientFrame.Ack ack) {

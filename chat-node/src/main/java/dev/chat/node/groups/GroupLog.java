@@ -77,6 +77,18 @@ public class GroupLog {
                 });
     }
 
+    /** Every member of a group (none for a group that is gone): who a notice of a change to it goes to. */
+    public Uni<List<String>> members(long id) {
+        return pool.preparedQuery("SELECT username FROM group_members WHERE group_id = $1").execute(Tuple.of(id))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(r.getString("username"));
+                    }
+                    return out;
+                });
+    }
+
     /** The members of a group if {@code user} is one of them, else null: who a typing notice goes to. */
     public Uni<List<String>> membersSeenBy(long id, String user) {
         return pool.preparedQuery("SELECT username, bool_or(username = $2) OVER () AS is_member "
@@ -95,21 +107,25 @@ public class GroupLog {
         return pool.preparedQuery("""
                 SELECT g.id, g.name, me.role,
                        (SELECT count(*) FROM group_members c WHERE c.group_id = g.id) AS members,
-                       l.seq, l.client_id, l.sender, l.body, l.ts,
+                       l.seq, l.client_id, l.sender, l.body, l.ts, l.change,
                        (SELECT count(*) FROM messages u WHERE u.group_id = g.id AND u.seq > me.joined_seq
-                           AND u.sender <> $1 AND u.ts > me.read_ts) AS unread
+                           AND u.sender <> $1 AND u.ts > me.read_ts AND u.kind IS NULL) AS unread
                   FROM group_members me JOIN chat_groups g ON g.id = me.group_id
-                  LEFT JOIN LATERAL (SELECT seq, client_id, sender, body, ts FROM messages
-                                      WHERE group_id = g.id AND seq > me.joined_seq
-                                      ORDER BY seq DESC LIMIT 1) l ON true
+                  LEFT JOIN LATERAL (SELECT m.seq, m.client_id, m.sender, """ + HistoryMessage.BODY + """
+                                      AS body, m.ts, c.kind AS change FROM messages m
+                                     """ + HistoryMessage.NEWEST_CHANGE + """
+
+                                      WHERE m.group_id = g.id AND m.seq > me.joined_seq AND m.kind IS NULL
+                                      ORDER BY m.seq DESC LIMIT 1) l ON true
                  WHERE me.username = $1
                  ORDER BY COALESCE(l.seq, 0) DESC, g.id DESC""").execute(Tuple.of(user)).map(rows -> {
                     List<GroupViews.Summary> out = new ArrayList<>();
                     for (Row r : rows) {
                         String id = Long.toString(r.getLong("id"));
                         HistoryMessage last = r.getLong("seq") == null ? null
-                                : new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
-                                        null, id, r.getString("body"), r.getLong("ts"), false);
+                                : HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"),
+                                        r.getString("sender"), null, id, r.getString("body"), r.getLong("ts"), false,
+                                        r.getString("change"), null);
                         out.add(new GroupViews.Summary(id, r.getString("name"), r.getString("role"),
                                 r.getInteger("members"), last, r.getLong("unread")));
                     }
@@ -121,20 +137,51 @@ public class GroupLog {
     public Uni<List<HistoryMessage>> page(long id, String user, long beforeSeq, int limit) {
         return role(pool, id, user).chain(role -> role == null ? Uni.createFrom().failure(GroupException.notFound())
                 : pool.preparedQuery("""
-                        SELECT m.seq, m.client_id, m.sender, m.body, m.ts,
-                               (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to
-                          FROM messages m, group_members me
+                        SELECT m.seq, m.client_id, m.sender, """ + HistoryMessage.BODY + """
+                         AS body, m.ts, c.kind AS change,
+                               (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to,
+                               (SELECT count(*) FROM group_members s WHERE s.group_id = $1 AND s.read_ts >= m.ts
+                                                                      AND s.username <> m.sender) AS seen_by
+                          FROM group_members me, messages m
+                        """ + HistoryMessage.NEWEST_CHANGE + """
+
                          WHERE m.group_id = $1 AND me.group_id = $1 AND me.username = $2
-                           AND m.seq > me.joined_seq AND m.seq < $3
+                           AND m.seq > me.joined_seq AND m.seq < $3 AND m.kind IS NULL
                          ORDER BY m.seq DESC LIMIT $4""").execute(Tuple.of(id, user, beforeSeq, limit)).map(rows -> {
                     List<HistoryMessage> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                        out.add(HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
                                 null, Long.toString(id), r.getString("body"), r.getLong("ts"),
-                                r.getLong("delivered_to") > 0));
+                                r.getLong("delivered_to") > 0, r.getString("change"), r.getLong("seen_by").intValue()));
                     }
                     return out;
                 }));
+    }
+
+    /**
+     * Who has read group message {@code seq} (their read mark reached it), but its sender: at most {@code limit}
+     * names, in order, and how many in all; null when {@code user} may not see the message (not a member, joined
+     * after it, or no such message in the group). Read from the index of read marks, on demand: nothing is pushed
+     * when a mark moves.
+     */
+    public Uni<GroupViews.SeenBy> seenBy(long id, String user, long seq, int limit) {
+        return pool.preparedQuery("""
+                WITH msg AS (
+                  SELECT m.ts, m.sender FROM messages m JOIN group_members me ON me.group_id = m.group_id
+                   WHERE m.seq = $2 AND m.group_id = $1 AND m.kind IS NULL AND me.username = $3
+                     AND m.seq > me.joined_seq
+                ), readers AS (
+                  SELECT s.username FROM group_members s, msg
+                   WHERE s.group_id = $1 AND s.read_ts >= msg.ts AND s.username <> msg.sender
+                )
+                SELECT (SELECT count(*) FROM msg) AS visible, (SELECT count(*) FROM readers) AS total,
+                       ARRAY(SELECT username FROM readers ORDER BY username LIMIT $4) AS names""")
+                .execute(Tuple.of(id, seq, user, limit)).map(rows -> {
+                    Row r = rows.iterator().next();
+                    return r.getLong("visible") == 0 ? null
+                            : new GroupViews.SeenBy(r.getLong("total").intValue(),
+                                    List.of(r.getArrayOfStrings("names")));
+                });
     }
 
     public Uni<Void> markRead(long id, String user, long ts) {

@@ -20,6 +20,10 @@ public final class GroupViews {
     }
 
     /** {@code expiresAt}: epoch seconds; {@code maxUses}: how many people may join with it. */
+    /** Who has read a group message: {@code count} in all, the first {@code names} of them by name. */
+    public record SeenBy(int count, List<String> names) {
+    }
+
     public record Invite(String code, long expiresAt, int maxUses) {
     }
 }

@@ -19,28 +19,39 @@ public class ConversationLog {
     private static final String CONVERSATIONS = """
             WITH mine AS (
               SELECT recipient AS peer, seq, client_id, sender, recipient, body, ts
-                FROM messages WHERE sender = $1 AND recipient IS NOT NULL
+                FROM messages WHERE sender = $1 AND recipient IS NOT NULL AND kind IS NULL
               UNION ALL
-              SELECT sender AS peer, seq, client_id, sender, recipient, body, ts FROM messages WHERE recipient = $1
+              SELECT sender AS peer, seq, client_id, sender, recipient, body, ts
+                FROM messages WHERE recipient = $1 AND kind IS NULL
             ), last AS (
               SELECT * FROM (SELECT DISTINCT ON (peer) * FROM mine ORDER BY peer, seq DESC) p ORDER BY seq DESC LIMIT $2
             )
-            SELECT m.peer, m.seq, m.client_id, m.sender, m.recipient, m.body, m.ts,
+            SELECT m.peer, m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
+             AS body, m.ts, c.kind AS change,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
                                                          AND p.seq = m.seq) AS delivered,
                    (SELECT count(*) FROM messages u
-                     WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1
+                     WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1 AND u.kind IS NULL
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
                                              WHERE r.reader = $1 AND r.peer = m.peer), 0)) AS unread
             FROM last m
+            """ + HistoryMessage.NEWEST_CHANGE + """
+
             ORDER BY m.seq DESC""";
     private static final String PAGE = """
-            SELECT seq, client_id, sender, recipient, body, ts,
+            SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
+             AS body, m.ts, c.kind AS change,
                    NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered
+                                                         AND p.seq = m.seq) AS delivered,
+                   CASE WHEN m.sender = $1 AND m.ts <= COALESCE((SELECT r.read_ts FROM conversation_reads r
+                                                                  WHERE r.reader = $2 AND r.peer = $1), 0)
+                        THEN 1 END AS seen_by
               FROM messages m
-            WHERE ((sender = $1 AND recipient = $2) OR (sender = $2 AND recipient = $1)) AND seq < $3
-            ORDER BY seq DESC LIMIT $4""";
+            """ + HistoryMessage.NEWEST_CHANGE + """
+
+            WHERE ((m.sender = $1 AND m.recipient = $2) OR (m.sender = $2 AND m.recipient = $1)) AND m.seq < $3
+              AND m.kind IS NULL
+            ORDER BY m.seq DESC LIMIT $4""";
     private static final String MARK_READ = """
             INSERT INTO conversation_reads (reader, peer, read_ts) VALUES ($1, $2, $3)
             ON CONFLICT (reader, peer) DO UPDATE SET read_ts = GREATEST(conversation_reads.read_ts, EXCLUDED.read_ts)""";
@@ -78,7 +89,10 @@ public class ConversationLog {
     }
 
     private static HistoryMessage message(Row r) {
-        return new HistoryMessage(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
-                r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"));
+        // seen_by (a page's column only): 1 when the peer's read mark reached the caller's own message.
+        Integer seenBy = r.getColumnIndex("seen_by") >= 0 ? r.getInteger("seen_by") : null;
+        return HistoryMessage.changed(r.getString("client_id"), r.getLong("seq"), r.getString("sender"),
+                r.getString("recipient"), null, r.getString("body"), r.getLong("ts"), r.getBoolean("delivered"),
+                r.getString("change"), seenBy);
     }
 }

@@ -20,6 +20,28 @@ public sealed interface ClientFrame {
     record Typing(String id, String to, Long group) implements ClientFrame {
     }
 
+    /**
+     * Extension: {@code {"type":"edit","id":ID,"target":MID,"body":TEXT}} or
+     * {@code {"type":"delete","id":ID,"target":MID,"targetFrom":U}}: a change to the message {@code (targetFrom, MID)}
+     * ({@code targetFrom} is the sender's own name when left out). The change is an event with its own ID, stored,
+     * acked and delivered like a message. {@code body} is null for a delete.
+     */
+    record Change(String id, Kind kind, String target, String targetFrom, String body) implements ClientFrame {
+        public enum Kind {
+            EDIT("edit"), DELETE("delete");
+
+            private final String wire;
+
+            Kind(String wire) {
+                this.wire = wire;
+            }
+
+            public String wire() {
+                return wire;
+            }
+        }
+    }
+
     /** {@code {"type":"ack","id":ID}}: the recipient has the message. */
     record Ack(String id) implements ClientFrame {
     }

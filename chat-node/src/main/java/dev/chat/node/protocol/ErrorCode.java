@@ -23,6 +23,14 @@ public enum ErrorCode {
      * else: the recipient's ack could not tell them apart. Pick a new ID, or send again once it is acked.
      */
     ID_IN_USE("id_in_use"),
+    /** Extension: an edit or delete names no message the sender can see ({@code target}, {@code targetFrom}). */
+    UNKNOWN_MESSAGE("unknown_message"),
+    /** Extension: not the sender's own message, and not a group message the sender moderates (owner, admin). */
+    NOT_ALLOWED("not_allowed"),
+    /** Extension: the sender's own message is older than the edit window ({@code chat.changes.window}). */
+    EDIT_WINDOW_CLOSED("edit_window_closed"),
+    /** Extension: the message was deleted; it can be neither edited nor deleted again. */
+    MESSAGE_DELETED("message_deleted"),
     /** Binary frames are not part of the protocol. */
     BINARY_NOT_SUPPORTED("binary_not_supported"),
     /**

@@ -50,6 +50,8 @@ public class FrameReader {
         return switch (type) {
             case "send" -> readSend(root, idOf(root));
             case "ack" -> new ClientFrame.Ack(idOf(root));
+            case "edit" -> readChange(root, idOf(root), ClientFrame.Change.Kind.EDIT);
+            case "delete" -> readChange(root, idOf(root), ClientFrame.Change.Kind.DELETE);
             case "ping" -> new ClientFrame.Ping(idOf(root));
             case "typing" -> readTyping(root);
             case "reauth" -> readReauth(root);
@@ -58,7 +60,34 @@ public class FrameReader {
         };
     }
 
+    private ClientFrame readChange(JsonNode root, String id, ClientFrame.Change.Kind kind) {
+        String target = text(root, "target", id);
+        if (!ID.matcher(target).matches()) {
+            throw new FrameException(ErrorCode.UNKNOWN_MESSAGE, id, "no message '" + clip(target) + "'");
+        }
+        String targetFrom = null;
+        if (root.has("targetFrom")) {
+            targetFrom = text(root, "targetFrom", id);
+            if (!Usernames.isValid(targetFrom)) {
+                throw new FrameException(ErrorCode.UNKNOWN_MESSAGE, id, "no user '" + clip(targetFrom) + "'");
+            }
+        }
+        String body = kind == ClientFrame.Change.Kind.EDIT ? body(root, id) : null;
+        return new ClientFrame.Change(id, kind, target, targetFrom, body);
+    }
+
     private ClientFrame readSend(JsonNode root, String id) {
+        String body = body(root, id);
+        if (root.has("group")) {
+            if (root.has("to")) {
+                throw new FrameException(ErrorCode.BAD_FRAME, id, "a send has 'to' or 'group', not both");
+            }
+            return new ClientFrame.SendToGroup(id, group(root, id), body);
+        }
+        return new ClientFrame.Send(id, recipient(root, id), body);
+    }
+
+    private String body(JsonNode root, String id) {
         String body = text(root, "body", id);
         if (body.isEmpty() || body.length() > maxBodyChars) {
             throw new FrameException(ErrorCode.BAD_BODY, id,
@@ -67,13 +96,7 @@ public class FrameReader {
         if (body.indexOf('\u0000') >= 0) {
             throw new FrameException(ErrorCode.BAD_BODY, id, "body must not contain NUL characters");
         }
-        if (root.has("group")) {
-            if (root.has("to")) {
-                throw new FrameException(ErrorCode.BAD_FRAME, id, "a send has 'to' or 'group', not both");
-            }
-            return new ClientFrame.SendToGroup(id, group(root, id), body);
-        }
-        return new ClientFrame.Send(id, recipient(root, id), body);
+        return body;
     }
 
     private static ClientFrame readReauth(JsonNode root) {

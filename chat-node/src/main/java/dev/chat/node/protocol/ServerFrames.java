@@ -33,6 +33,72 @@ public class ServerFrames {
         return write(node.put("body", body).put("ts", ts));
     }
 
+    /**
+     * Extension: a change (edit or delete) of message {@code (targetFrom, target)}, made by {@code from}; acked like
+     * a msg, by its own {@code id}. {@code body} is the new text of an edit, null for a delete.
+     */
+    public String change(String kind, String id, String from, String to, Long group, String target, String targetFrom,
+            String body, long ts) {
+        ObjectNode node = mapper.createObjectNode().put("type", kind).put("id", id).put("from", from);
+        if (group != null) {
+            node.put("group", Long.toString(group));
+        } else {
+            node.put("to", to);
+        }
+        node.put("target", target).put("targetFrom", targetFrom);
+        if (body != null) {
+            node.put("body", body);
+        }
+        return write(node.put("ts", ts));
+    }
+
+    /**
+     * Extension: a copy of the reader's own frame (a message it sent, or a change it made) for its other sockets,
+     * {@code {"type":"sent","frame":{...}}}: at most once, not acked; a v1 client ignores it.
+     */
+    public String sent(String frame) {
+        // The frame is one this class wrote: valid JSON, wrapped as it is rather than parsed again.
+        return "{\"type\":\"sent\",\"frame\":" + frame + "}";
+    }
+
+    /**
+     * Extension: the reader's own read mark moved (on one of their devices): {@code {"type":"read","with":U,"ts":T}}
+     * or {@code {"type":"read","group":G,"ts":T}}; at most once, not acked.
+     */
+    public String read(String with, Long group, long ts) {
+        ObjectNode node = mapper.createObjectNode().put("type", "read");
+        if (group != null) {
+            node.put("group", Long.toString(group));
+        } else {
+            node.put("with", with);
+        }
+        return write(node.put("ts", ts));
+    }
+
+    /** Extension: {@code by} has read the one-to-one conversation with you up to {@code ts} (a seen receipt). */
+    public String seen(String by, long ts) {
+        return write(mapper.createObjectNode().put("type", "seen").put("by", by).put("ts", ts));
+    }
+
+    /**
+     * Extension: group G changed ({@code change}: created, added, removed, left, joined, renamed, role), by {@code by};
+     * {@code user}, {@code name} and {@code role} when the change has them. A notice: at most once, not acked.
+     */
+    public String groupChange(long group, String change, String by, String user, String name, String role) {
+        ObjectNode node = mapper.createObjectNode().put("type", "group").put("group", Long.toString(group))
+                .put("change", change).put("by", by);
+        if (user != null) {
+            node.put("user", user);
+        }
+        if (name != null) {
+            node.put("name", name);
+        }
+        if (role != null) {
+            node.put("role", role);
+        }
+        return write(node);
+    }
+
     /** Extension: someone is typing, to one user or in a group; never stored. */
     public String typing(String from, Long group) {
         ObjectNode node = mapper.createObjectNode().put("type", "typing").put("from", from);

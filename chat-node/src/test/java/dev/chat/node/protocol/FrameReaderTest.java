@@ -63,6 +63,24 @@ class FrameReaderTest {
     }
 
     @Test
+    void readsEditsAndDeletes() {
+        assertEquals(new ClientFrame.Change("e-1", ClientFrame.Change.Kind.EDIT, "m-1", null, "fixed"),
+                reader.read("{\"type\":\"edit\",\"id\":\"e-1\",\"target\":\"m-1\",\"body\":\"fixed\"}"));
+        assertEquals(new ClientFrame.Change("d-1", ClientFrame.Change.Kind.DELETE, "m-1", "bob", null),
+                reader.read("{\"type\":\"delete\",\"id\":\"d-1\",\"target\":\"m-1\",\"targetFrom\":\"bob\",\"body\":\"x\"}"));
+        assertEquals(ErrorCode.BAD_BODY, assertThrows(FrameException.class, () -> reader.read(
+                "{\"type\":\"edit\",\"id\":\"e-1\",\"target\":\"m-1\",\"body\":\"\"}")).code());
+        assertEquals(ErrorCode.BAD_FRAME, assertThrows(FrameException.class, () -> reader.read(
+                "{\"type\":\"delete\",\"id\":\"d-1\"}")).code());
+        FrameException bad = assertThrows(FrameException.class, () -> reader.read(
+                "{\"type\":\"delete\",\"id\":\"d-1\",\"target\":\"m 1\"}"));
+        assertEquals(ErrorCode.UNKNOWN_MESSAGE, bad.code());
+        assertEquals("d-1", bad.id());
+        assertEquals(ErrorCode.UNKNOWN_MESSAGE, assertThrows(FrameException.class, () -> reader.read(
+                "{\"type\":\"delete\",\"id\":\"d-1\",\"target\":\"m-1\",\"targetFrom\":\"Bob!\"}")).code());
+    }
+
+    @Test
     void readsPing() {
         assertEquals(new ClientFrame.Ping("p1"), reader.read("{\"type\":\"ping\",\"id\":\"p1\"}"));
     }

@@ -1,0 +1,127 @@
+package dev.chat.system;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import io.restassured.http.ContentType;
+
+/**
+ * Edits, deletes, every device in sync and seen receipts on the web page (issue 18): alice on two devices (two
+ * headless Chromium browsers) and bob, through HAProxy's front end of the whole local stack. It saves
+ * {@code docs/page-edits.png}, shown in the README.
+ */
+class WebEditsTest {
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void up() {
+        stack = LocalStack.shared();
+    }
+
+    @Test
+    void anEditAndADeleteShowLiveOnEveryDeviceAndReadingOnOneClearsTheOthers() {
+        String alice = person("alicee");
+        String bob = person("bobby");
+        try (WebBrowser laptop = WebBrowser.open("alice-laptop", WebBrowser.DESKTOP);
+                WebBrowser phone = WebBrowser.open("alice-phone", WebBrowser.DESKTOP);
+                WebBrowser bb = WebBrowser.open("bob-edits", WebBrowser.DESKTOP)) {
+            ChatPage a = signedIn(laptop, alice);
+            ChatPage p = signedIn(phone, alice);
+            ChatPage b = signedIn(bb, bob);
+
+            a.startConversationWith(bob, bob.substring(0, 4));
+            String first = "See you at 5";
+            a.send(first);
+            a.awaitState(first, "delivered");
+            // alice's phone shows her own send live, without a reload.
+            phone.waitFor("alice's send on her phone", () -> ("You: " + first).equals(p.preview(bob)));
+
+            // bob opens the conversation: alice's laptop shows her message seen.
+            b.openConversation(alice);
+            b.awaitMessage(first);
+            laptop.waitFor("alice's message shown seen", () -> (Boolean) laptop.js("return [...document.querySelectorAll("
+                    + "'#messages li.msg[data-seen=\"true\"]')].some(li => li.querySelector('.bubble').lastChild"
+                    + ".textContent === arguments[0]);", first));
+
+            // alice edits it; bob sees the new text, marked edited, live.
+            String second = "See you at 6";
+            editOwn(a, first, second);
+            b.awaitMessage(second);
+            bb.waitFor("the edited mark on bob's page", () -> (Boolean) bb.js("return [...document.querySelectorAll("
+                    + "'#messages li.msg.edited')].some(li => li.querySelector('.edited-mark'));"));
+            assertEquals(0, b.count(first), "the old text is gone: " + b.messages());
+            phone.waitFor("the edit in the phone's preview", () -> ("You: " + second).equals(p.preview(bob)));
+
+            // bob replies while alice reads on her laptop: her phone's unread count clears too.
+            String reply = "Works for me";
+            b.send(reply);
+            a.awaitMessage(reply);
+            phone.waitFor("bob's reply in the phone's list", () -> reply.equals(p.preview(bob)));
+            phone.waitFor("the phone's unread count cleared by the laptop's reading", () -> p.unread(bob) == 0);
+
+            // alice deletes her message: bob sees the placeholder.
+            String shown = "Message deleted";
+            clickAction(a, second, "delete");
+            b.awaitMessage(shown);
+            assertEquals(0, b.count(second), "the deleted text is gone: " + b.messages());
+            bb.js("document.activeElement && document.activeElement.blur();");
+            bb.screenshot(docs("page-edits.png"));
+
+            // After a reload, history shows the same: the change, not the message twice.
+            b.reload();
+            b.awaitConnected();
+            b.openConversation(alice);
+            b.awaitMessage(shown);
+            b.awaitMessage(reply);
+            assertEquals(2, b.messages().size(), "one deleted message and the reply: " + b.messages());
+            assertEquals(List.of("Today"), bb.js("return [...document.querySelectorAll('#messages li.date-separator')]"
+                    + ".map(li => li.textContent);"), "one date line before the day's first message");
+        }
+    }
+
+    /** Clicks Edit on the own message showing {@code body}, replaces its text in the composer and sends. */
+    private static void editOwn(ChatPage page, String body, String newBody) {
+        clickAction(page, body, "edit");
+        WebElement input = page.browser.driver().findElement(By.id("composer-input"));
+        page.browser.waitFor("the message's text in the composer", () -> body.equals(input.getAttribute("value")));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        page.send(newBody);
+        page.awaitMessage(newBody);
+    }
+
+    private static void clickAction(ChatPage page, String body, String action) {
+        String id = page.browser.waitFor("the message '" + body + "'", () -> page.messages().stream()
+                .filter(m -> body.equals(m.get("body"))).map(m -> m.get("id")).findFirst().orElse(null));
+        page.clickWhenThere(By.cssSelector("#messages li.msg[data-id='" + id + "'] .msg-action." + action));
+    }
+
+    private static ChatPage signedIn(WebBrowser browser, String name) {
+        ChatPage page = new ChatPage(browser, stack.baseUrl()).open();
+        page.signIn(name, "pw-of-" + name);
+        page.awaitConnected();
+        return page;
+    }
+
+    private static Path docs(String file) {
+        return LocalStack.projectRoot().resolve("docs").resolve(file);
+    }
+
+    /** An account made through the API (idempotent: a second run on the same stack may have made it). */
+    private static String person(String name) {
+        int status = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", "pw-of-" + name)).post("/api/users").statusCode();
+        assertTrue(status == 201 || status == 409, "creating " + name + " answered " + status);
+        return name;
+    }
+}
