@@ -24,7 +24,7 @@ public interface AuthConfig {
 
     /**
      * {@code chat.json.*}: declared here because this mapping owns the whole {@code chat} prefix and refuses unknown
-     * keys; {@code api.JsonLimits} reads them as plain properties (it runs at static init, before mappings exist).
+     * keys; service-common's {@code JsonLimits} reads them as plain properties (it runs at static init, before mappings exist).
      */
     Json json();
 
