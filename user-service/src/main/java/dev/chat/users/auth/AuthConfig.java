@@ -48,10 +48,14 @@ public interface AuthConfig {
     interface Http {
         /**
          * {@code chat.http.json-max-body}: the largest body of any request but an avatar upload (which may reach
-         * {@code quarkus.http.limits.max-body-size}); read by {@code HttpLimitErrors}.
+         * {@code quarkus.http.limits.max-body-size}); read by service-common's {@code BodyLimit}, with the avatar's path in
+         * {@code chat.http.large-body-paths}.
          */
         @WithDefault("16K")
         String jsonMaxBody();
+
+        /** {@code chat.http.large-body-paths}: the exact paths allowed past {@code jsonMaxBody} (the avatar upload). */
+        List<String> largeBodyPaths();
     }
 
     interface Jwt {
