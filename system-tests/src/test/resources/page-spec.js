@@ -1,6 +1,6 @@
 // The page's state rules and words (page/store.js, page/text.js, page/session.js), checked in a real browser
-// (PageModulesTest). Run as the body of an async function: `store`, `text`, `session` and `client` are the
-// imported modules; it answers a list of failures. Everything here is in memory: no DOM, no network.
+// (PageModulesTest), and the profile cache (page/profiles.js). Run as the body of an async function: `store`,
+// `text`, `session`, `profiles` and `client` are the imported modules; it answers a list of failures. Everything here is in memory: no DOM, no network.
 const failures = [];
 const check = (cond, what) => {
   if (!cond) failures.push(what);
@@ -252,6 +252,68 @@ try {
     eq(session.groupError(E(403), 'f'), 'Only the group’s owner and admins can do that.', '403');
     eq(session.groupError(E(400, 'unknown_users'), 'f'), 'Some of those people do not exist.', 'unknown users');
     eq(session.groupError('boom', 'f'), 'f', 'fallback');
+  }
+  // 18. Others' profiles: each name asked for once at a time, a bounded number at once, again after the TTL.
+  {
+    const asked = [];
+    const answers = new Map(); // name → resolve
+    let clock = 1000;
+    let running = 0;
+    let most = 0;
+    const changed = [];
+    const fetch = (name) => new Promise((resolve, reject) => {
+      asked.push(name);
+      running++;
+      most = Math.max(most, running);
+      answers.set(name, { resolve: (v) => { running--; resolve(v); }, reject: (e) => { running--; reject(e); } });
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    const p = profiles.createProfiles({ fetch, onChange: (n) => changed.push(n), now: () => clock, ttlMs: 100,
+      failTtlMs: 10, maxEntries: 3, maxInFlight: 2 });
+    eq([p.nameOf('ada'), p.avatarOf('ada')], ['ada', null], 'unknown: the username, no picture');
+    p.get('ada');
+    await settle();
+    eq(asked, ['ada'], 'asked once while pending');
+    answers.get('ada').resolve({ displayName: 'Ada L.', avatar: '/api/users/ada/avatar?v=1' });
+    await settle();
+    eq([p.nameOf('ada'), p.avatarOf('ada'), changed], ['Ada L.', '/api/users/ada/avatar?v=1', ['ada']], 'known');
+    p.get('ada');
+    await settle();
+    eq(asked.length, 1, 'not asked again within the TTL');
+    for (const n of ['b1', 'b2', 'b3', 'b4']) p.get(n);
+    await settle();
+    eq([asked.length, p.pending], [3, 4], 'two at once, the rest wait');
+    answers.get('b1').resolve({ displayName: '  ' });
+    answers.get('b2').reject(new Error('down'));
+    await settle();
+    await settle();
+    eq(asked.slice(3), ['b3', 'b4'], 'the waiting ones go as answers come');
+    eq([p.nameOf('b1', false), p.nameOf('b2', false)], ['b1', 'b2'], 'a blank display name, a failure: the username');
+    answers.get('b3').resolve(null);
+    answers.get('b4').resolve({ displayName: 'Four' });
+    await settle();
+    check(most <= 2, 'never more than two at once: ' + most);
+    eq(p.size, 3, 'at most three names kept');
+    eq(p.get('ada', false), null, 'the least recently fetched went first');
+    clock += 50;
+    p.get('b2');
+    await settle();
+    eq(asked[asked.length - 1], 'b2', 'a failure is asked again after its shorter TTL');
+    answers.get('b2').reject(new Error('down'));
+    await settle();
+    clock += 200;
+    p.get('b4');
+    await settle();
+    eq(asked[asked.length - 1], 'b4', 'a stale name is asked again');
+    answers.get('b4').reject(new Error('down'));
+    await settle();
+    eq(p.nameOf('b4', false), 'Four', 'a failed refresh keeps what was known');
+    p.get('late');
+    await settle();
+    p.close();
+    answers.get('late').resolve({ displayName: 'Late' });
+    await settle();
+    eq([p.size, changed.includes('late')], [0, false], 'an answer after close is dropped');
   }
 } catch (e) {
   failures.push('threw: ' + (e && e.stack ? e.stack : e));

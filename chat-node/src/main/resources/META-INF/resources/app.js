@@ -1,6 +1,6 @@
 // The chat page's entry module: signing in and out, and wiring the page's modules (page/*.js) to the client
 // module. Everything about the protocol lives in chat-client.js; the state lives in page/store.js; each view
-// module imports only the ones below it (store, text, session < dom < calls < notifications < typing <
+// module imports only the ones below it (store, text, session, profiles < dom < calls < notifications < typing <
 // conversations < thread < groups < people < events < account < auth < app), and the few calls upwards go
 // through store.js's hooks, set here. User text only ever goes through textContent.
 import { ChatApi, ChatClient, isExpired } from './chat-client.js';
@@ -9,10 +9,10 @@ import {
   clientStorageKey, clientTimings, forgetSession, loadSession, resume, saveSession,
 } from './page/session.js';
 import { $, paintAvatar } from './page/dom.js';
-import { loadConversations, refreshPresence } from './page/conversations.js';
+import { loadConversations, refreshPresence, renderConversations } from './page/conversations.js';
 import { onTyping } from './page/typing.js';
 import {
-  bindThread, closeConversation, openConversation, renderPeerHeader, scheduleRead,
+  bindThread, closeConversation, openConversation, openHeader, renderPeerHeader, scheduleRead,
 } from './page/thread.js';
 import { bindGroups, closeMembers, closeNewGroup, fetchGroup, joinFromHash, renderMembers } from './page/groups.js';
 import { bindPeopleSearch, clearSearch, renderSearch } from './page/people.js';
@@ -20,6 +20,8 @@ import { onChange, onConnection, onGroupChange, onMessage, onRead, onSeen, onSen
 import { bindAccount, closeAccount, loadProfile } from './page/account.js';
 import { bindAuth, showAuth } from './page/auth.js';
 import { updateTitle } from './page/notifications.js';
+import { createProfiles } from './page/profiles.js';
+import { call } from './page/calls.js';
 
 const PRESENCE_EVERY_MS = 10000;
 const EXPIRED = 'Your session expired. Please sign in again.';
@@ -30,7 +32,6 @@ Object.assign(hooks, {
   fetchGroup,
   scheduleRead,
   closeMembers,
-  renderMembers,
   presenceChanged: () => {
     renderSearch();
     renderPeerHeader();
@@ -97,6 +98,7 @@ async function startChat(s) {
   // The client renews the access token before it expires (the refresh cookie, then a reauth frame on the
   // socket); when the session cannot be renewed it says 'unauthorized' and the person signs in again.
   const a = state.api;
+  state.profiles = createProfiles({ fetch: (name) => call(() => a.user(name)), onChange: profilesChanged });
   const client = new ChatClient({
     ...clientTimings(localStorage),
     token: s.token,
@@ -133,8 +135,22 @@ async function startChat(s) {
   if (state.session === s) joinFromHash();
 }
 
+/** Others' names or pictures came: the list, the header and the members panel show them (once per burst). */
+function profilesChanged() {
+  if (state.timers.profiles) return;
+  state.timers.profiles = setTimeout(() => {
+    delete state.timers.profiles;
+    if (!state.session) return;
+    renderConversations();
+    openHeader();
+    renderPeerHeader();
+    if (!$('members-panel').hidden) renderMembers();
+  }, 50);
+}
+
 function stopChat() {
   closeAccount();
+  if (state.profiles) state.profiles.close();
   if (state.client) state.client.close();
   for (const t of Object.values(state.timers)) {
     clearTimeout(t);

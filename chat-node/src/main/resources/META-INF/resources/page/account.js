@@ -1,7 +1,7 @@
 // The person's own account: the header's name and picture, and the account dialog (profile, password,
 // deletion).
 import { state } from './store.js';
-import { $, paintAvatar, paintPicture } from './dom.js';
+import { $, paintAvatar } from './dom.js';
 import { call, renewing } from './calls.js';
 
 const AVATAR_MAX_BYTES = 64 * 1024;
@@ -27,10 +27,8 @@ function showProfile(me) {
   const name = $('me-name');
   name.textContent = me.displayName || me.username;
   name.title = me.username;
-  paintAvatar($('me-avatar'), me.username);
-  paintPicture($('me-avatar'), me.avatar);
-  paintAvatar($('profile-avatar'), me.username);
-  paintPicture($('profile-avatar'), me.avatar);
+  paintAvatar($('me-avatar'), me.username, false, me.avatar);
+  paintAvatar($('profile-avatar'), me.username, false, me.avatar);
 }
 
 function openAccount() {
@@ -43,8 +41,7 @@ function openAccount() {
   }
   for (const id of ['password-current', 'password-new', 'delete-password']) $(id).value = '';
   for (const u of document.querySelectorAll('.account-username')) u.value = state.session.username;
-  paintAvatar($('profile-avatar'), me.username);
-  paintPicture($('profile-avatar'), me.avatar);
+  paintAvatar($('profile-avatar'), me.username, false, me.avatar);
   const d = $('account-dialog');
   if (!d.open) d.showModal();
 }

@@ -1,6 +1,7 @@
 // The list of conversations on the left: loading it, its order, unread badges, presence dots and previews.
 import {
-  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isGroupKey, sortedConversations, state,
+  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isGroupKey, pictureOf, shownName,
+  sortedConversations, state,
 } from './store.js';
 import { $, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -64,11 +65,14 @@ function buildConversationItem(key) {
 function fillConversationItem(li, c) {
   const b = li.firstChild;
   const isGroup = !!c.group;
-  const name = isGroup ? c.name : c.peer;
+  const name = isGroup ? c.name : shownName(state, c.peer);
   const online = !isGroup && state.presence.get(c.peer) === true;
-  b.querySelector('.name').textContent = name;
+  const nameEl = b.querySelector('.name');
+  nameEl.textContent = name;
+  if (!isGroup && name !== c.peer) nameEl.title = c.peer;
+  else nameEl.removeAttribute('title');
   if (isGroup) paintGroupAvatar(b.querySelector('.avatar'), name);
-  else paintAvatar(b.querySelector('.avatar'), c.peer, online);
+  else paintAvatar(b.querySelector('.avatar'), c.peer, online, pictureOf(state, c.peer));
   const last = c.last;
   const preview = previewText(last, state.session.username, isGroup);
   b.querySelector('.preview').textContent = preview;
@@ -78,7 +82,8 @@ function fillConversationItem(li, c) {
   badge.hidden = !(c.unread > 0);
   b.classList.toggle('has-unread', c.unread > 0);
   b.setAttribute('aria-current', state.openPeer === c.key ? 'true' : 'false');
-  b.setAttribute('aria-label', [isGroup ? `group ${name}, ${memberText(c.memberCount)}` : name, online ? 'online' : null,
+  const who = isGroup ? `group ${name}, ${memberText(c.memberCount)}` : name !== c.peer ? `${name} (${c.peer})` : name;
+  b.setAttribute('aria-label', [who, online ? 'online' : null,
     c.unread > 0 ? `${c.unread} unread` : null, last ? `last message: ${preview}` : 'no messages yet']
     .filter(Boolean).join(', '));
 }

@@ -21,10 +21,17 @@ export function announce(text) {
   }, 50);
 }
 
-/** A person's avatar: a circle in their colour with their initials, a dot when online. */
-export function paintAvatar(node, name, online = false) {
+/**
+ * A person's avatar: a circle in their colour with their initials, or their picture (a same-origin URL) when
+ * there is one; a dot when online. A picture already shown is kept (no reload, no flicker on a re-render).
+ */
+export function paintAvatar(node, name, online = false, picture = null) {
   node.style.setProperty('--hue', String(hueOf(name)));
-  node.textContent = personInitials(name);
+  const img = node.firstElementChild;
+  if (!picture || !img || img.tagName !== 'IMG' || img.getAttribute('src') !== picture) {
+    node.textContent = personInitials(name);
+    paintPicture(node, picture);
+  }
   node.classList.toggle('online', online);
   node.classList.remove('group');
 }

@@ -1,13 +1,20 @@
 // Groups: the "New group" form, the open group's members panel (add, invite link, leave), and joining by an
 // invite link (#join=CODE).
 import {
-  applyGroupInfo, convName, dropConversation, groupIdOf, groupKey, isGroupKey, sortedMembers, state,
+  applyGroupInfo, convName, dropConversation, groupIdOf, groupKey, isGroupKey, pictureOf, shownName, sortedMembers,
+  state,
 } from './store.js';
 import { $, announce, el, hideBanner, paintAvatar, showBanner } from './dom.js';
 import { attempt, call } from './calls.js';
 import { ensureGroup, renderConversations } from './conversations.js';
 import { closeConversation, openConversation, openHeader, renderPeerHeader } from './thread.js';
 import { groupError, USERNAME } from './session.js';
+
+/**
+ * Members whose display names and pictures the panel fetches (the rest show usernames): a large group's panel
+ * must not ask for thousands of profiles at once.
+ */
+const MEMBER_PROFILES = 50;
 
 /** Fetches a group (name, role, members) into the list, the header and the members panel. */
 export async function fetchGroup(id) {
@@ -241,15 +248,19 @@ export function renderMembers() {
   const conv = state.openPeer && state.convs.get(state.openPeer);
   const role = g ? g.role : conv && conv.role;
   const members = g ? sortedMembers(g.members) : [];
-  ul.replaceChildren(...members.map((m) => {
+  ul.replaceChildren(...members.map((m, i) => {
     const li = el('li', 'member');
     li.dataset.user = m.username;
     li.dataset.role = m.role;
     const av = el('span', 'avatar');
     av.setAttribute('aria-hidden', 'true');
-    paintAvatar(av, m.username);
+    const want = i < MEMBER_PROFILES;
+    paintAvatar(av, m.username, false, pictureOf(state, m.username, want));
     const you = m.username === state.session.username ? ' (you)' : '';
-    li.append(av, el('span', 'member-name', m.username + you), el('span', 'role', m.role));
+    const shown = shownName(state, m.username, want);
+    const name = el('span', 'member-name', shown + you);
+    if (shown !== m.username) name.title = m.username;
+    li.append(av, name, el('span', 'role', m.role));
     return li;
   }));
   const manager = role === 'owner' || role === 'admin';

@@ -37,6 +37,7 @@ export function createState() {
     presence: new Map(), // username → online
     searchResults: [],
     profile: null, // the account's own {id, username, displayName?, avatar?} once loaded
+    profiles: null, // others' display names and pictures (profiles.js), while signed in
     editing: null, // {peer, target} while the composer edits one of the person's messages
     timers: {},
   };
@@ -96,9 +97,19 @@ export function applyGroupInfo(c, g) {
   else if (Number.isFinite(g.members)) c.memberCount = g.members;
 }
 
-/** A conversation's name as shown: the peer, or the group's name. */
+/** The name shown for a person: their display name once known (it is fetched when `want`), else the username. */
+export function shownName(s, username, want = true) {
+  return s.profiles ? s.profiles.nameOf(username, want) : username;
+}
+
+/** A person's picture (a same-origin URL) once known, else null. */
+export function pictureOf(s, username, want = true) {
+  return s.profiles ? s.profiles.avatarOf(username, want) : null;
+}
+
+/** A conversation's name as shown: the peer's (display) name, or the group's name. */
 export function convName(s, key) {
-  if (!isGroupKey(key)) return key;
+  if (!isGroupKey(key)) return shownName(s, key);
   const c = s.convs.get(key);
   return c ? c.name : 'Group';
 }
@@ -311,6 +322,5 @@ export const hooks = {
   fetchGroup: () => {},
   scheduleRead: () => {},
   closeMembers: () => {},
-  renderMembers: () => {},
   presenceChanged: () => {},
 };

@@ -2,7 +2,7 @@
 // and actions, the composer (send and edit), and marking it read.
 import {
   applyLastChange, convName, DELETED_TEXT, ensureConv, groupIdOf, groupKey, hasGroup, hooks, isGroupKey, mergeHistory,
-  msgKey, newer, readUpTo, sortedMessages, state, threadOf, upsertMessage,
+  msgKey, newer, pictureOf, readUpTo, sortedMessages, state, threadOf, upsertMessage,
 } from './store.js';
 import { $, announce, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -103,6 +103,9 @@ export function openHeader() {
   if (!state.openPeer) return;
   const name = convName(state, state.openPeer);
   $('peer-name').textContent = name;
+  // A person's username stays at hand when a display name is shown.
+  if (!isGroupKey(state.openPeer) && name !== state.openPeer) $('peer-name').title = state.openPeer;
+  else $('peer-name').removeAttribute('title');
   $('composer-label').textContent = `Message ${name}`;
   $('composer-input').placeholder = `Message ${name}`;
 }
@@ -120,7 +123,7 @@ export function renderPeerHeader() {
     return;
   }
   const online = state.presence.get(peer) === true;
-  paintAvatar($('peer-avatar'), peer, online);
+  paintAvatar($('peer-avatar'), peer, online, pictureOf(state, peer));
   st.textContent = state.presence.has(peer) ? (online ? 'Online' : 'Offline') : '';
   st.classList.toggle('online', online);
 }

@@ -10,10 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The page's modules that hold logic ({@code page/store.js}: state updates, ordering, one copy per message ID,
- * unread counts, reads and seen notices; {@code page/text.js}; {@code page/session.js}: the stored session, the
- * sign-in rules), as the chat nodes serve them through HAProxy, in a real browser with in-memory storage and a
- * fake API. The checks are in {@code page-spec.js}; the DOM side is covered by the Web*Test browser tests.
+ * The page's modules that hold logic, as the chat nodes serve them through HAProxy, in a real browser with
+ * in-memory storage and a fake API: {@code page/store.js} (state updates, ordering, one copy per message ID,
+ * unread counts, reads and seen notices), {@code page/text.js}, {@code page/session.js} (the stored session, the
+ * sign-in rules) and {@code page/profiles.js} (the bounded cache of others' display names and pictures). The
+ * checks are in {@code page-spec.js}; the DOM side is covered by the Web*Test browser tests.
  */
 class PageModulesTest {
     @Test
@@ -26,10 +27,11 @@ class PageModulesTest {
         try (WebBrowser b = WebBrowser.open("page-modules", WebBrowser.DESKTOP)) {
             b.get(stack.baseUrl() + "/");
             Object result = b.jsAsync("const done = arguments[arguments.length - 1];"
-                    + " Promise.all(['/page/store.js', '/page/text.js', '/page/session.js', '/chat-client.js']"
-                    + ".map(p => import(p)))"
-                    + " .then(([store, text, session, client]) => (async (store, text, session, client) => {" + spec
-                    + "})(store, text, session, client))"
+                    + " Promise.all(['/page/store.js', '/page/text.js', '/page/session.js', '/page/profiles.js',"
+                    + " '/chat-client.js'].map(p => import(p)))"
+                    + " .then(([store, text, session, profiles, client]) =>"
+                    + " (async (store, text, session, profiles, client) => {" + spec
+                    + "})(store, text, session, profiles, client))"
                     + " .then(done, e => done(['could not run: ' + e]));");
             assertEquals(List.of(), result, "the page modules broke their rules:\n" + result + "\n" + b.consoleLog());
         }
