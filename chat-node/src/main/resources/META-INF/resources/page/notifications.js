@@ -5,7 +5,7 @@ import { oneLine } from './text.js';
 
 const iconLink = () => document.querySelector('link[rel="icon"]');
 const FAVICON = iconLink() ? iconLink().href : null;
-let faviconCount = 0;
+let faviconCount = 0; // what the favicon shows now: a memo of the DOM, so it outlives a sign-out (not page state)
 
 /** The title and the favicon carry the total unread count. */
 export function updateTitle() {
