@@ -164,6 +164,14 @@ export class ChatApi {
     return this.whenNotBusy(() => this.request('DELETE', '/api/users/me', { password }));
   }
 
+  /**
+   * Extension: another person's public profile, {id, username, displayName, avatar} (null when unset; avatar: a
+   * URL); 404 when there is no such account.
+   */
+  user(username) {
+    return this.request('GET', `/api/users/${encodeURIComponent(username)}`);
+  }
+
   /** Users whose name starts with prefix: [{id, username}]. */
   searchUsers(prefix, limit = 10) {
     return this.request('GET', `/api/users?query=${encodeURIComponent(prefix)}&limit=${limit}`);

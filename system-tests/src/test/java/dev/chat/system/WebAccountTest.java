@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import io.restassured.http.ContentType;
  * The web page's sessions and account, in headless Chromium through HAProxy's front end of the shared local stack:
  * an open page renews its access token across the token's {@code exp} without losing its socket; a person sets a
  * display name and a picture, changes the password (the other device is signed out, this one stays), signs out
- * every device, and deletes the account.
+ * every device, and deletes the account; others see a person's display name and picture.
  */
 class WebAccountTest {
     private static LocalStack stack;
@@ -147,6 +148,49 @@ class WebAccountTest {
                     .then().statusCode(409);
         } finally {
             Files.deleteIfExists(picture);
+        }
+    }
+
+    @Test
+    void othersSeeAPersonsDisplayNameAndPictureInTheListTheHeaderAndAGroupsMembers() throws Exception {
+        Person p = Person.create("grace");
+        Person q = Person.create("friend");
+        String token = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", p.name, "password", p.password)).post("/api/auth/login")
+                .then().statusCode(200).extract().path("token");
+        given().baseUri(stack.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("displayName", "Grace H.")).patch("/api/users/me").then().statusCode(200);
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        given().baseUri(stack.baseUrl()).auth().oauth2(token).contentType("image/png").body(png.toByteArray())
+                .put("/api/users/me/avatar").then().statusCode(200);
+
+        try (WebBrowser b = WebBrowser.open("profiles", WebBrowser.DESKTOP)) {
+            ChatPage page = signedIn(b, q.name, q.password);
+            // A group with her: the members panel shows her display name (her username in its title).
+            page.createGroup("Friends " + q.name, p.name);
+            page.openMembers();
+            b.waitFor("her display name among the members", () -> "Grace H.".equals(b.js(
+                    "const n = document.querySelector('#member-list li[data-user=\"' + arguments[0] + '\"] .member-name');"
+                    + " return n && n.title === arguments[0] ? n.textContent : null;", p.name)));
+
+            // One to one: the header and the list show her display name and her picture.
+            type(b, "people-search", p.name);
+            page.clickWhenThere(By.cssSelector("#search-results button[data-user='" + p.name + "']"));
+            b.waitFor("her display name in the header", () -> page.visible("pane-conversation")
+                    && "Grace H.".equals(page.text("peer-name")));
+            assertEquals(p.name, b.js("return document.getElementById('peer-name').title;"));
+            assertEquals("Message Grace H.", b.js("return document.getElementById('composer-input').placeholder;"));
+            b.waitFor("her picture in the header", () -> Boolean.TRUE.equals(b.js(
+                    "const i = document.querySelector('#peer-avatar img'); return !!i && i.complete && i.naturalWidth === 64"
+                    + " && i.getAttribute('src').startsWith('/api/users/' + arguments[0] + '/avatar?v=');", p.name)));
+            b.waitFor("her display name and picture in the list", () -> Boolean.TRUE.equals(b.js(
+                    "const li = document.querySelector('#conversation-list li[data-peer=\"' + arguments[0] + '\"]');"
+                    + " return !!li && li.querySelector('.name').textContent === 'Grace H.' && !!li.querySelector('.avatar img');",
+                    p.name)));
+            page.send("hello Grace");
+            page.awaitState("hello Grace", "sent");
         }
     }
 

@@ -1,0 +1,70 @@
+// Small DOM helpers every view uses: element lookup and creation, avatars, the announcer and the connection
+// banner. User text only ever goes through textContent.
+import { state } from './store.js';
+import { groupInitials, hueOf, personInitials } from './text.js';
+
+export const $ = (id) => document.getElementById(id);
+
+export function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Says text to screen readers (the live region is emptied first, so the same words are said again). */
+export function announce(text) {
+  const a = $('announcer');
+  a.textContent = '';
+  setTimeout(() => {
+    a.textContent = text;
+  }, 50);
+}
+
+/**
+ * A person's avatar: a circle in their colour with their initials, or their picture (a same-origin URL) when
+ * there is one; a dot when online. A picture already shown is kept (no reload, no flicker on a re-render).
+ */
+export function paintAvatar(node, name, online = false, picture = null) {
+  node.style.setProperty('--hue', String(hueOf(name)));
+  const img = node.firstElementChild;
+  if (!picture || !img || img.tagName !== 'IMG' || img.getAttribute('src') !== picture) {
+    node.textContent = personInitials(name);
+    paintPicture(node, picture);
+  }
+  node.classList.toggle('online', online);
+  node.classList.remove('group');
+}
+
+/** A group's avatar: a rounded square with the initials of its name's first two words. */
+export function paintGroupAvatar(node, name) {
+  node.style.setProperty('--hue', String(hueOf(name)));
+  node.textContent = groupInitials(name);
+  node.classList.add('group');
+  node.classList.remove('online');
+}
+
+/** Puts the picture at url (a same-origin avatar URL) into an avatar circle; none keeps the initials. */
+export function paintPicture(node, url) {
+  if (!url) return;
+  const img = el('img');
+  img.alt = '';
+  img.src = url;
+  node.replaceChildren(img);
+}
+
+export function showBanner(kind, text) {
+  clearTimeout(state.timers.banner);
+  const b = $('banner');
+  b.dataset.state = kind;
+  $('banner-text').textContent = text;
+  $('banner-retry').hidden = kind !== 'down';
+  b.hidden = false;
+}
+
+export function hideBanner() {
+  clearTimeout(state.timers.banner);
+  const b = $('banner');
+  b.hidden = true;
+  delete b.dataset.state;
+}
