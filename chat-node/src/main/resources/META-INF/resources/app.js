@@ -1,6 +1,7 @@
 // The chat page: sign in, conversations, one conversation. Everything about the protocol lives in
 // chat-client.js; this file only shows it. User text only ever goes through textContent.
 import { ApiError, ChatApi, ChatClient, isExpired } from './chat-client.js';
+import { bindMessageSearch } from './search.js';
 
 const SESSION_KEY = 'chat.session';
 const PAGE_SIZE = 30;
@@ -334,6 +335,7 @@ function stopChat() {
   searchResults = [];
   $('people-search').value = '';
   renderSearch();
+  if (messageSearch) messageSearch.clear();
   $('conversation-list').replaceChildren();
   $('messages').replaceChildren();
   delete document.body.dataset.connection;
@@ -841,6 +843,7 @@ function bindChat() {
     }
   });
   bindGroups();
+  messageSearch = bindMessageSearch({ api: () => api, call, where: (hit) => convName(hitKey(hit)), open: openHit });
   $('jump-newest').addEventListener('click', () => {
     scrollToBottom();
     $('composer-input').focus();
@@ -903,6 +906,35 @@ function pickPerson(name) {
   ensureConv(name);
   renderConversations();
   openConversation(name);
+}
+
+// ------------------------------------------------------------------ message search (search.js)
+
+let messageSearch = null;
+
+/** The conversation a search hit belongs to. */
+function hitKey(hit) {
+  if (hit.group !== undefined && hit.group !== null) return groupKey(hit.group);
+  return hit.from === session.username ? hit.to : hit.from;
+}
+
+/**
+ * Opens a search hit's conversation and loads older pages until the hit's message is in it (at most 100 pages): its
+ * element, or null when it is not there (deleted since, or the person moved on to another conversation).
+ */
+async function openHit(hit) {
+  const key = hitKey(hit);
+  if (isGroupKey(key)) ensureGroupConv(groupIdOf(key));
+  else ensureConv(key);
+  openConversation(key);
+  const t = thread(key);
+  const want = msgKey(hit.from, hit.id);
+  for (let pages = 0; pages < 100 && openPeer === key && !t.els.has(want); pages++) {
+    while (t.loading && openPeer === key) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (t.els.has(want) || (t.loaded && t.exhausted)) break;
+    await loadOlder(key, !t.loaded);
+  }
+  return openPeer === key ? t.els.get(want) || null : null;
 }
 
 // ------------------------------------------------------------------ one conversation

@@ -28,7 +28,10 @@ public class MessageSearch {
     // h: a row whose text matches (a message, or an edit of one); m: the message it shows; c: m's newest change,
     // a delete before any edit (as history orders them). h counts only when it is m's current text: m unchanged and
     // h = m, or h the newest change of m and an edit. Readable: m is one-to-one with the caller, or in a group the
-    // caller is a member of and newer than their joining.
+    // caller is a member of and newer than their joining. The condition on h's own columns (a change row has its
+    // message's recipient or group, and only a message's sender edits it) is implied by the one on m; it is there
+    // so that the rows of other people's conversations that match are dropped at the heap scan, before the joins
+    // (a word in 11,356 of 20,000 messages: 280 ms without it, 8 ms with it, at a load average of 42).
     private static final String SEARCH = """
             SELECT m.seq, m.client_id, m.sender, m.recipient, m.group_id, h.body, m.ts, h.kind AS change
               FROM messages h
@@ -38,6 +41,8 @@ public class MessageSearch {
                                   ORDER BY e.kind = 'delete' DESC, e.seq DESC LIMIT 1) c ON true
              WHERE to_tsvector('%1$s'::regconfig, h.body) @@ websearch_to_tsquery('%1$s'::regconfig, $2)
                AND (h.kind IS NULL OR h.kind = 'edit')
+               AND (h.sender = $1 OR h.recipient = $1
+                    OR h.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.username = $1))
                AND m.kind IS NULL AND m.seq < $3
                AND c.seq IS NOT DISTINCT FROM (CASE WHEN h.kind IS NULL THEN NULL ELSE h.seq END)
                AND ((m.recipient IS NOT NULL AND (m.sender = $1 OR m.recipient = $1))
