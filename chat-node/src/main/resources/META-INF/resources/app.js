@@ -1,7 +1,8 @@
 // The chat page's entry module: signing in and out, and wiring the page's modules (page/*.js) to the client
 // module. Everything about the protocol lives in chat-client.js; the state lives in page/store.js; each view
 // module imports only the ones below it (store, text, session, profiles < dom < calls < notifications < typing <
-// conversations < thread < groups < people < events < account < auth < app), and the few calls upwards go
+// conversations < thread < groups < people < search-hits < events < account < auth < app; search.js, the
+// message search box, has its I/O handed in here), and the few calls upwards go
 // through store.js's hooks, set here. User text only ever goes through textContent.
 import { ChatApi, ChatClient, isExpired } from './chat-client.js';
 import { hooks, resetState, state } from './page/store.js';
@@ -22,9 +23,14 @@ import { bindAuth, showAuth } from './page/auth.js';
 import { updateTitle } from './page/notifications.js';
 import { createProfiles } from './page/profiles.js';
 import { call } from './page/calls.js';
+import { hitWhere, openHit } from './page/search-hits.js';
+import { bindMessageSearch } from './search.js';
 
 const PRESENCE_EVERY_MS = 10000;
 const EXPIRED = 'Your session expired. Please sign in again.';
+
+/** The message search box (search.js), bound once at boot. */
+let messageSearch = null;
 
 Object.assign(hooks, {
   openConversation,
@@ -80,6 +86,7 @@ function bindChat() {
   bindPeopleSearch();
   bindThread();
   bindGroups();
+  messageSearch = bindMessageSearch({ api: () => state.api, call, where: hitWhere, open: openHit });
 }
 
 async function startChat(s) {
@@ -159,6 +166,7 @@ function stopChat() {
   closeNewGroup(false);
   resetState(state);
   clearSearch();
+  if (messageSearch) messageSearch.clear();
   $('conversation-list').replaceChildren();
   $('messages').replaceChildren();
   delete document.body.dataset.connection;
