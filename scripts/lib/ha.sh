@@ -358,6 +358,12 @@ bootstrap:
         max_wal_senders: 10
         max_replication_slots: 10
         wal_keep_size: 256MB
+        # A primary cut off from its standby shuts down (Patroni's demotion) only once its WAL sender gives
+        # up on the standby: up to 60 s by default (12 s seen with scripts/chaos --ha pg-primary-partition;
+        # 1.7 s with 3 s). Patroni 3.0.2 may run that demotion twice at once (upstream issue 3649, pull
+        # request 3372): two postmasters start, one fails on the lock file, and if Patroni keeps the wrong
+        # PID the other is orphaned and holds the port; a short shutdown narrows that window.
+        wal_sender_timeout: 3s
   initdb:
     - encoding: UTF8
     - locale: C
