@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * again once the standby has taken over.
  *
  * <p>It asserts, from the run's JSON figures (loadgen's and the script's): no sample of the two members
- * (pg_is_in_recovery() through each one's own loopback, several a second, from the cut until the old primary
- * has rejoined) ever showed two primaries; the cut-off primary left the primary role and the standby was promoted
+ * (pg_is_in_recovery() through each one's own loopback, every 0.2 s plus the queries' own time, from the cut
+ * until the old primary has rejoined) ever showed two primaries; the cut-off primary left the primary role and the standby was promoted
  * on a later timeline; HAProxy's primary listener had the new primary UP; every send made during the partition
  * got its first answer (ack or {@code unavailable}) within {@link #ANSWER_BOUND} s; nothing acked was lost or shown
  * twice; the old primary came back as the synchronous standby by itself; every acked ID is in the message log
