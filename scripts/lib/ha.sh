@@ -362,7 +362,7 @@ bootstrap:
         # up on the standby: up to 60 s by default (12 s seen with scripts/chaos --ha pg-primary-partition;
         # 1.7 s with 3 s). Patroni 3.0.2 may run that demotion twice at once (upstream issue 3649, pull
         # request 3372): two postmasters start, one fails on the lock file, and if Patroni keeps the wrong
-        # PID the other is orphaned and holds the port (seen once in two runs; the 3-s bound does not prevent
+        # PID the other is orphaned and holds the port (the double start in five runs of five, the orphan in one; the 3-s bound does not prevent
         # it: docs/reliability.md). The bound also drops a standby silent for 3 s (it reconnects at once).
         wal_sender_timeout: 3s
   initdb:
