@@ -11,6 +11,10 @@
 #   haproxy              the front end, plus TCP listeners for PostgreSQL: B+21 -> the Patroni primary
 #                        (what the services' database URL names), B+9 -> the replicas
 #
+# With --netns (root only; scripts/chaos's pg-primary-partition) each Patroni member runs in a network namespace of
+# its own, joined to this namespace by a bridge (ha_netns_create): the primary can be cut off from etcd, the
+# standby and HAProxy by taking its link down, while everything else stays on loopback.
+#
 # scripts/up starts them in dependency order with supervisorctl and waits for each tier; after that supervisord
 # restarts whatever crashes. Ports: common.sh's component_port; docs: scripts/README.md, docs/operations.md.
 
@@ -42,6 +46,89 @@ use_ha_components() {
   COMPONENTS=("${HA_COMPONENTS[@]}")
   JAVA_COMPONENTS=("${HA_JAVA_COMPONENTS[@]}")
   CHAT_TOPOLOGY=ha
+}
+
+# ---------------------------------------------------------------- network namespaces (--netns)
+#
+# RUN/ha.netns holds "SUBNET PREFIX" when the stack runs its Patroni members in namespaces: PREFIX-lan holds
+# the bridge br0; PREFIX-pg1 and PREFIX-pg2 one member each (SUBNET.11, SUBNET.12 on their eth0); this
+# namespace reaches the bridge through the veth PREFIX (SUBNET.1), where etcd also listens. The /24 is derived
+# from the port base, so stacks on different bases do not collide; nothing outside these namespaces uses it.
+
+ha_netns_on() { [[ -s "$RUN/ha.netns" ]]; }
+ha_subnet() { awk '{ print $1 }' "$RUN/ha.netns"; }
+ha_ns_prefix() { awk '{ print $2 }' "$RUN/ha.netns"; }
+ha_ns_lan() { echo "$(ha_ns_prefix)-lan"; }
+ha_ns_of() { echo "$(ha_ns_prefix)-pg$1"; } # N: the namespace of member pg-N
+ha_host_ip() { echo "$(ha_subnet).1"; }      # this namespace's address on the bridge
+
+# ha_pg_host N: the address member pg-N's PostgreSQL and Patroni REST answer on, seen from this namespace.
+ha_pg_host() {
+  if ha_netns_on; then echo "$(ha_subnet).1$1"; else echo 127.0.0.1; fi
+}
+
+# ha_netns_plan BASE: records the subnet and namespace prefix of port base BASE in RUN/ha.netns.
+ha_netns_plan() {
+  local b=$1
+  echo "10.$((64 + b / 256 % 128)).$((b % 256)) chp$b" >"$RUN/ha.netns"
+}
+
+ha_ns_exists() { ip netns list 2>/dev/null | awk '{ print $1 }' | grep -qx "$1"; }
+
+# ha_netns_create: the bridge, the members' namespaces and this namespace's veth (as RUN/ha.netns plans
+# them). Does nothing when they exist already (a restart with --only). Fails loudly.
+ha_netns_create() {
+  local lan sub i ns host
+  lan="$(ha_ns_lan)"
+  sub="$(ha_subnet)"
+  host="$(ha_ns_prefix)"
+  ha_ns_exists "$lan" && return 0
+  ip netns add "$lan"
+  ip -n "$lan" link set lo up
+  ip -n "$lan" link add name br0 type bridge
+  ip -n "$lan" link set br0 type bridge stp_state 0 forward_delay 0
+  ip -n "$lan" link set br0 up
+  ip link add name "$host" type veth peer name host netns "$lan"
+  ip -n "$lan" link set host master br0 up
+  ip addr add "$sub.1/24" dev "$host"
+  ip link set "$host" up
+  for i in 1 2; do
+    ns="$(ha_ns_of "$i")"
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$lan" link add name "pg$i" type veth peer name eth0 netns "$ns"
+    ip -n "$lan" link set "pg$i" master br0 up
+    ip -n "$ns" addr add "$sub.1$i/24" dev eth0
+    ip -n "$ns" link set eth0 up
+  done
+}
+
+# ha_netns_link N up|down: takes member pg-N's only link (its eth0) down or up: a partition from everything
+# but itself (its own loopback keeps working).
+ha_netns_link() {
+  ip -n "$(ha_ns_of "$1")" link set eth0 "$2"
+}
+
+# ha_netns_delete: every process still inside the members' namespaces is killed by PID (they were started
+# for this stack), then the namespaces go (and with them the bridge and the veths). Quiet when none exist.
+ha_netns_delete() {
+  ha_netns_on || return 0
+  local ns pid until
+  for ns in "$(ha_ns_of 1)" "$(ha_ns_of 2)" "$(ha_ns_lan)"; do
+    ha_ns_exists "$ns" || continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      warn "process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) still runs in $ns: killing it"
+      kill -s KILL "$pid" 2>/dev/null || true
+    done
+    until=$((SECONDS + 10))
+    while [[ -n "$(ip netns pids "$ns" 2>/dev/null)" ]] && ((SECONDS < until)); do sleep 0.1; done
+    ip netns del "$ns" 2>/dev/null || warn "could not delete namespace $ns"
+  done
+  ip link del "$(ha_ns_prefix)" 2>/dev/null || true
+  if ha_ns_exists "$(ha_ns_lan)" || ha_ns_exists "$(ha_ns_of 1)" || ha_ns_exists "$(ha_ns_of 2)"; then
+    return 1
+  fi
+  rm -f "$RUN/ha.netns"
 }
 
 # ---------------------------------------------------------------- supervisord
@@ -129,6 +216,8 @@ sv_program() {
     envs+="${envs:+,}${kv%%=*}=\"${kv#*=}\""
   done
   user="$(ha_user "$name")"
+  # A member in a namespace drops to its user itself (ip netns exec needs root): see ha_member_cmd.
+  if [[ -n "${SV_NO_USER:-}" ]]; then user=""; fi
   cat <<EOF
 
 [program:$name]
@@ -159,15 +248,32 @@ etcd_endpoints() {
   echo "$out"
 }
 
+# etcd_member_endpoints: where the Patroni members reach etcd (this namespace's bridge address with --netns).
+etcd_member_endpoints() {
+  local i out="" h=127.0.0.1
+  if ha_netns_on; then h="$(ha_host_ip)"; fi
+  for i in 1 2 3; do out+="${out:+,}$h:$(component_port "etcd-$i" "$port_base")"; done
+  echo "$out"
+}
+
 ha_etcd_cmd() { # N: the command line of etcd-N (its data dir's first start bootstraps the cluster)
   local i=$1 cluster="" j home
   home="$(ha_home)"
   for j in 1 2 3; do
     cluster+="${cluster:+,}etcd-$j=http://127.0.0.1:$(component_port "etcd-peer-$j" "$port_base")"
   done
+  local listen advertise port
+  port="$(component_port "etcd-$i" "$port_base")"
+  listen="http://127.0.0.1:$port"
+  advertise="$listen"
+  if ha_netns_on; then
+    # The members in their namespaces reach etcd on the bridge; the advertised URL is the one they can use.
+    listen+=",http://$(ha_host_ip):$port"
+    advertise="http://$(ha_host_ip):$port"
+  fi
   HA_CMD=(/usr/bin/etcd --name "etcd-$i" --data-dir "$home/etcd-$i/data"
-    --listen-client-urls "http://127.0.0.1:$(component_port "etcd-$i" "$port_base")"
-    --advertise-client-urls "http://127.0.0.1:$(component_port "etcd-$i" "$port_base")"
+    --listen-client-urls "$listen"
+    --advertise-client-urls "$advertise"
     --listen-peer-urls "http://127.0.0.1:$(component_port "etcd-peer-$i" "$port_base")"
     --initial-advertise-peer-urls "http://127.0.0.1:$(component_port "etcd-peer-$i" "$port_base")"
     --initial-cluster "$cluster" --initial-cluster-token "chat-$port_base" --initial-cluster-state new
@@ -177,13 +283,37 @@ ha_etcd_cmd() { # N: the command line of etcd-N (its data dir's first start boot
     --logger zap --log-outputs stderr --log-level warn)
 }
 
+# ha_member_cmd N: the command line of member pg-N: Patroni, in its own namespace with --netns (entered as
+# root, then run as the postgres user: ip netns exec and setpriv both exec, so supervisord's PID is Patroni's).
+ha_member_cmd() {
+  local i=$1 u
+  HA_CMD=(/usr/bin/patroni "$(ha_home)/pg-$i/patroni.yml")
+  if ha_netns_on; then
+    u="$(ha_user "pg-$i")"
+    if [[ -n "$u" ]]; then
+      HA_CMD=(setpriv --reuid="$u" --regid="$u" --init-groups --reset-env -- "${HA_CMD[@]}")
+    fi
+    HA_CMD=(ip netns exec "$(ha_ns_of "$i")" "${HA_CMD[@]}")
+  fi
+}
+
 # ha_write_patroni N: DATA/pg-N/patroni.yml (mode 600, the postgres user's): the member, its PostgreSQL and,
 # for the first member that bootstraps, the cluster-wide settings.
 ha_write_patroni() {
-  local i=$1 home dir
+  local i=$1 home dir host api_listen pg_listen hba_net=""
   home="$(ha_home)"
   dir="$home/pg-$i"
   ha_own_dir "$dir" "pg-$i"
+  host="$(ha_pg_host "$i")"
+  api_listen="127.0.0.1:$(component_port "patroni-$i" "$port_base")"
+  pg_listen="127.0.0.1:$(component_port "pg-$i" "$port_base")"
+  if ha_netns_on; then
+    # In its namespace the member answers on its own loopback (what the partition fault samples it through)
+    # and on its bridge address; Patroni's local connection uses the first listen address.
+    api_listen="0.0.0.0:$(component_port "patroni-$i" "$port_base")"
+    pg_listen="127.0.0.1,$host:$(component_port "pg-$i" "$port_base")"
+    hba_net="$(ha_subnet).0/24"
+  fi
   (
     umask 077
     cat >"$dir/patroni.yml" <<EOF
@@ -195,15 +325,15 @@ log:
   level: INFO
   format: '%(asctime)s %(levelname)s: %(message)s'
 restapi:
-  listen: 127.0.0.1:$(component_port "patroni-$i" "$port_base")
-  connect_address: 127.0.0.1:$(component_port "patroni-$i" "$port_base")
+  listen: $api_listen
+  connect_address: $host:$(component_port "patroni-$i" "$port_base")
 # The etcd v2 API, not etcd3: Patroni 3.0.2 (Debian 12) renews its leader key through etcd3 with an
 # unconditional put, so a primary whose loop stalled past the ttl (its PostgreSQL frozen, say) takes the key back
 # from the standby that was promoted meanwhile: two primaries for seconds, and what the promoted one acked is
 # rewound away (seen with scripts/chaos --ha pg-primary-stop; fixed upstream after 3.0.2, pull request 2689). Through the v2 API
 # the renewal is a compare-and-swap on the key's value (prevValue): the stalled primary fails it and demotes.
 etcd:
-  hosts: $(etcd_endpoints | sed 's#http://##g')
+  hosts: $(etcd_member_endpoints)
 bootstrap:
   dcs:
     ttl: $HA_TTL
@@ -228,13 +358,20 @@ bootstrap:
         max_wal_senders: 10
         max_replication_slots: 10
         wal_keep_size: 256MB
+        # A primary cut off from its standby shuts down (Patroni's demotion) only once its WAL sender gives
+        # up on the standby: up to 60 s by default (12 s seen with scripts/chaos --ha pg-primary-partition;
+        # 1.7 s with 3 s). Patroni 3.0.2 may run that demotion twice at once (upstream issue 3649, pull
+        # request 3372): two postmasters start, one fails on the lock file, and if Patroni keeps the wrong
+        # PID the other is orphaned and holds the port (the double start in five runs of five, the orphan in one; the 3-s bound does not prevent
+        # it: docs/reliability.md). The bound also drops a standby silent for 3 s (it reconnects at once).
+        wal_sender_timeout: 3s
   initdb:
     - encoding: UTF8
     - locale: C
     - data-checksums
 postgresql:
-  listen: 127.0.0.1:$(component_port "pg-$i" "$port_base")
-  connect_address: 127.0.0.1:$(component_port "pg-$i" "$port_base")
+  listen: $pg_listen
+  connect_address: $host:$(component_port "pg-$i" "$port_base")
   data_dir: $dir/data
   bin_dir: $PGBIN
   pgpass: $dir/pgpass
@@ -259,6 +396,10 @@ postgresql:
   pg_hba:
     - host replication replicator 127.0.0.1/32 scram-sha-256
     - host all all 127.0.0.1/32 scram-sha-256
+$(if [[ -n "$hba_net" ]]; then
+    echo "    - host replication replicator $hba_net scram-sha-256"
+    echo "    - host all all $hba_net scram-sha-256"
+  fi)
 tags:
   nofailover: false
   noloadbalance: false
@@ -393,7 +534,12 @@ EOF
         sv_program "etcd-$i" 100 none "${HA_CMD[@]}"
       done
       for i in 1 2; do
-        sv_program "pg-$i" 200 none /usr/bin/patroni "$(ha_home)/pg-$i/patroni.yml"
+        ha_member_cmd "$i"
+        if ha_netns_on; then
+          SV_NO_USER=1 sv_program "pg-$i" 200 none "${HA_CMD[@]}"
+        else
+          sv_program "pg-$i" 200 none "${HA_CMD[@]}"
+        fi
       done
       for i in 1 2; do
         sv_program "redis-$i" 300 none "$(command -v redis-server)" "$(ha_home)/redis-$i/redis.conf"
@@ -422,7 +568,7 @@ etcd_healthy() {
 
 # patroni_get N PATH: the HTTP status of Patroni N's REST API on PATH (000 when it does not answer).
 patroni_get() {
-  curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$(component_port "patroni-$1" "$port_base")$2" || true
+  curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$(ha_pg_host "$1"):$(component_port "patroni-$1" "$port_base")$2" || true
 }
 
 # ha_pg_primary: the member (pg-1 or pg-2) that is primary now; fails when none is.
