@@ -18,20 +18,32 @@ public final class Frames {
     private Frames() {
     }
 
-    /** {@code {"type":"send","id":ID,"to":TO,"body":BODY}}, every value escaped as JSON needs. */
+    /**
+     * {@code {"type":"send","id":ID,"to":TO,"body":BODY}}, every value escaped as JSON needs; a null value is
+     * written as JSON null (a frame the server refuses, which tests write on purpose).
+     */
     public static String send(String id, String to, String body) {
-        StringBuilder b = new StringBuilder(40 + id.length() + to.length() + body.length());
-        b.append("{\"type\":\"send\",\"id\":\"");
-        quote(b, id).append("\",\"to\":\"");
-        quote(b, to).append("\",\"body\":\"");
-        return quote(b, body).append("\"}").toString();
+        StringBuilder b = new StringBuilder(40 + length(id) + length(to) + length(body));
+        b.append("{\"type\":\"send\",\"id\":");
+        string(b, id).append(",\"to\":");
+        string(b, to).append(",\"body\":");
+        return string(b, body).append('}').toString();
     }
 
-    /** {@code {"type":"ack","id":ID}}: the recipient has the message. */
+    /** {@code {"type":"ack","id":ID}}: the recipient has the message (ID null: JSON null). */
     public static String ack(String id) {
-        StringBuilder b = new StringBuilder(26 + id.length());
-        b.append("{\"type\":\"ack\",\"id\":\"");
-        return quote(b, id).append("\"}").toString();
+        StringBuilder b = new StringBuilder(26 + length(id));
+        b.append("{\"type\":\"ack\",\"id\":");
+        return string(b, id).append('}').toString();
+    }
+
+    private static int length(String s) {
+        return s == null ? 4 : s.length();
+    }
+
+    /** Appends {@code s} as a JSON string with its quotes, or {@code null}. */
+    private static StringBuilder string(StringBuilder b, String s) {
+        return s == null ? b.append("null") : quote(b.append('"'), s).append('"');
     }
 
     /** Appends {@code s} escaped for a JSON string (without the quotes); most IDs and names need no escaping. */

@@ -31,6 +31,14 @@ class FramesTest {
     }
 
     @Test
+    void nullsAreWrittenAsJsonNull() throws Exception {
+        JsonNode n = JSON.readTree(Frames.send(null, "bob", null));
+        assertTrue(n.path("id").isNull());
+        assertTrue(n.path("body").isNull());
+        assertTrue(JSON.readTree(Frames.ack(null)).path("id").isNull());
+    }
+
+    @Test
     void aMsgIsReadWithEveryField() {
         Frame f = Frames.read("{\"type\":\"msg\",\"id\":\"m1\",\"from\":\"alice\",\"to\":\"bob\",\"body\":\"hi\\n\","
                 + "\"ts\":1700000000000,\"extra\":{\"nested\":[1,2]}}");
