@@ -2,105 +2,110 @@ package dev.chat.system;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.chat.testing.ChatClient;
+import dev.chat.client.ChatSession;
+import dev.chat.client.Connector;
 
 /**
  * A client that behaves as the contract asks of real ones: it reconnects when its socket drops, re-sends
  * every send not yet acked (same ID), acks what it receives, and shows each message ID once. What it has
  * shown is {@link #shown()}; raw redeliveries it dropped are counted in {@link #dropped()}.
+ *
+ * <p>A façade over the project's one Java client ({@link ChatSession}, module chat-client), kept for the tests
+ * written against it: the session does the reconnecting, retrying and acking on its own event loop, so
+ * {@link #poll()} has nothing left to do.
  */
 final class ReconnectingClient implements AutoCloseable {
-    private final URI uri;
-    private final String token;
-    private final Map<String, String> unacked = new LinkedHashMap<>();
+    private static final Duration FIRST_CONNECT = Duration.ofSeconds(30);
+
     private final Set<String> shown = ConcurrentHashMap.newKeySet();
-    /** How many of the current socket's frames have been taken in. */
-    private int taken;
-    private int dropped;
-    private int reconnects;
-    private ChatClient socket;
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger connects = new AtomicInteger();
+    private final CountDownLatch opened = new CountDownLatch(1);
+    private final Connector connector;
+    private final ScheduledExecutorService timer;
+    private final ChatSession session;
 
+    /** Opens the socket at {@code uri} ({@code ws://.../ws/chat}) with {@code token}; waits (bounded) until it is open. */
     ReconnectingClient(URI uri, String token) {
-        this.uri = uri;
-        this.token = token;
-        this.socket = ChatClient.connect(uri, token);
-    }
+        connector = Connector.of(uri, null, Duration.ofSeconds(10));
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconnecting-client");
+            t.setDaemon(true);
+            return t;
+        });
+        session = new ChatSession("test", connector, fresh -> token, ChatSession.Options.defaults(), timer,
+                new ChatSession.Listener() {
+                    @Override
+                    public void onConnected(ChatSession s, long at) {
+                        connects.incrementAndGet();
+                        opened.countDown();
+                    }
 
-    synchronized void send(String id, String frameJson) {
-        unacked.put(id, frameJson);
-        if (socket.isOpen()) {
-            try {
-                socket.send(frameJson);
-            } catch (IllegalStateException e) {
-                // The socket died under us: poll() reconnects and re-sends.
+                    @Override
+                    public void onMessage(ChatSession s, ChatSession.Incoming m, boolean first, long at) {
+                        if (!shown.add(m.id())) {
+                            dropped.incrementAndGet();
+                        }
+                    }
+                });
+        session.start();
+        try {
+            if (!opened.await(FIRST_CONNECT.toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new IllegalStateException("could not connect to " + uri + " within " + FIRST_CONNECT);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException(e);
         }
     }
 
-    /** Takes in what arrived, and reconnects (re-sending what is unacked) when the socket is gone. */
-    synchronized void poll() {
-        java.util.List<JsonNode> frames = socket.frames();
-        for (JsonNode f : frames.subList(taken, frames.size())) {
-            String type = f.path("type").asText();
-            String id = f.path("id").asText();
-            if ("ack".equals(type)) {
-                unacked.remove(id);
-            } else if ("msg".equals(type) && !shown.add(id)) {
-                dropped++;
-            }
-        }
-        taken = frames.size();
-        if (!socket.isOpen()) {
-            reconnect();
+    /**
+     * Sends {@code frameJson} (a send frame with ID {@code id}), kept and re-sent with the same ID until acked; an ID
+     * still pending is already being re-sent, so sending it again changes nothing.
+     */
+    void send(String id, String frameJson) {
+        try {
+            session.sendFrame(id, frameJson);
+        } catch (IllegalArgumentException alreadyPending) {
+            // kept and retried by the session already
         }
     }
 
-    private void reconnect() {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (true) {
-            try {
-                socket = ChatClient.connect(uri, token);
-                taken = 0;
-                reconnects++;
-                break;
-            } catch (IllegalStateException e) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw e;
-                }
-                ChatThroughProxyTest.pause(200);
-            }
-        }
-        for (String frame : unacked.values()) {
-            socket.send(frame);
-        }
+    /** Nothing to take in: the session acks, re-sends and reconnects as frames and drops come. Kept for callers. */
+    void poll() {
     }
 
-    synchronized Set<String> shown() {
+    Set<String> shown() {
         return Set.copyOf(shown);
     }
 
-    synchronized int unackedCount() {
-        return unacked.size();
+    int unackedCount() {
+        return session.pendingCount();
     }
 
-    synchronized int dropped() {
-        return dropped;
+    int dropped() {
+        return dropped.get();
     }
 
-    synchronized int reconnects() {
-        return reconnects;
+    /** Sockets opened after the first one. */
+    int reconnects() {
+        return Math.max(0, connects.get() - 1);
     }
 
     @Override
-    public synchronized void close() {
-        socket.close();
+    public void close() {
+        session.stop();
+        connector.close();
+        timer.shutdownNow();
     }
 }

@@ -20,12 +20,20 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.chat.client.Frames;
 
 /**
  * A contract client for tests, on the JDK's WebSocket: it carries the JWT in the Authorization header,
  * records every frame it receives, and (unless told otherwise) acks every msg frame, as a real client does.
  * Waits poll with a deadline.
+ *
+ * <p>It is the raw probe of one socket, not the project's client: tests use it to write what a well-behaved
+ * client never would (text that is not JSON, binary frames, a token in the subprotocols, a drop without a close
+ * handshake) and to see every frame as it came, with no reconnect, retry or dedup in between. The frames it
+ * writes for the contract ({@code send}, {@code ack}) come from the one client's codec (module chat-client,
+ * {@link Frames}); a client that reconnects, retries and dedups as the contract asks is chat-client's
+ * {@code ChatSession}.
  */
 public final class ChatClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -135,12 +143,11 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public void sendMessage(String id, String to, String body) {
-        ObjectNode n = JSON.createObjectNode().put("type", "send").put("id", id).put("to", to).put("body", body);
-        send(n.toString());
+        send(Frames.send(id, to, body));
     }
 
     public void ack(String id) {
-        send(JSON.createObjectNode().put("type", "ack").put("id", id).toString());
+        send(Frames.ack(id));
     }
 
     /** The first received frame matching {@code p}, waiting up to {@code timeout}. */
@@ -255,8 +262,7 @@ public final class ChatClient implements AutoCloseable {
                     arrivals.putIfAbsent(kind + ":" + node.path("id").asText(), System.nanoTime());
                 }
                 if (autoAck && "msg".equals(node.path("type").asText())) {
-                    enqueue(JSON.createObjectNode().put("type", "ack").put("id", node.path("id").asText())
-                            .toString());
+                    enqueue(Frames.ack(node.path("id").asText()));
                 }
                 synchronized (frames) {
                     frames.add(node);

@@ -22,13 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.chat.client.Backoff;
+import dev.chat.client.Frame;
+import dev.chat.client.Frames;
 import dev.chat.loadgen.client.Accounts;
 import dev.chat.loadgen.client.Endpoint;
 import io.vertx.core.Context;
@@ -58,11 +58,19 @@ import io.vertx.core.net.PemTrustOptions;
  *
  * <p>Time is cut into numbered windows ({@link #mark}); each message belongs to the window it was first sent in,
  * and its send-to-ack and send-to-delivery latencies are recorded there.
+ *
+ * <p>Why not one {@link dev.chat.client.ChatSession} per user: this is the benchmark's lean path, thousands of
+ * sockets on one event loop with no locks. A session keeps a lock, a map of pending frames, a set of seen ID strings
+ * and a heartbeat task per socket, and reports through callbacks; here a user's sends are a ring of longs and bit
+ * sets by sequence, which is also what the window accounting reads, and one timer pings and resends for every
+ * socket. What it shares with the session is the contract's side of it: the frames ({@link Frames}, written and
+ * read by the same codec) and the reconnect rule ({@link Backoff}).
  */
 final class Engine implements AutoCloseable {
     static final int MAX_WINDOWS = 256;
-    private static final JsonFactory JF = new JsonFactory();
     private static final long TICK_MS = 2;
+    /** Reconnects: 50 ms doubling to 2 s, with jitter (after a drop, failures is 0: 25-50 ms). */
+    private static final Backoff BACKOFF = new Backoff(50, 2000);
     private static final long LOOP_PROBE_MS = 10;
 
     /** One user: a socket, what it sent (ring of times by sequence), what it was shown. */
@@ -89,7 +97,6 @@ final class Engine implements AutoCloseable {
         long[] sentSeq;
         long[] writtenAt;
         final long[] winStart = new long[MAX_WINDOWS];
-        String toPrefix;
         // receiving
         final BitSet seenIds = new BitSet();
         final BitSet shownSeqs = new BitSet();
@@ -303,9 +310,6 @@ final class Engine implements AutoCloseable {
         }
         for (User u : users) {
             perNode.merge(u.node.isEmpty() ? "?" : u.node, 1, Integer::sum);
-            if (u.partner != null) {
-                u.toPrefix = "\",\"to\":\"" + u.partner.name + "\",\"body\":\"";
-            }
         }
         out.put("pairs", half).put("crossNodePairs", cross);
         out.set("perNode", json.valueToTree(perNode));
@@ -456,8 +460,7 @@ final class Engine implements AutoCloseable {
         if (closing) {
             return;
         }
-        long d = Math.min(2000, 50L << Math.min(6, Math.max(0, u.failures - 1)));
-        vertx.setTimer(d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1), t -> connect(u, false));
+        vertx.setTimer(BACKOFF.delayMillis(u.failures), t -> connect(u, false));
     }
 
     private void opened(User u, WebSocket ws) {
@@ -591,13 +594,11 @@ final class Engine implements AutoCloseable {
 
     private String frame(User u, long s) {
         String seq = Long.toString(s);
-        StringBuilder b = new StringBuilder(64 + bodyBytes + u.idPrefix.length() + u.toPrefix.length());
-        b.append("{\"type\":\"send\",\"id\":\"").append(u.idPrefix).append(seq).append(u.toPrefix).append(seq)
-                .append(':');
+        StringBuilder body = new StringBuilder(Math.max(bodyBytes, seq.length() + 1)).append(seq).append(':');
         for (int k = seq.length() + 1; k < bodyBytes; k++) {
-            b.append('x');
+            body.append('x');
         }
-        return b.append("\"}").toString();
+        return Frames.send(u.idPrefix + seq, u.partner.name, body.toString());
     }
 
     private void resendOverdue() {
@@ -623,41 +624,15 @@ final class Engine implements AutoCloseable {
 
     private void onText(User u, String text) {
         long now = System.nanoTime();
-        String type = null;
-        String id = null;
-        String from = null;
-        String body = null;
-        String code = null;
-        long retryAfter = -1;
-        try (JsonParser p = JF.createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                errorCodes.merge("client_bad_json", 1L, Long::sum);
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (f) {
-                    case "type" -> type = p.getValueAsString();
-                    case "id" -> id = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "from" -> from = p.getValueAsString();
-                    case "body" -> body = p.getValueAsString();
-                    case "code" -> code = p.getValueAsString();
-                    case "retryAfterMs" -> retryAfter = p.getValueAsLong(-1);
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
+        Frame f = Frames.read(text);
+        if (!f.readable()) {
             errorCodes.merge("client_bad_json", 1L, Long::sum);
             return;
         }
-        if (type == null) {
-            return;
-        }
-        switch (type) {
-            case "ack" -> onAck(u, id, now);
-            case "msg" -> onMsg(u, id, from, body, now);
-            case "error" -> onError(u, id, code, retryAfter, now);
+        switch (f.type()) {
+            case "ack" -> onAck(u, f.id(), now);
+            case "msg" -> onMsg(u, f.id(), f.from(), f.body(), now);
+            case "error" -> onError(u, f, now);
             default -> {
                 // delivered notices, pongs, typing: ignored, as a v1 client does
             }
@@ -702,7 +677,7 @@ final class Engine implements AutoCloseable {
             return;
         }
         if (u.ws != null) {
-            u.ws.writeTextMessage("{\"type\":\"ack\",\"id\":\"" + id + "\"}");
+            u.ws.writeTextMessage(Frames.ack(id));
         }
         User sender = from == null ? null : byName.get(from);
         if (sender == null || sender.partner != u) {
@@ -743,13 +718,13 @@ final class Engine implements AutoCloseable {
         }
     }
 
-    private void onError(User u, String id, String code, long retryAfterMs, long now) {
-        errorCodes.merge(code == null ? "?" : code, 1L, Long::sum);
-        long s = seqOf(u, id);
+    private void onError(User u, Frame error, long now) {
+        errorCodes.merge(error.code() == null ? "?" : error.code(), 1L, Long::sum);
+        long s = seqOf(u, error.id());
         if (s <= 0 || s > u.seq || u.acked.get((int) s)) {
             return;
         }
-        long retryMs = "unavailable".equals(code) ? 500 : "rate_limited".equals(code) ? Math.max(50, retryAfterMs) : -1;
+        long retryMs = Frames.retryAfterMillis(error);
         int i = (int) (s & ringMask);
         if (retryMs >= 0 && u.sentSeq[i] == s) {
             // written again by the resend pass after retryMs

@@ -16,19 +16,28 @@ import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.chat.client.Connector;
+
 /**
  * The system's one entry point (the contract's base URL, e.g. {@code https://10.0.0.10} or
  * {@code http://127.0.0.1:8080}) and the HTTP client every session shares. With a CA file, TLS trusts only
  * the certificates in it (a self-signed proxy certificate is its own CA); host names and IP addresses are
- * verified against the certificate as usual.
+ * verified against the certificate as usual. Accounts go through the JDK's HTTP client; the chat sockets of every
+ * session through one {@link Connector} (one Vert.x event loop), made on first use and kept for the process's life
+ * (loadgen's commands end by halting the JVM).
  */
 public final class Endpoint {
     private final URI base;
     private final HttpClient http;
+    private final Path caCert;
+    private final Duration connectTimeout;
+    private Connector sockets;
 
-    private Endpoint(URI base, HttpClient http) {
+    private Endpoint(URI base, HttpClient http, Path caCert, Duration connectTimeout) {
         this.base = base;
         this.http = http;
+        this.caCert = caCert;
+        this.connectTimeout = connectTimeout;
     }
 
     public static Endpoint of(String baseUrl, Path caCert, Duration connectTimeout) {
@@ -41,7 +50,7 @@ public final class Endpoint {
         if (caCert != null) {
             b.sslContext(trusting(caCert));
         }
-        return new Endpoint(uri, b.build());
+        return new Endpoint(uri, b.build(), caCert, connectTimeout);
     }
 
     /** An SSL context that trusts exactly the PEM certificates in {@code caCert}. */
@@ -84,6 +93,14 @@ public final class Endpoint {
 
     public HttpClient http() {
         return http;
+    }
+
+    /** The connector every chat session of this endpoint opens its socket with (same TLS trust as {@link #http()}). */
+    public synchronized Connector sockets() {
+        if (sockets == null) {
+            sockets = Connector.of(socket(), caCert, connectTimeout);
+        }
+        return sockets;
     }
 
     @Override

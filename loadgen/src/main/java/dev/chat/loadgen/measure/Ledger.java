@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
-import dev.chat.loadgen.client.ChatSession.Incoming;
+import dev.chat.client.ChatSession.Incoming;
 
 /**
  * Every message of a run, from the senders' and the recipients' side: when it was first sent, first acked,

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.chat.loadgen.client.ChatSession;
+import dev.chat.client.ChatSession;
 import dev.chat.loadgen.client.Endpoint;
 import picocli.CommandLine.Option;
 

@@ -14,8 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.chat.client.ChatSession;
 import dev.chat.loadgen.client.Accounts;
-import dev.chat.loadgen.client.ChatSession;
 import dev.chat.loadgen.client.Endpoint;
 import dev.chat.loadgen.measure.AnswerWaits;
 import dev.chat.loadgen.measure.ConnectionLog;
@@ -75,7 +75,7 @@ public final class Crowd implements AutoCloseable {
                     }
                     return token.get();
                 };
-                members.add(new Member(i, name, new ChatSession(name, endpoint, source, options, timer, listener)));
+                members.add(new Member(i, name, new ChatSession(name, endpoint.sockets(), source, options, timer, listener)));
             }
             return crowd;
         } catch (InterruptedException e) {

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.loadgen.client.Accounts;
 import dev.chat.loadgen.client.Endpoint;
-import dev.chat.loadgen.client.Frames;
+import dev.chat.client.Frames;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 import picocli.CommandLine.Command;

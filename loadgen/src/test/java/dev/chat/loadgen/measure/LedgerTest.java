@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.chat.loadgen.client.ChatSession.Incoming;
+import dev.chat.client.ChatSession.Incoming;
 
 class LedgerTest {
     private static Incoming msg(String id, String from, String to) {

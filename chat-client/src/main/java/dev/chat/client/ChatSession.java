@@ -1,53 +1,53 @@
-package dev.chat.loadgen.client;
+package dev.chat.client;
 
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
 
 /**
  * One user's socket, kept open the way a well-behaved client of the contract keeps it:
  * <ul>
- * <li>reconnects after any loss, with exponential backoff and jitter (at once after a 1012 "service restart");
+ * <li>reconnects after any loss, with {@link Backoff} (at once after 1012 "service restart" or 1001);
  * <li>notices a dead path even when idle: it pings every {@code pingInterval} and gives the socket up when
  * nothing (frame or pong) came back for {@code silenceTimeout} (a moved virtual IP or a vanished proxy sends
  * nothing at all);
  * <li>keeps every send until its ack, writes it again on every new socket (same ID) and after
  * {@code resendAfter} without an ack, or soon after an {@code unavailable} error (after
- * {@code retryAfterMs} for a {@code rate_limited} one);
+ * {@code retryAfterMs} for a {@code rate_limited} one): see {@link Frames#retryAfterMillis};
  * <li>acks every {@code msg} and reports whether its ID is new to this session (the dedup a client does to show
- * each message once).
+ * each message once);
  * <li>reports how long each send waited for its first answer (ack or error frame) from its first unanswered
- * write, or until its socket dropped.
+ * write, or until its socket dropped;
+ * <li>asks its {@link TokenSource} for a fresh token after the upgrade was refused with 401.
  * </ul>
- * The JDK socket takes one outstanding send at a time: every write of a connection chains after the previous
- * one. Callbacks run on the HTTP client's threads and on the shared timer; listeners must be quick.
+ * The sockets come from a {@link Connector} (one event loop for many sessions). Callbacks run on that event loop
+ * and on the shared timer; listeners must be quick.
  */
 public final class ChatSession {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Timings of the session. */
-    public record Options(Duration connectTimeout, Duration pingInterval, Duration silenceTimeout, Duration backoffMin,
-            Duration backoffMax, Duration resendAfter) {
+    public record Options(java.time.Duration connectTimeout, java.time.Duration pingInterval,
+            java.time.Duration silenceTimeout, java.time.Duration backoffMin, java.time.Duration backoffMax,
+            java.time.Duration resendAfter) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                    Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(6));
+            return new Options(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(2),
+                    java.time.Duration.ofSeconds(6));
+        }
+
+        Backoff backoff() {
+            return new Backoff(backoffMin.toMillis(), backoffMax.toMillis());
         }
     }
 
@@ -115,10 +115,23 @@ public final class ChatSession {
         }
     }
 
+    /** One socket of the session: the generation it belongs to, and when it last heard anything. */
+    private static final class Conn {
+        final int gen;
+        final WebSocket ws;
+        volatile long lastHeard = System.nanoTime();
+
+        Conn(int gen, WebSocket ws) {
+            this.gen = gen;
+            this.ws = ws;
+        }
+    }
+
     private final String user;
-    private final Endpoint endpoint;
+    private final Connector connector;
     private final TokenSource tokens;
     private final Options options;
+    private final Backoff backoff;
     private final ScheduledExecutorService timer;
     private final Listener listener;
 
@@ -135,12 +148,13 @@ public final class ChatSession {
     private long connects;
     private ScheduledFuture<?> heartbeat;
 
-    public ChatSession(String user, Endpoint endpoint, TokenSource tokens, Options options,
+    public ChatSession(String user, Connector connector, TokenSource tokens, Options options,
             ScheduledExecutorService timer, Listener listener) {
         this.user = user;
-        this.endpoint = endpoint;
+        this.connector = connector;
         this.tokens = tokens;
         this.options = options;
+        this.backoff = options.backoff();
         this.timer = timer;
         this.listener = listener;
     }
@@ -164,7 +178,15 @@ public final class ChatSession {
 
     /** Sends a message: kept and retried with the same ID until acked. */
     public void send(String id, String to, String body) {
-        Pending p = new Pending(id, Frames.send(id, to, body), System.nanoTime());
+        sendFrame(id, Frames.send(id, to, body));
+    }
+
+    /**
+     * Sends a frame the server acks by {@code id} (a {@code send} with fields of a project extension, e.g. to a
+     * group): kept and written again, unchanged, until acked. Refuses an ID already pending.
+     */
+    public void sendFrame(String id, String frame) {
+        Pending p = new Pending(id, frame, System.nanoTime());
         Conn c;
         synchronized (lock) {
             if (pending.putIfAbsent(id, p) != null) {
@@ -214,10 +236,8 @@ public final class ChatSession {
             c = current;
             current = null;
         }
-        if (c != null && c.ws != null) {
-            WebSocket ws = c.ws;
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((r, e) -> ws.abort());
+        if (c != null) {
+            c.ws.close((short) 1000, "bye");
         }
     }
 
@@ -235,46 +255,50 @@ public final class ChatSession {
             fresh = freshToken;
             freshToken = false;
         }
-        Conn conn = new Conn(gen);
         listener.onConnecting(this, System.nanoTime());
+        // The upgrade as a whole (TCP, TLS, HTTP) is bounded; a socket that opens after the bound is closed.
+        ScheduledFuture<?> bound = timer.schedule(() -> failed(gen, "no upgrade within "
+                + options.connectTimeout().toMillis() + " ms", -1), options.connectTimeout().toMillis() + 2000,
+                TimeUnit.MILLISECONDS);
         try {
             String token = tokens.token(fresh);
-            endpoint.http().newWebSocketBuilder().connectTimeout(options.connectTimeout())
-                    .header("Authorization", "Bearer " + token)
-                    .buildAsync(endpoint.socket(), conn)
-                    .orTimeout(options.connectTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS)
-                    .whenComplete((ws, e) -> {
-                        if (e != null) {
-                            failed(gen, e);
-                        }
-                    });
+            connector.open(token, Map.of()).onComplete(ar -> {
+                bound.cancel(false);
+                if (ar.succeeded()) {
+                    opened(gen, ar.result());
+                } else {
+                    Throwable e = ar.cause();
+                    failed(gen, describe(e), e instanceof UpgradeRejectedException r ? r.getStatus() : -1);
+                }
+            });
         } catch (RuntimeException e) {
-            failed(gen, e);
+            bound.cancel(false);
+            failed(gen, describe(e), -1);
         }
     }
 
-    private void failed(int gen, Throwable e) {
+    private void failed(int gen, String reason, int status) {
         long delay;
-        String reason = describe(e);
         synchronized (lock) {
             if (gen != generation || !connecting) {
                 return;
             }
             connecting = false;
             failures++;
-            if (status(e) == 401) {
+            if (status == 401) {
                 freshToken = true;
             }
-            delay = backoff(failures);
+            delay = backoff.delayMillis(failures);
         }
         listener.onConnectFailed(this, System.nanoTime(), reason);
         reconnectIn(delay);
     }
 
-    private void opened(Conn conn) {
+    private void opened(int gen, WebSocket ws) {
+        Conn conn = new Conn(gen, ws);
         synchronized (lock) {
-            if (stopped || conn.gen != generation || !connecting) {
-                conn.ws.abort();
+            if (stopped || gen != generation || !connecting) {
+                ws.close();
                 return;
             }
             connecting = false;
@@ -282,6 +306,19 @@ public final class ChatSession {
             failures = 0;
             connects++;
         }
+        ws.textMessageHandler(text -> {
+            conn.lastHeard = System.nanoTime();
+            handle(conn, text);
+        });
+        ws.binaryMessageHandler(b -> conn.lastHeard = System.nanoTime());
+        ws.pongHandler(b -> conn.lastHeard = System.nanoTime());
+        ws.exceptionHandler(e -> lost(conn, describe(e), false));
+        ws.closeHandler(v -> {
+            Short code = ws.closeStatusCode();
+            String why = ws.closeReason();
+            lost(conn, "closed " + (code == null ? "?" : code) + (why == null || why.isEmpty() ? "" : " (" + why + ")"),
+                    code != null && Backoff.immediate(code));
+        });
         listener.onConnected(this, System.nanoTime());
         List<Pending> again;
         synchronized (lock) {
@@ -313,12 +350,13 @@ public final class ChatSession {
         for (int i = 0; i < waiting.size(); i++) {
             listener.onAnswerWait(this, waiting.get(i).id, since.get(i), now, false);
         }
-        if (conn.ws != null) {
-            conn.ws.abort();
+        if (!conn.ws.isClosed()) {
+            // A silent path answers no close frame: the connector's closing timeout then drops the TCP connection.
+            conn.ws.close();
         }
         listener.onDisconnected(this, System.nanoTime(), reason);
         // A node that restarts (1012) asks for an immediate reconnect; otherwise a little jitter first.
-        reconnectIn(restart ? 0 : backoff(1) / 2);
+        reconnectIn(restart ? 0 : backoff.delayMillis(1) / 2);
     }
 
     private void reconnectIn(long millis) {
@@ -332,15 +370,6 @@ public final class ChatSession {
         } else {
             timer.schedule(this::connect, millis, TimeUnit.MILLISECONDS);
         }
-    }
-
-    /** Full jitter over [d/2, d], d doubling from backoffMin up to backoffMax. */
-    long backoff(int attempt) {
-        long min = options.backoffMin().toMillis();
-        long max = options.backoffMax().toMillis();
-        long d = min << Math.min(Math.max(attempt - 1, 0), 20);
-        d = Math.min(Math.max(d, 1), max);
-        return d / 2 + ThreadLocalRandom.current().nextLong(d / 2 + 1);
     }
 
     // ------------------------------------------------------------------ heartbeat and retries
@@ -359,7 +388,7 @@ public final class ChatSession {
                 lost(c, "silent for " + (now - c.lastHeard) / 1_000_000 + " ms", false);
                 return;
             }
-            write(c, ws -> ws.sendPing(ByteBuffer.wrap("hb".getBytes(StandardCharsets.US_ASCII))));
+            c.ws.writePing(Buffer.buffer("hb"));
             List<Pending> overdue = new ArrayList<>();
             long limit = options.resendAfter().toNanos();
             synchronized (lock) {
@@ -385,34 +414,24 @@ public final class ChatSession {
                 p.awaitingSince = now;
             }
         }
-        write(c, ws -> ws.sendText(p.frame, true));
+        write(c, p.frame);
     }
 
-    private void write(Conn c, Function<WebSocket, CompletableFuture<WebSocket>> op) {
-        synchronized (c) {
-            CompletableFuture<WebSocket> next = c.tail.handle((r, e) -> null).thenCompose(x -> op.apply(c.ws));
-            c.tail = next;
-            next.whenComplete((r, e) -> {
-                if (e != null) {
-                    lost(c, "send failed: " + describe(e), false);
-                }
-            });
-        }
+    private void write(Conn c, String text) {
+        c.ws.writeTextMessage(text).onFailure(e -> lost(c, "send failed: " + describe(e), false));
     }
 
     // ------------------------------------------------------------------ incoming
 
     private void handle(Conn c, String text) {
         long now = System.nanoTime();
-        JsonNode f;
-        try {
-            f = JSON.readTree(text);
-        } catch (Exception e) {
+        Frame f = Frames.read(text);
+        if (!f.readable()) {
             listener.onError(this, null, "client_bad_json", text);
             return;
         }
-        String id = f.path("id").isTextual() ? f.path("id").asText() : null;
-        switch (f.path("type").asText()) {
+        String id = f.id();
+        switch (f.type()) {
             case "ack" -> {
                 Pending p;
                 long since = -1;
@@ -435,13 +454,11 @@ public final class ChatSession {
                     listener.onError(this, null, "client_bad_msg", text);
                     return;
                 }
-                write(c, ws -> ws.sendText(Frames.ack(id), true));
+                write(c, Frames.ack(id));
                 boolean first = seen.add(id);
-                listener.onMessage(this, new Incoming(id, f.path("from").asText(), f.path("to").asText(),
-                        f.path("body").asText(), f.path("ts").asLong()), first, now);
+                listener.onMessage(this, new Incoming(id, f.from(), f.to(), f.body(), f.ts()), first, now);
             }
             case "error" -> {
-                String code = f.path("code").asText();
                 long since = -1;
                 if (id != null) {
                     synchronized (lock) {
@@ -455,11 +472,9 @@ public final class ChatSession {
                 if (since >= 0) {
                     listener.onAnswerWait(this, id, since, now, true);
                 }
-                listener.onError(this, id, code, f.path("message").asText());
-                // Not accepted, try again later with the same ID: after half a second when the store was
-                // unavailable, after retryAfterMs when the sender was too fast (a project extension).
-                long retryMs = "unavailable".equals(code) ? 500
-                        : "rate_limited".equals(code) ? Math.max(50, f.path("retryAfterMs").asLong(1000)) : -1;
+                listener.onError(this, id, f.code(), f.message());
+                // Not accepted: try again later with the same ID when the error says so.
+                long retryMs = Frames.retryAfterMillis(f);
                 if (retryMs >= 0 && id != null) {
                     synchronized (lock) {
                         Pending p = pending.get(id);
@@ -470,95 +485,21 @@ public final class ChatSession {
                     }
                 }
             }
-            default -> listener.onOtherFrame(this, f.path("type").asText());
-        }
-    }
-
-    private final class Conn implements WebSocket.Listener {
-        final int gen;
-        volatile WebSocket ws;
-        volatile long lastHeard = System.nanoTime();
-        CompletableFuture<WebSocket> tail = CompletableFuture.completedFuture(null);
-        private final StringBuilder partial = new StringBuilder();
-
-        Conn(int gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            ws = webSocket;
-            lastHeard = System.nanoTime();
-            opened(this);
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            lastHeard = System.nanoTime();
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                handle(this, text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            lastHeard = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            lastHeard = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            lastHeard = System.nanoTime();
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            lost(this, "closed " + statusCode + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"),
-                    statusCode == 1012 || statusCode == 1001);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            lost(this, describe(error), false);
+            default -> listener.onOtherFrame(this, f.type());
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private static Throwable root(Throwable e) {
+    /** A short reason for a failure: the upgrade's HTTP status, or the exception's class and message. */
+    public static String describe(Throwable e) {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
-        return t;
-    }
-
-    private static int status(Throwable e) {
-        return root(e) instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1;
-    }
-
-    static String describe(Throwable e) {
-        Throwable t = root(e);
-        if (t instanceof WebSocketHandshakeException h) {
-            return "upgrade refused with " + h.getResponse().statusCode();
+        if (t instanceof UpgradeRejectedException r) {
+            return "upgrade refused with " + r.getStatus();
         }
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
