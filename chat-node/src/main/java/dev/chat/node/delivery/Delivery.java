@@ -173,6 +173,22 @@ public class Delivery {
         }).onFailure().recoverWithItem(e -> unavailable(from, id, e.getMessage()));
     }
 
+    /**
+     * The answer for a send (or change) that got no outcome in time: {@code unavailable}, retried by the client with
+     * the same ID. Counted and logged as a store failure.
+     */
+    public String unconfirmed(String from, String id) {
+        return unavailable(from, id, "no answer from the store in time");
+    }
+
+    /**
+     * Whether {@code id} is a message this node pushed to {@code user} and has not seen acked: an ack of it answers
+     * the node's own push, so the push window and {@code max-unacked-per-user}, not the client, decide how many come.
+     */
+    public boolean pushedHere(String user, String id) {
+        return inFlight.tracked(user, id);
+    }
+
     private String unavailable(String from, String id, String why) {
         dbErrors.increment();
         LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, why);
