@@ -201,7 +201,7 @@ public class Delivery {
      */
     public Uni<Void> ack(String user, String id) {
         inFlight.acked(user, id);
-        return log.ack(user, id).invoke(first -> {
+        return log.ack(user, id).invoke(() -> readOn(user)).invoke(first -> {
             if (first == null) {
                 return;
             }
@@ -218,6 +218,42 @@ public class Delivery {
     }
 
     /**
+     * A client catching up acks as it goes: once its ack is recorded, and about half of the last read is acked
+     * ({@link Backlog}), the next {@code pending-batch} of its backlog is read and pushed to its sockets here, so a
+     * backlog comes at the pace of the client's acks (and of its network: the push window), not one sweep at a
+     * time. Reads from where the last ended, so nothing acked meanwhile is pushed again; stops at the first message
+     * no socket had room for (the next ack or the sweep goes on from there). Never fails.
+     */
+    private void readOn(String user) {
+        Backlog backlog = inFlight.backlog(user);
+        long after = backlog == null ? -1 : backlog.ackedDue(inFlight.count(user), pendingBatch / 2);
+        if (after < 0) {
+            return;
+        }
+        log.unackedAfter(user, after, pendingBatch).subscribe().with(owed -> {
+            long last = after;
+            boolean full = false;
+            for (Message m : owed) {
+                boolean pushed = inFlight.tracked(user, m.id()) && !inFlight.due(user, m.id())
+                        || pusher.push(user, m.id(), m.frame(frames)) > 0;
+                if (!pushed) {
+                    full = true;
+                    break;
+                }
+                last = m.seq();
+            }
+            backlog.read(last);
+            if (!full && owed.size() < pendingBatch) {
+                inFlight.caughtUp(user, backlog);
+            }
+        }, e -> {
+            backlog.read(after);
+            LOG.warn(user, null, "user=%s could not read on in the backlog (%s); the sweep covers", user,
+                    e.getMessage());
+        });
+    }
+
+    /**
      * A socket opened: register it (in {@link SocketRegistry}: here and in the presence map) first, then push what
      * the user is owed. In that order, a message stored meanwhile is either routed here or found by the read.
      * Never fails: what could not be read now, the sweep pushes.
@@ -227,8 +263,14 @@ public class Delivery {
         return sockets.opened(user, connection)
                 .chain(() -> log.unacked(user, pendingBatch))
                 // What was routed here since the socket was added already reached it with the user's others.
-                .invoke(owed -> owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
-                        .forEach(m -> pusher.pushTo(connection, user, m.id(), m.frame(frames))))
+                .invoke(owed -> {
+                    owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
+                            .forEach(m -> pusher.pushTo(connection, user, m.id(), m.frame(frames)));
+                    // More is owed than one read brings: the user's acks bring the rest (readOn).
+                    if (owed.size() >= pendingBatch) {
+                        inFlight.behind(user, owed.get(owed.size() - 1).seq());
+                    }
+                })
                 .onFailure().invoke(e -> LOG.warn(user, null, "user=%s could not load unacked messages (%s); the "
                         + "sweep retries", user, e.getMessage()))
                 .onFailure().recoverWithNull()
