@@ -92,12 +92,22 @@ public class Delivery {
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
     public Uni<String> send(String from, ClientFrame.Send send) {
         long start = time.nanos();
+        String refused = admit(from, send);
+        return refused != null ? Uni.createFrom().item(refused) : store(from, send, start);
+    }
+
+    /**
+     * Takes the send's token of its sender's rate, when the frame arrives: the {@code rate_limited} frame when
+     * refused (nothing more to do), null when the send may be stored ({@link #store(String, ClientFrame.Send, long)}).
+     */
+    public String admit(String from, ClientFrame.Send send) {
         long wait = limiter.acquire(from);
-        if (wait > 0) {
-            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
-        }
-        return stored(from, send.id(), start,
-                log.append(from, send.id(), send.to(), send.body(), time.millis()));
+        return wait > 0 ? frames.rateLimited(send.id(), wait) : null;
+    }
+
+    /** Stores an admitted send and answers it; {@code start}: its arrival ({@link TimeSource#nanos()}). */
+    public Uni<String> store(String from, ClientFrame.Send send, long start) {
+        return stored(from, send.id(), start, log.append(from, send.id(), send.to(), send.body(), time.millis()));
     }
 
     /**
@@ -106,11 +116,19 @@ public class Delivery {
      */
     public Uni<String> send(String from, ClientFrame.SendToGroup send) {
         long start = time.nanos();
+        String refused = admit(from, send);
+        return refused != null ? Uni.createFrom().item(refused) : store(from, send, start);
+    }
+
+    /** {@link #admit(String, ClientFrame.Send)} for a group send: the group rows owed first, then the send rate. */
+    public String admit(String from, ClientFrame.SendToGroup send) {
         long owed = limiter.groupRowsOwed(from);
         long wait = owed > 0 ? owed : limiter.acquire(from);
-        if (wait > 0) {
-            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
-        }
+        return wait > 0 ? frames.rateLimited(send.id(), wait) : null;
+    }
+
+    /** Stores an admitted group send, charges its rows, and answers it. */
+    public Uni<String> store(String from, ClientFrame.SendToGroup send, long start) {
         return stored(from, send.id(), start,
                 log.appendToGroup(from, send.id(), send.group(), send.body(), time.millis()).invoke(appended -> {
                     if (appended.outcome() == MessageLog.Appended.Outcome.ACCEPTED) {
@@ -200,8 +218,12 @@ public class Delivery {
      * learn it was delivered.
      */
     public Uni<Void> ack(String user, String id) {
-        inFlight.acked(user, id);
-        return log.ack(user, id).invoke(() -> readOn(user)).invoke(first -> {
+        // Still in flight until the store has the ack: a sweep meanwhile would find the message unacked there and,
+        // were it no longer in flight here, push it again (a client catching up got half its backlog twice).
+        return log.ack(user, id).invoke(() -> {
+            inFlight.acked(user, id);
+            readOn(user);
+        }).invoke(first -> {
             if (first == null) {
                 return;
             }

@@ -10,7 +10,9 @@ import dev.chat.node.delivery.Changes;
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.TimeSource;
 import dev.chat.node.config.Timers;
+import dev.chat.node.postgres.StoreSilence;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.CloseCode;
 import dev.chat.node.protocol.ErrorCode;
@@ -37,7 +39,9 @@ import io.vertx.core.buffer.Buffer;
  * arrival order: its frame-rate token, its place among the socket's appends), and the handler returns at once for
  * every frame: what needs the store or Redis goes on outside the socket's inbound queue ({@link Inbound}), so a
  * frozen store holds no frame behind another. A socket's appends are still stored one after another, in the order
- * sent, and each send gets its one answer (ack or error) within {@code chat.postgres.call-timeout} of its arrival. Every
+ * sent, and each gets one answer (ack or error): a refusal of the send rate at once, else within
+ * {@code chat.postgres.call-timeout} of its arrival, and half that again, when the store has stopped answering
+ * (a merely slow store keeps them waiting their turn, as a slow store call is still answered). Every
  * reply (ack, pong, error) goes through {@link UserSockets#send(WebSocketConnection, String, String)}, under the
  * socket's bound on frames not taken, so a client that sends but never reads is cut off (1008) instead of growing
  * the node's memory. Every frame, whatever its type, first takes a token of the socket's {@link FrameRate}: past it
@@ -71,7 +75,11 @@ public class ChatSocket {
     Timers timers;
     @Inject
     SocketLimits limits;
-    /** Every append is answered within this of its frame's arrival: the bound of one store call. */
+    @Inject
+    StoreSilence silence;
+    @Inject
+    TimeSource time;
+    /** Every append is answered within this of its frame's arrival (and half as long again) while the store is silent. */
     @ConfigProperty(name = "chat.postgres.call-timeout", defaultValue = "2s")
     Duration answerWithin;
 
@@ -111,12 +119,14 @@ public class ChatSocket {
      * frame's work and returns: nothing here waits for the store or Redis.
      */
     private void dispatch(ClientFrame frame, String user, WebSocketConnection connection) {
+        long arrived = time.nanos();
         if (frame instanceof ClientFrame.Send send) {
-            append(connection, user, send.id(), () -> delivery.send(user, send));
+            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.SendToGroup send) {
-            append(connection, user, send.id(), () -> delivery.send(user, send));
+            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.Change change) {
-            append(connection, user, change.id(), () -> changes.change(user, change));
+            append(connection, user, change.id(), changes.admit(user, change),
+                    () -> changes.store(user, change, arrived));
         } else if (frame instanceof ClientFrame.Typing typing) {
             later(connection, user, frame.id(), typingNotices.typing(user, typing, connection));
         } else if (frame instanceof ClientFrame.Ack ack) {
@@ -131,10 +141,18 @@ public class ChatSocket {
         }
     }
 
-    /** Stored after the socket's earlier appends, answered within {@link #answerWithin} of now ({@link Inbound}). */
-    private void append(WebSocketConnection connection, String user, String id, java.util.function.Supplier<Uni<String>> store) {
+    /**
+     * Answered at once when the sender's rate refused it ({@code refused}); else stored after the socket's earlier
+     * appends and answered within {@link #answerWithin} of now while the store answers nothing ({@link Inbound}).
+     */
+    private void append(WebSocketConnection connection, String user, String id, String refused,
+            java.util.function.Supplier<Uni<String>> store) {
+        if (refused != null) {
+            reply(connection, user, refused);
+            return;
+        }
         Inbound.of(connection).append(store, () -> delivery.unconfirmed(user, id), r -> reply(connection, user, r),
-                timers, answerWithin, limits.maxAppendsWaiting());
+                new Inbound.Deadline(timers, silence, answerWithin), limits.maxAppendsWaiting());
     }
 
     /** Recorded in the background; past the socket's acks in flight, not recorded (the message comes again). */

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.chat.node.config.Timers;
+import dev.chat.node.postgres.StoreSilence;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -17,9 +18,11 @@ import io.smallrye.mutiny.Uni;
  * frame behind another.
  *
  * <p>Guarantees. A socket's appends reach the log one at a time, in the order their frames came (the order promise
- * of docs/protocol.md). Each gets exactly one answer, within {@code answerWithin} of its frame's arrival whatever
- * waits before it: its outcome if known by then, else {@code unavailable} (an append still running may commit later,
- * and the client's retry then finds it and is acked; one not started by then never starts). At most
+ * of docs/protocol.md). Each gets exactly one answer: its outcome; or, when it has none {@code answerWithin} after
+ * its arrival and the store has answered nothing for half that, {@code unavailable} (an append still running may
+ * commit later, and the client's retry then finds it and is acked; one not started by then never starts). So while
+ * the store is silent every append is answered within 1.5 times {@code answerWithin} of its arrival, whatever
+ * waits before it; a store that is slow but answering keeps them waiting their turn. At most
  * {@code maxWaiting} appends wait: past it the next is answered {@code unavailable} at once. At most
  * {@code maxAcks} acks are in flight: past it an ack is not recorded, and the message is pushed again and acked
  * again, as after any lost ack.
@@ -47,8 +50,8 @@ final class Inbound {
      * is up by then) and answers the frame for the sender; {@code unavailable} is the answer when it gives none in
      * time; {@code answer} writes the one answer.
      */
-    void append(Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer, Timers timers,
-            Duration answerWithin, int maxWaiting) {
+    void append(Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer, Deadline deadline,
+            int maxWaiting) {
         Append a = new Append(store, unavailable, answer);
         boolean full;
         synchronized (this) {
@@ -61,7 +64,7 @@ final class Inbound {
             a.answer(unavailable);
             return;
         }
-        timers.after(answerWithin, () -> a.answer(a.unavailable));
+        deadline.arm(a, deadline.within);
         next();
     }
 
@@ -111,7 +114,28 @@ final class Inbound {
         acks--;
     }
 
-    private final class Append {
+    /**
+     * When an append with no outcome yet is answered {@code unavailable}: {@code within} after its arrival, if the
+     * store has then answered nothing for {@code within / 2}; else looked at again once it could have.
+     */
+    record Deadline(Timers timers, StoreSilence silence, Duration within) {
+        void arm(Append a, Duration after) {
+            timers.after(after, () -> {
+                if (a.isAnswered()) {
+                    return;
+                }
+                long quiet = within.toMillis() / 2;
+                long silent = silence.sinceLastSuccessMillis();
+                if (silent < 0 || silent >= quiet) {
+                    a.answer(a.unavailable);
+                } else {
+                    arm(a, Duration.ofMillis(Math.max(10, quiet - silent)));
+                }
+            });
+        }
+    }
+
+    final class Append {
         final Supplier<Uni<String>> store;
         final Supplier<String> unavailable;
         final Consumer<String> answer;
@@ -122,6 +146,12 @@ final class Inbound {
             this.store = store;
             this.unavailable = unavailable;
             this.answer = answer;
+        }
+
+        boolean isAnswered() {
+            synchronized (Inbound.this) {
+                return answered;
+            }
         }
 
         /** The first answer is the one written; later ones are dropped (and not even made). */

@@ -52,6 +52,8 @@ class CatchUpAcksTest {
         socket.timers = new FakeTimers(time)::after;
         socket.limits = Settings.sockets();
         socket.answerWithin = java.time.Duration.ofSeconds(2);
+        socket.time = time;
+        socket.silence = () -> 0;
         for (int i = 0; i < BACKLOG; i++) {
             log.append("bob", "m" + i, "ann", "hello " + i, time.millis()).await().indefinitely();
         }
