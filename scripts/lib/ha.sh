@@ -228,6 +228,10 @@ bootstrap:
         max_wal_senders: 10
         max_replication_slots: 10
         wal_keep_size: 256MB
+        # Full-page images compressed, a checkpoint every 15 minutes: as scripts/up (docs/performance.md).
+        wal_compression: lz4
+        checkpoint_timeout: 15min
+        max_wal_size: 2GB
   initdb:
     - encoding: UTF8
     - locale: C
