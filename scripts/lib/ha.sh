@@ -231,7 +231,7 @@ bootstrap:
         # Full-page images compressed, a checkpoint every 15 minutes: as scripts/up (docs/performance.md).
         wal_compression: lz4
         checkpoint_timeout: 15min
-        max_wal_size: 2GB
+        max_wal_size: 4GB
   initdb:
     - encoding: UTF8
     - locale: C
