@@ -365,6 +365,10 @@ bootstrap:
         # PID the other is orphaned and holds the port (the double start in five runs of five, the orphan in one; the 3-s bound does not prevent
         # it: docs/reliability.md). The bound also drops a standby silent for 3 s (it reconnects at once).
         wal_sender_timeout: 3s
+        # Full-page images compressed, a checkpoint every 15 minutes: as scripts/up (docs/performance.md).
+        wal_compression: lz4
+        checkpoint_timeout: 15min
+        max_wal_size: 4GB
   initdb:
     - encoding: UTF8
     - locale: C
