@@ -60,6 +60,11 @@ class ChaosTest {
         assertTrue(block(r.output(), "postgres-stop").contains("unavailable="), block(r.output(), "postgres-stop"));
         assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0, unacked 0"), r.output());
         assertTrue(r.output().contains("cleaned up: the stack"), r.output());
+        // The run's chart beside its report, a band for each fault (ChartInBrowserTest renders such a page).
+        String chart = Files.readString(runDir.resolve("chart.html"));
+        for (String fault : List.of("node-kill", "postgres-stop", "node-stop")) {
+            assertTrue(chart.contains("<g class=\"fault\" data-name=\"" + fault + "\">"), "no band for " + fault);
+        }
     }
 
     /** The figures block of one fault: from its "== NAME: figures" line to the next blank line. */

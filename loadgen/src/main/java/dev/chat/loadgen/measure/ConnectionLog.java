@@ -47,6 +47,17 @@ public final class ConnectionLog {
         }
     }
 
+    /** A copy of every client's opens and drops so far, in the order they came, for {@link Timeline}. */
+    Map<String, List<Event>> snapshot() {
+        Map<String, List<Event>> copy = new java.util.TreeMap<>();
+        events.forEach((client, l) -> {
+            synchronized (l) {
+                copy.put(client, new ArrayList<>(l));
+            }
+        });
+        return copy;
+    }
+
     /** The window [from, to]; {@code open} tells whether a client's socket is open now. */
     public Outage window(long from, long to, java.util.function.Predicate<String> open) {
         int dropped = 0;

@@ -167,6 +167,11 @@ public final class Ledger {
         return misrouted.sum() + unknown.sum();
     }
 
+    /** Every message so far (a live view: its acks and showings keep coming), for {@link Timeline}. */
+    java.util.Collection<Entry> entries() {
+        return entries.values();
+    }
+
     public Latency sendToAck() {
         return sendToAck;
     }

@@ -125,7 +125,7 @@ public final class VipProbe implements AutoCloseable {
     }
 
     /** The samples so far, in the order the attempts started. */
-    private List<Sample> snapshot() {
+    List<Sample> snapshot() {
         List<Sample> copy;
         synchronized (samples) {
             copy = new ArrayList<>(samples);

@@ -24,6 +24,7 @@ import dev.chat.loadgen.client.Endpoint;
 import dev.chat.loadgen.measure.AnswerWaits;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
+import dev.chat.loadgen.measure.Timeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -530,6 +531,7 @@ public final class ChaosCommand implements Callable<Integer> {
             say("%s", l);
         }
         int code = clean ? 0 : 1;
+        link.writeChart(timeline(ledger, crowd));
         if (ackedFile != null) {
             try {
                 java.nio.file.Files.write(ackedFile, ledger.ackedIds(), StandardCharsets.UTF_8);
@@ -540,6 +542,19 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         status("done " + code);
         return code;
+    }
+
+    /** The run second by second, each fault a band from its start to its end (to its report while open). */
+    private Timeline timeline(Ledger ledger, Crowd crowd) {
+        long now = System.nanoTime();
+        List<Timeline.Band> bands = new ArrayList<>();
+        for (Fault f : faults) {
+            if (f.index > 0) {
+                long end = f.end >= 0 ? f.end : f.reportedAt >= 0 ? f.reportedAt : now;
+                bands.add(new Timeline.Band(f.name, secs(f.start - t0), secs(end - t0)));
+            }
+        }
+        return Timeline.of("chaos run " + client.runId, t0, now, ledger, crowd.connections(), bands, null);
     }
 
     // ------------------------------------------------------------------ output

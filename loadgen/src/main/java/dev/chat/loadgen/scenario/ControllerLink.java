@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 
+import dev.chat.loadgen.chart.ChartPage;
 import dev.chat.loadgen.measure.Ledger;
+import dev.chat.loadgen.measure.Timeline;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +29,10 @@ public final class ControllerLink {
 
     @Option(names = "--report-file", paramLabel = "FILE", description = "the figures are also appended here")
     Path reportFile;
+
+    @Option(names = "--chart-file", paramLabel = "FILE",
+            description = "the run's chart (one HTML page, inline SVG) is written here at the end (default: chart.html beside --report-file)")
+    Path chartFile;
 
     @Option(names = "--trace", paramLabel = "FILE",
             description = "every connection event (attempt, open, drop, failure) with its time, one per line")
@@ -75,6 +81,24 @@ public final class ControllerLink {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Writes the run's chart to --chart-file, or to chart.html beside --report-file; nothing when neither is
+     * given. A chart that cannot be written is said, not fatal: the text report is the record.
+     */
+    void writeChart(Timeline timeline) {
+        Path file = chartFile != null ? chartFile
+                : reportFile == null ? null : reportFile.toAbsolutePath().resolveSibling("chart.html");
+        if (file == null) {
+            return;
+        }
+        try {
+            ChartPage.write(file, timeline);
+            say("   chart            %s", file);
+        } catch (IOException | RuntimeException e) {
+            say("clients: cannot write the chart %s: %s", file, e.getMessage());
+        }
     }
 
     /** A line of the figures: to standard output and to the report file. */

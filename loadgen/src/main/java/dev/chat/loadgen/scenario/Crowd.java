@@ -34,8 +34,11 @@ public final class Crowd implements AutoCloseable {
     private final Map<String, LongAdder> others = new ConcurrentHashMap<>();
     private final AnswerWaits answerWaits = new AnswerWaits();
 
-    private Crowd(List<Member> members) {
+    private final ConnectionLog connections;
+
+    private Crowd(List<Member> members, ConnectionLog connections) {
         this.members = members;
+        this.connections = connections;
     }
 
     /**
@@ -54,7 +57,7 @@ public final class Crowd implements AutoCloseable {
         Accounts accounts = new Accounts(endpoint, patience);
         String password = "pw-" + prefix + "-" + Long.toString(System.nanoTime(), 36);
         List<Member> members = new ArrayList<>();
-        Crowd crowd = new Crowd(members);
+        Crowd crowd = new Crowd(members, log);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(4, n));
         try {
             List<Future<AtomicReference<String>>> tokens = new ArrayList<>();
@@ -181,6 +184,11 @@ public final class Crowd implements AutoCloseable {
             Sleep.millis(50);
         }
         return true;
+    }
+
+    /** When each member's socket opened and dropped (the log the crowd was created with). */
+    public ConnectionLog connections() {
+        return connections;
     }
 
     /** The ended waits of every send for its first answer (ack or error frame). */

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import dev.chat.loadgen.client.Endpoint;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
+import dev.chat.loadgen.measure.Timeline;
 import dev.chat.loadgen.measure.VipProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,6 +102,7 @@ public final class DrillCommand implements Callable<Integer> {
     private volatile int current;
     private PrintStream out;
     private long t0;
+    private VipProbe vipProbe;
 
     @Override
     public Integer call() throws IOException {
@@ -118,7 +120,7 @@ public final class DrillCommand implements Callable<Integer> {
         Ledger ledger = new Ledger();
         ConnectionLog log = new ConnectionLog();
         phases.add(new Phase(0, "steady", t0));
-        VipProbe vip = probe == null ? null
+        VipProbe vip = vipProbe = probe == null ? null
                 : new VipProbe(probe, "X-Proxy", probeMillis, 300).onChange((at, who) -> trace.event(at, "vip",
                         who == null ? "no answer" : "answered by " + who)).start();
         say("clients: %d users through %s (run %s), one message each per %d ms; ping %d ms, silence %d ms, backoff %d..%d ms",
@@ -346,8 +348,21 @@ public final class DrillCommand implements Callable<Integer> {
         for (String l : lines) {
             say("%s", l);
         }
+        link.writeChart(timeline(ledger, log));
         status("done " + code);
         return code;
+    }
+
+    /** The run second by second, each fault a band from its start to the end of its window, and the VIP's owner. */
+    private Timeline timeline(Ledger ledger, ConnectionLog log) {
+        long now = System.nanoTime();
+        List<Timeline.Band> bands = new ArrayList<>();
+        for (Phase p : phases) {
+            if (p.index > 0) {
+                bands.add(new Timeline.Band(p.name, secs(p.start - t0), secs((p.end >= 0 ? p.end : now) - t0)));
+            }
+        }
+        return Timeline.of("failover drill run " + client.runId, t0, now, ledger, log, bands, vipProbe);
     }
 
     // ------------------------------------------------------------------ output
