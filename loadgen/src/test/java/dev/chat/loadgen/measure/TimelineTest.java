@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.chat.loadgen.client.ChatSession.Incoming;
+import dev.chat.client.ChatSession.Incoming;
 
 class TimelineTest {
     private static final long S = 1_000_000_000L;
