@@ -366,7 +366,7 @@ public class GroupLog {
     }
 
     private static Uni<Set<String>> existing(SqlClient client, Collection<String> names) {
-        return client.preparedQuery("SELECT username FROM accounts WHERE username = ANY($1)")
+        return client.preparedQuery("SELECT username FROM account_names WHERE username = ANY($1)")
                 .execute(Tuple.of((Object) names.toArray(String[]::new))).map(GroupLog::names);
     }
 
