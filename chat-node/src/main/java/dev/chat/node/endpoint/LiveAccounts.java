@@ -13,8 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Whether a verified token may still open or renew a socket: its account exists (a token outlives a deleted
  * account by up to its lifetime) and, when it names a session ({@code sid}), that session was not revoked
  * (logout, logout everywhere, a reused refresh token). One query either way, bounded in time ({@link PostgresCalls}:
- * an upgrade while PostgreSQL does not answer gets 503, never waits); user-service owns both tables; the node reads them only through its views {@code account_names} and
- * {@code revoked_sessions}.
+ * an upgrade while PostgreSQL does not answer gets 503, never waits); user-service owns both tables, and the node
+ * reads them only through its views {@code account_names} and {@code revoked_sessions}.
  */
 @Singleton
 class LiveAccounts {
