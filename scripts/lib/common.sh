@@ -428,7 +428,7 @@ ensure_secrets() {
         || die "openssl could not derive the JWT public key from $SECRETS/jwt-private.pem"
     fi
     for f in redis-password redis-failover-password postgres-password postgres-superuser-password \
-      postgres-replication-password; do
+      postgres-replication-password postgres-users-password postgres-node-password postgres-presence-password; do
       if [[ ! -s "$SECRETS/$f" ]]; then
         openssl rand -hex 24 >"$SECRETS/$f"
       fi

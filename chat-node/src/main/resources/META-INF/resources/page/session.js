@@ -113,6 +113,9 @@ export function groupError(e, fallback) {
       return 'Some of those people do not exist.';
     case 'invalid_name':
       return 'Give the group a name (at most 100 characters).';
+    case 'not_a_contact':
+      // The consent rule (docs/protocol.md, Groups): past 20 people, only those who have written to you.
+      return 'In a group of more than 20 people you can add only people who have written to you. Send the others the invite code.';
     default:
       if (e.status === 404) return 'That group does not exist, or you are not in it any more.';
       if (e.status === 403) return 'Only the group’s owner and admins can do that.';

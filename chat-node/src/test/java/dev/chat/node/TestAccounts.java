@@ -19,15 +19,23 @@ public final class TestAccounts {
         pg.psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS accounts ("
                 + "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username text NOT NULL UNIQUE, "
                 + "password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); "
-                + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER);
+                + "ALTER TABLE accounts OWNER TO " + LocalPostgres.USER + "; " + SESSIONS + VIEWS);
     }
 
-    /** user-service's sessions table, as chat-node reads it (id, revoked_at). */
+    /** user-service's sessions table, as chat-node reads it through its view revoked_sessions (id, revoked_at). */
     public static void ensureSessionsTable() {
-        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "CREATE TABLE IF NOT EXISTS sessions ("
-                + "id uuid PRIMARY KEY, account_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
-                + "revoked_at timestamptz); ALTER TABLE sessions OWNER TO " + LocalPostgres.USER);
+        ensureTable();
     }
+
+    private static final String SESSIONS = "CREATE TABLE IF NOT EXISTS sessions ("
+            + "id uuid PRIMARY KEY, account_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
+            + "revoked_at timestamptz); ALTER TABLE sessions OWNER TO " + LocalPostgres.USER + "; ";
+    /** The views user-service's migration V10 gives chat-node, the node's only window on those tables. */
+    private static final String VIEWS = "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
+            + "ALTER VIEW account_names OWNER TO " + LocalPostgres.USER + "; "
+            + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
+            + "WHERE revoked_at IS NOT NULL; ALTER VIEW revoked_sessions OWNER TO " + LocalPostgres.USER + "; "
+            + "GRANT SELECT ON account_names, revoked_sessions TO chat_node";
 
     /** A new session of {@code user}'s account; answers its id. */
     public static String session(String user) {

@@ -321,6 +321,46 @@ public final class LocalStack implements AutoCloseable {
                 Map.of("PGPASSWORD", postgresPassword()), Duration.ofSeconds(30)).trim();
     }
 
+    /**
+     * Runs SQL in database {@code chat} as one of the services' runtime roles ({@code chat_users}, {@code chat_node},
+     * {@code chat_presence}: deploy/postgres/roles.sql) with its password from the secrets; answers psql's exit
+     * status and output (stderr included), for tests of what a role may not do.
+     */
+    public PsqlResult psqlAs(String role, String sql) {
+        String secret = switch (role) {
+            case "chat_users" -> "postgres-users-password";
+            case "chat_node" -> "postgres-node-password";
+            case "chat_presence" -> "postgres-presence-password";
+            default -> throw new IllegalArgumentException("no such runtime role: " + role);
+        };
+        Path psql = postgresBin().resolve("psql");
+        try {
+            Path out = Files.createTempFile("psql-as", ".out");
+            ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                    "-h", "127.0.0.1", "-p", Integer.toString(postgresPort()), "-U", role, "-d", "chat", "-c", sql)
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("PGPASSWORD", secret(secret));
+            Process p = pb.start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("psql as " + role + " did not finish in 30 s");
+            }
+            String text = Files.readString(out);
+            Files.deleteIfExists(out);
+            return new PsqlResult(p.exitValue(), text.trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run psql", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A finished command: its exit status and output. */
+    public record PsqlResult(int exit, String output) {
+    }
+
     /** Runs one Redis command as user {@code chat} and returns redis-cli's raw output. */
     public String redisCli(String... args) {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "--no-auth-warning", "-h", "127.0.0.1", "-p",

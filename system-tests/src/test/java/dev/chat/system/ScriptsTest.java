@@ -260,6 +260,8 @@ class ScriptsTest {
         Files.writeString(dir.resolve("jwt-private.pem"), "sample");
         Files.writeString(dir.resolve("jwt-public.pem"), "sample");
         Map<String, String> env = Map.of("CHAT_DB_PASSWORD", "sample-db", "CHAT_REDIS_PASSWORD", "sample-redis",
+                "CHAT_DB_USERS_PASSWORD", "sample-users", "CHAT_DB_NODE_PASSWORD", "sample-node",
+                "CHAT_DB_PRESENCE_PASSWORD", "sample-presence", "CHAT_PG_SUPERUSER_PASSWORD", "sample-super",
                 "CHAT_JWT_PRIVATE_KEY", dir.resolve("jwt-private.pem").toString(),
                 "CHAT_JWT_PUBLIC_KEY", dir.resolve("jwt-public.pem").toString());
         Result ok = run(env, "docker-compose", "-f", "docker-compose.yml", "config");

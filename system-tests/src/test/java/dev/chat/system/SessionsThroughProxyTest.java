@@ -80,6 +80,48 @@ class SessionsThroughProxyTest {
         refresh(r3).then().statusCode(401);
     }
 
+    /**
+     * An access token of a revoked session is refused at once (401 with the JSON body) by chat-node's REST API and
+     * presence-service's, not only by user-service: after logout of its device, and after a password change made on
+     * another device (which revokes every other session); the device that changed the password keeps working.
+     */
+    @Test
+    void aRevokedSessionsAccessTokenIsRefusedByEveryService() {
+        String[] a = account("revoked");
+        Response laptop = login(a[0], a[1]);
+        Response phone = login(a[0], a[1]);
+        Response tablet = login(a[0], a[1]);
+        String laptopToken = laptop.path("token");
+        String phoneToken = phone.path("token");
+        String tabletToken = tablet.path("token");
+        assertAccepted(laptopToken, a[0]);
+
+        given().baseUri(stack().baseUrl()).cookie("chat_refresh", laptop.cookie("chat_refresh"))
+                .post("/api/auth/logout").then().statusCode(204);
+        assertRefused(laptopToken, a[0], "after logout");
+        assertAccepted(tabletToken, a[0]);
+
+        given().baseUri(stack().baseUrl()).auth().oauth2(phoneToken).contentType(ContentType.JSON)
+                .body(Map.of("currentPassword", a[1], "newPassword", "pw-" + UUID.randomUUID()))
+                .post("/api/auth/password").then().statusCode(204);
+        assertRefused(tabletToken, a[0], "after a password change on another device");
+        assertAccepted(phoneToken, a[0]);
+    }
+
+    private static void assertAccepted(String token, String self) {
+        for (String path : new String[] {"/api/conversations", "/api/groups", "/api/presence/" + self}) {
+            given().baseUri(stack().baseUrl()).auth().oauth2(token).get(path).then().statusCode(200);
+        }
+    }
+
+    private static void assertRefused(String token, String self, String when) {
+        for (String path : new String[] {"/api/conversations", "/api/groups", "/api/presence/" + self}) {
+            Response r = given().baseUri(stack().baseUrl()).auth().oauth2(token).get(path);
+            assertEquals(401, r.statusCode(), when + ": " + path + " answered " + r.statusCode() + " " + r.asString());
+            assertEquals("unauthorized", r.path("error"), when + ": " + path + " " + r.asString());
+        }
+    }
+
     @Test
     void anOpenSocketRenewsItsTokenWithReauth() {
         String[] a = account("reauth");

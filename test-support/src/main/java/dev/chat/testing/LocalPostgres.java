@@ -11,12 +11,15 @@ import java.util.UUID;
 
 /**
  * A real PostgreSQL cluster on loopback in a throwaway directory, with database {@code chat} owned by a
- * password-authenticated role {@code chat}. PostgreSQL refuses to run as root, so as root the cluster
+ * password-authenticated role {@code chat}, and the services' runtime roles beside it (no privileges but those
+ * their migrations grant). PostgreSQL refuses to run as root, so as root the cluster
  * belongs to the {@code postgres} system user and every command runs through {@code setpriv}.
  */
 public final class LocalPostgres implements AutoCloseable {
     public static final String DATABASE = "chat";
     public static final String USER = "chat";
+    /** user-service's, chat-node's and presence-service's roles at run time; {@link #USER} owns the tables. */
+    public static final java.util.List<String> RUNTIME_ROLES = java.util.List.of("chat_users", "chat_node", "chat_presence");
 
     private static LocalPostgres shared;
 
@@ -47,6 +50,11 @@ public final class LocalPostgres implements AutoCloseable {
             pg.init();
             pg.startProcess();
             pg.psql("postgres", "CREATE ROLE " + USER + " LOGIN PASSWORD '" + pg.password + "'");
+            // The services' runtime roles (deploy/postgres/roles.sql), which their migrations grant to; they log in
+            // with the same password, for tests that look at what a role may do.
+            for (String role : RUNTIME_ROLES) {
+                pg.psql("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD '" + pg.password + "'");
+            }
             pg.psql("postgres", "CREATE DATABASE " + DATABASE + " OWNER " + USER);
             return pg;
         } catch (IOException e) {

@@ -50,7 +50,7 @@ public class PgMessageLog implements MessageLog {
               LIMIT 1
             ), ins AS (
               INSERT INTO messages (sender, client_id, recipient, body, ts)
-              SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM accounts WHERE username = $3)
+              SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM account_names WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
@@ -64,7 +64,7 @@ public class PgMessageLog implements MessageLog {
             UNION ALL
             SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL
              WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
-               AND EXISTS (SELECT 1 FROM accounts WHERE username = $3)""";
+               AND EXISTS (SELECT 1 FROM account_names WHERE username = $3)""";
     /*
      * The same for a group: stored once if the sender is a member, one inbox row per other member. Taken: the ID
      * is pending, from someone else, for any member who would receive this message (one-to-one or in a group).
@@ -212,7 +212,7 @@ public class PgMessageLog implements MessageLog {
             ), ins AS (
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT f.sender, f.client_id, f.recipient, f.body, f.ts FROM one_per_key f
-               WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.username = f.recipient)
+               WHERE EXISTS (SELECT 1 FROM account_names a WHERE a.username = f.recipient)
                  AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.sender = f.sender AND o.client_id = f.client_id)
                  AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = f.recipient AND p.client_id = f.client_id)
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq

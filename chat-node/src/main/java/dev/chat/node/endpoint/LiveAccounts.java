@@ -13,14 +13,15 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Whether a verified token may still open or renew a socket: its account exists (a token outlives a deleted
  * account by up to its lifetime) and, when it names a session ({@code sid}), that session was not revoked
  * (logout, logout everywhere, a reused refresh token). One query either way, bounded in time ({@link PostgresCalls}:
- * an upgrade while PostgreSQL does not answer gets 503, never waits); user-service owns both tables.
+ * an upgrade while PostgreSQL does not answer gets 503, never waits); user-service owns both tables, and the node
+ * reads them only through its views {@code account_names} and {@code revoked_sessions}.
  */
 @Singleton
 class LiveAccounts {
-    private static final String ACCOUNT = "SELECT true AS live FROM accounts WHERE username = $1";
+    private static final String ACCOUNT = "SELECT true AS live FROM account_names WHERE username = $1";
     private static final String ACCOUNT_AND_SESSION = """
-            SELECT NOT EXISTS (SELECT 1 FROM sessions WHERE id = $2 AND revoked_at IS NOT NULL) AS live
-            FROM accounts WHERE username = $1""";
+            SELECT NOT EXISTS (SELECT 1 FROM revoked_sessions WHERE id = $2) AS live
+            FROM account_names WHERE username = $1""";
 
     private final Pool pool;
     private final PostgresCalls calls;

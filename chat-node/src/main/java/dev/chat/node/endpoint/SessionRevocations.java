@@ -19,8 +19,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Closes, within about a second, every socket of this node whose session (the token's {@code sid}) was revoked:
  * logout, logout everywhere, a reused refresh token. user-service records revocations in its {@code sessions}
- * table; every node asks it once a second for those since its last look (one indexed query, however many sockets),
- * and closes the matching sockets with 1008 {@code signed out}. The table is the one source of truth: a revocation
+ * table (the node sees only its view {@code revoked_sessions}); every node asks it once a second for those since
+ * its last look (one indexed query, however many sockets), and closes the matching sockets with 1008
+ * {@code signed out}. The table is the one source of truth: a revocation
  * is seen iff it committed, and a node that could not ask for a while (database away) catches up on the next
  * answer, since it asks from its last answer's time on.
  */
@@ -29,8 +30,8 @@ class SessionRevocations {
     private static final ChatLog LOG = ChatLog.of(SessionRevocations.class);
     /** Looks back this far before the last answer: a revocation's time is its transaction's start, not its commit. */
     private static final String SINCE = """
-            SELECT id, now() AS asked FROM sessions
-            WHERE revoked_at IS NOT NULL AND revoked_at > COALESCE($1, now()) - interval '5 seconds'""";
+            SELECT id, now() AS asked FROM revoked_sessions
+            WHERE revoked_at > COALESCE($1, now()) - interval '5 seconds'""";
 
     private final Pool pool;
     private final PostgresCalls calls;

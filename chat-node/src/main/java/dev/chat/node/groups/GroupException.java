@@ -31,6 +31,17 @@ public final class GroupException {
                 "they left this group: they can come back themselves with an invite code, not be added back");
     }
 
+    /**
+     * An owner or admin puts in a group larger than {@code limit} people who never sent them a direct message
+     * (at most ten named).
+     */
+    public static ApiException notAContact(java.util.Collection<String> names, int limit) {
+        String shown = String.join(", ", names.stream().limit(10).toList()) + (names.size() > 10 ? ", ..." : "");
+        return new ApiException(403, "not_a_contact", "in a group of more than " + limit
+                + " people you can add only those who have written to you; the others can join with the group's"
+                + " invite code: " + shown);
+    }
+
     public static ApiException inviteExpired() {
         return new ApiException(410, "invite_expired", "this invite code has expired or been used up: ask for a new one");
     }

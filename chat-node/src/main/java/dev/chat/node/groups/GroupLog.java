@@ -29,13 +29,20 @@ public class GroupLog {
     /** The newest message of a group when someone joins it: they see what comes after. */
     private static final String JOIN_POINT = "(SELECT COALESCE(max(seq), 0) FROM messages WHERE group_id = $1)";
 
+    /** Of {@code names}, those who have ever sent {@code $1} a direct message (messages_conversation index). */
+    private static final String CONTACTS = """
+            SELECT u FROM unnest($2::text[]) u
+            WHERE EXISTS (SELECT 1 FROM messages WHERE recipient = $1 AND sender = u)""";
+
     private final Pool pool;
+    private final int maxSizeWithoutConsent;
     // Per instance, not static: a native image initializes classes at build time, and a random generator
     // frozen into the image would hand every running node the same invite codes.
     private final SecureRandom random = new SecureRandom();
 
-    GroupLog(Pool pool) {
+    GroupLog(Pool pool, GroupsConfig config) {
         this.pool = pool;
+        this.maxSizeWithoutConsent = config.maxSizeWithoutConsent();
     }
 
     public Uni<GroupViews.Group> create(String owner, String name, Collection<String> members) {
@@ -47,6 +54,8 @@ public class GroupLog {
             if (!missing.isEmpty()) {
                 return Uni.createFrom().failure(GroupException.unknownUsers(missing));
             }
+            return consented(tx, owner, all.size(), all.stream().filter(u -> !u.equals(owner)).toList());
+        }).chain(() -> {
             return tx.preparedQuery("INSERT INTO chat_groups (name, created_by) VALUES ($1, $2) RETURNING id")
                     .execute(Tuple.of(name, owner)).map(rows -> rows.iterator().next().getLong("id"))
                     .chain(id -> tx.preparedQuery("INSERT INTO group_members (group_id, username, role, joined_seq) "
@@ -215,7 +224,8 @@ public class GroupLog {
             }
             return leftOnTheirOwn(tx, id, username).chain(left -> left
                     ? Uni.createFrom().failure(GroupException.leftGroup())
-                    : join(tx, id, username)).chain(() -> tx.preparedQuery(
+                    : size(tx, id).chain(n -> consented(tx, actor, n + 1, List.of(username)))
+                            .chain(() -> join(tx, id, username))).chain(() -> tx.preparedQuery(
                     "DELETE FROM group_removed WHERE group_id = $1 AND username = $2").execute(Tuple.of(id, username)))
                     .replaceWithVoid();
         }));
@@ -365,8 +375,30 @@ public class GroupLog {
                 }));
     }
 
+    /**
+     * Succeeds when a group of {@code size} members may take {@code added} from {@code adder}: a group of up to
+     * {@code chat.groups.max-size-without-consent} takes anyone; a larger one only those who have sent the adder a
+     * direct message (they chose to talk with them). Fails with 403 {@code not_a_contact} naming the others.
+     */
+    private Uni<Void> consented(SqlClient tx, String adder, int size, List<String> added) {
+        if (size <= maxSizeWithoutConsent || added.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery(CONTACTS).execute(Tuple.of(adder, added.toArray(String[]::new))).map(GroupLog::names)
+                .chain(contacts -> {
+                    List<String> others = added.stream().filter(u -> !contacts.contains(u)).toList();
+                    return others.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().failure(GroupException.notAContact(others, maxSizeWithoutConsent));
+                });
+    }
+
+    private static Uni<Integer> size(SqlClient tx, long id) {
+        return tx.preparedQuery("SELECT count(*) AS n FROM group_members WHERE group_id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
+    }
+
     private static Uni<Set<String>> existing(SqlClient client, Collection<String> names) {
-        return client.preparedQuery("SELECT username FROM accounts WHERE username = ANY($1)")
+        return client.preparedQuery("SELECT username FROM account_names WHERE username = ANY($1)")
                 .execute(Tuple.of((Object) names.toArray(String[]::new))).map(GroupLog::names);
     }
 

@@ -6,8 +6,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Group invite codes, under {@code chat.groups.*}: what a code gets unless its maker asks otherwise, and the most
- * it may ask for.
+ * Groups, under {@code chat.groups.*}: what an invite code gets unless its maker asks otherwise, the most it may
+ * ask for, and the size past which members are added only with their consent.
  */
 @ConfigMapping(prefix = "chat.groups")
 public interface GroupsConfig {
@@ -22,4 +22,11 @@ public interface GroupsConfig {
 
     @WithDefault("1000")
     int inviteMaxUses();
+
+    /**
+     * Consent: a group larger than this takes only members who have sent the adder a direct message; anyone else
+     * joins by invite code, of their own accord (docs/protocol.md, "Groups").
+     */
+    @WithDefault("20")
+    int maxSizeWithoutConsent();
 }

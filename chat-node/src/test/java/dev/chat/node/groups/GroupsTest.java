@@ -229,6 +229,42 @@ class GroupsTest {
     }
 
     /**
+     * Consent (issue 19): past {@code chat.groups.max-size-without-consent} (20) members, an owner or admin adds
+     * only people who have sent them a direct message; anyone else is refused with 403 {@code not_a_contact} and
+     * joins by the group's invite code instead. So nobody can put thousands of strangers in a group.
+     */
+    @Test
+    void aLargeGroupTakesOnlyPeopleWhoWroteToTheAdderOthersJoinByCode() {
+        String dan = create("dan");
+        List<String> strangers = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            strangers.add(create("str" + i));
+        }
+        // 21 members with the creator: refused, naming the strangers.
+        given().auth().oauth2(token(dan)).contentType(ContentType.JSON)
+                .body(Map.of("name", "Crowd", "members", strangers.subList(0, 20))).post("/api/groups")
+                .then().statusCode(403).body("error", equalTo("not_a_contact"));
+        // 20 with the creator: allowed, strangers or not.
+        String group = newGroup(dan, "Club", strangers.subList(0, 19));
+        String late = strangers.get(19);
+        given().auth().oauth2(token(dan)).contentType(ContentType.JSON).body(Map.of("username", late))
+                .post("/api/groups/" + group + "/members").then().statusCode(403).body("error", equalTo("not_a_contact"));
+        // Once they have written to dan, dan may add them.
+        try (ChatClient l = connect(late)) {
+            String m = id();
+            l.sendMessage(m, dan, "hi dan");
+            l.await(frame("ack", m), WAIT);
+        }
+        given().auth().oauth2(token(dan)).contentType(ContentType.JSON).body(Map.of("username", late))
+                .post("/api/groups/" + group + "/members").then().statusCode(201);
+        // A stranger comes in by the code, of their own accord.
+        String code = given().auth().oauth2(token(dan)).post("/api/groups/" + group + "/invite").then().statusCode(200)
+                .extract().path("code");
+        given().auth().oauth2(token(strangers.get(20))).contentType(ContentType.JSON).body(Map.of("code", code))
+                .post("/api/groups/join").then().statusCode(200);
+    }
+
+    /**
      * Consent (issue 19): someone who left a group cannot be put back by others, only come back themselves, by a
      * code; once back, they can be removed and re-added as any member.
      */

@@ -58,6 +58,8 @@ class LargeGroupCostTest {
             // It measures what a send costs, not the limit on group rows (500 a second): 21 sends to 5,000 members
             // would be refused after the second.
             return Map.of("chat.postgres.call-timeout", "60s", "chat.limits.group-rows-per-second", "1000000",
+                    // Nor the consent rule: 5,000 members who never wrote to the owner would be refused.
+                    "chat.groups.max-size-without-consent", "1000000",
                     "chat.limits.group-row-burst", "1000000");
         }
     }

@@ -1,0 +1,6 @@
+/**
+ * Token checks every service shares: the verification key must be configured ({@link JwtKeyCheck}), and a verifying
+ * service refuses tokens of revoked sessions ({@link RevokedSessionCheck}, turned on per service). Owns no table;
+ * reads user-service's view {@code revoked_sessions}.
+ */
+package dev.chat.common.security;
