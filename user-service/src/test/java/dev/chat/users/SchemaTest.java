@@ -58,9 +58,14 @@ class SchemaTest {
         assertEquals(Boolean.TRUE, v1.getBoolean("success"));
 
         Set<String> tables = new TreeSet<>();
-        query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+        query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
                 .forEach(r -> tables.add(r.getString(0)));
         assertEquals(Set.of("accounts", "flyway_history_users", "refresh_tokens", "retired_usernames", "sessions"), tables);
+        // V10: what other services' runtime roles may read of this schema, as views (deploy/postgres/roles.sql).
+        Set<String> views = new TreeSet<>();
+        query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")
+                .forEach(r -> views.add(r.getString(0)));
+        assertEquals(Set.of("account_names", "revoked_sessions"), views);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
