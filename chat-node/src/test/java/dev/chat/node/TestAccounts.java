@@ -30,7 +30,15 @@ public final class TestAccounts {
     private static final String SESSIONS = "CREATE TABLE IF NOT EXISTS sessions ("
             + "id uuid PRIMARY KEY, account_id bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
             + "revoked_at timestamptz); ALTER TABLE sessions OWNER TO " + LocalPostgres.USER + "; ";
-    /** The views user-service's migration V10 gives chat-node, the node's only window on those tables. */
+    /**
+     * user-service's sessions table and the views its migration V10 gives chat-node, the node's only window on
+     * accounts and sessions, for a database where user-service has not run (the accounts table must exist first):
+     * run as the owner, as the packaged node's tests (dev.chat.node.it) do.
+     */
+    public static final String SESSIONS_AND_VIEWS = SESSIONS
+            + "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
+            + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
+            + "WHERE revoked_at IS NOT NULL; ";
     private static final String VIEWS = "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
             + "ALTER VIEW account_names OWNER TO " + LocalPostgres.USER + "; "
             + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "

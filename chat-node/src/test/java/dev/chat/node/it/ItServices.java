@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * PostgreSQL and Redis for the integration tests: the servers CI provides when CHAT_IT_PG_URL
  * (host:port/database), CHAT_IT_PG_USER, CHAT_IT_PG_PASSWORD and CHAT_IT_REDIS_URL are set (service
  * containers next to the native binary), otherwise the tests' own loopback servers. Also creates the
- * {@code accounts} table that user-service owns and the node reads (same DDL as user-service's V1).
+ * {@code accounts} table that user-service owns (same DDL as user-service's V1), its sessions table and the two views
+ * the node reads them through (user-service's V10).
  */
 public class ItServices implements QuarkusTestResourceLifecycleManager {
     static final String NODE_ID = "it-node";
@@ -66,6 +67,7 @@ public class ItServices implements QuarkusTestResourceLifecycleManager {
                     + "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username text NOT NULL, "
                     + "password_hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
                     + "CONSTRAINT accounts_username_key UNIQUE (username))");
+            s.execute(dev.chat.node.TestAccounts.SESSIONS_AND_VIEWS);
         } catch (SQLException e) {
             throw new IllegalStateException("could not prepare the accounts table at " + jdbcUrl(), e);
         }
