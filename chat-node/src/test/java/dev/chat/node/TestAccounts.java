@@ -35,15 +35,18 @@ public final class TestAccounts {
      * accounts and sessions, for a database where user-service has not run (the accounts table must exist first):
      * run as the owner, as the packaged node's tests (dev.chat.node.it) do.
      */
-    public static final String SESSIONS_AND_VIEWS = SESSIONS
-            + "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
-            + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
-            + "WHERE revoked_at IS NOT NULL; ";
-    private static final String VIEWS = "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
+    public static final String SESSIONS_AND_VIEWS = SESSIONS + views();
+    private static final String VIEWS = views()
             + "ALTER VIEW account_names OWNER TO " + LocalPostgres.USER + "; "
-            + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
-            + "WHERE revoked_at IS NOT NULL; ALTER VIEW revoked_sessions OWNER TO " + LocalPostgres.USER + "; "
+            + "ALTER VIEW revoked_sessions OWNER TO " + LocalPostgres.USER + "; "
             + "GRANT SELECT ON account_names, revoked_sessions TO chat_node";
+
+    /** The two views as user-service's V10 defines them (one copy here: both constants above use it). */
+    private static String views() {
+        return "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
+                + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
+                + "WHERE revoked_at IS NOT NULL; ";
+    }
 
     /** A new session of {@code user}'s account; answers its id. */
     public static String session(String user) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,9 +130,6 @@ class MessageIdsThroughProxyTest {
     }
 
     @Test
-    @Disabled("Fails 2 runs of 3 since stop 23's merges (not on stop 22's main): bob's message stays in 'pending' after"
-            + " his socket received it, acked it and closed. Open defect, written up in stop 23's note; re-enable with"
-            + " its fix.")
     void anIdReusedByItsSenderForOtherContentIsRefusedNeverAckedAndDropped() {
         Account alice = Accounts.create(stack(), "alice");
         Account bob = Accounts.create(stack(), "bob");

@@ -47,6 +47,7 @@ public class Sweeper {
     private final TimeSource time;
     private final String node;
     private final Counter redelivered;
+    private final Counter sweeps;
     private final AtomicBoolean running = new AtomicBoolean();
 
     @Inject
@@ -68,6 +69,10 @@ public class Sweeper {
         this.node = identity.id();
         this.redelivered = Counter.builder("chat.messages.redelivered")
                 .description("unacked messages pushed again by the sweep").register(registry);
+        // A sweep that stops running is a silent loss of redelivery: operators (and tests) see it here.
+        this.sweeps = Counter.builder("chat.delivery.sweeps")
+                .description("sweeps over this node's connected users completed (with or without a failure)")
+                .register(registry);
     }
 
     @Scheduled(every = "${chat.delivery.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -87,7 +92,10 @@ public class Sweeper {
                 .collect().last()
                 .onFailure().invoke(e -> LOG.warnf("node=%s sweep failed: %s", node, e.getMessage()))
                 .onFailure().recoverWithNull()
-                .eventually(() -> running.set(false))
+                .eventually(() -> {
+                    running.set(false);
+                    sweeps.increment();
+                })
                 .replaceWithVoid();
     }
 
