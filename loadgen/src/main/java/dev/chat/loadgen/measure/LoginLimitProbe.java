@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -20,16 +22,23 @@ import javax.net.ssl.SSLSocket;
  * that the limit survives a takeover (HAProxy peers share the stick tables between the twins). Each attempt is
  * one {@code POST /api/auth/login} with an empty JSON object on a new connection from {@code from} (so the
  * limit counts this address, not the drill's chatting clients' one); the service answers such a body 400 at
- * once, the proxy 429 once the address is over its limit. Plain HTTP/1.1 over a socket: the JDK's HTTP client
- * cannot choose its source address.
+ * once, the proxy 429 {@code rate_limited} once the address is over its limit (user-service's own login throttle
+ * answers 429 {@code too_many_attempts}, which does not count here). Plain HTTP/1.1 over a socket: the JDK's HTTP
+ * client cannot choose its source address.
  */
 public final class LoginLimitProbe {
-    /** One answer: its HTTP status (-1: none) and the proxy that gave it (header X-Proxy; null when none). */
-    public record Answer(int status, String proxy) {
+    /**
+     * One answer: its HTTP status (-1: none), the proxy that gave it (header X-Proxy; null when none) and the
+     * body's {@code error} code (null when none).
+     */
+    public record Answer(int status, String proxy, String error) {
+        /** The proxy's rate limit said no (not the service's own throttle). */
         public boolean limited() {
-            return status == 429;
+            return status == 429 && "rate_limited".equals(error);
         }
     }
+
+    private static final Pattern ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]+)\"");
 
     /** What tripping the limit took: the attempts sent and the answer that said 429 (or the last one). */
     public record Tripped(int attempts, Answer last) {
@@ -50,7 +59,7 @@ public final class LoginLimitProbe {
 
     /** Attempts until one is answered 429, at most {@code maxAttempts}; the answer tells whether it got there. */
     public Tripped trip(int maxAttempts) {
-        Answer last = new Answer(-1, null);
+        Answer last = new Answer(-1, null, null);
         for (int i = 1; i <= maxAttempts; i++) {
             last = attempt();
             if (last.limited()) {
@@ -102,7 +111,7 @@ public final class LoginLimitProbe {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
             String statusLine = in.readLine();
             if (statusLine == null || !statusLine.startsWith("HTTP/") || statusLine.length() < 12) {
-                return new Answer(-1, null);
+                return new Answer(-1, null, null);
             }
             int status = Integer.parseInt(statusLine.substring(9, 12));
             String proxy = null;
@@ -113,9 +122,16 @@ public final class LoginLimitProbe {
                     proxy = line.substring(colon + 1).trim();
                 }
             }
-            return new Answer(status, proxy);
+            StringBuilder reply = new StringBuilder();
+            char[] buf = new char[1024];
+            int n;
+            while (reply.length() < 4096 && (n = in.read(buf)) > 0) {
+                reply.append(buf, 0, n);
+            }
+            Matcher m = ERROR.matcher(reply);
+            return new Answer(status, proxy, m.find() ? m.group(1) : null);
         } catch (IOException | RuntimeException e) {
-            return new Answer(-1, null);
+            return new Answer(-1, null, null);
         }
     }
 }

@@ -38,24 +38,30 @@ public final class ProxyServers {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI stats;
+    /** The name the proxy gave last (a dead proxy is still called by it), else the URL's host. */
+    private volatile String name;
 
     /** {@code statsCsv}: the proxy's stats page in CSV, e.g. {@code http://10.0.0.11:8084/stats;csv}. */
     public ProxyServers(URI statsCsv) {
         this.stats = statsCsv;
+        this.name = statsCsv.getHost();
     }
 
-    /** Reads the proxy's stats now; a proxy that does not answer (killed, say) gives an empty snapshot, never throws. */
+    /**
+     * Reads the proxy's stats now; a proxy that does not answer (killed, say) gives an empty snapshot under the
+     * name it gave before, never throws.
+     */
     public Snapshot read() {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(stats).timeout(Duration.ofSeconds(2)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            String name = r.headers().firstValue("X-Proxy").orElse(stats.getHost());
+            r.headers().firstValue("X-Proxy").ifPresent(n -> name = n);
             return new Snapshot(name, r.statusCode() == 200 ? parse(r.body()) : Map.of());
         } catch (IOException e) {
-            return new Snapshot(stats.getHost(), Map.of());
+            return new Snapshot(name, Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Snapshot(stats.getHost(), Map.of());
+            return new Snapshot(name, Map.of());
         }
     }
 

@@ -25,6 +25,7 @@ class LoginLimitProbeTest {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile String proxyName = "proxy1";
     private volatile String lastSource;
+    private volatile String limitError = "rate_limited";
 
     private URI start(int limitAfter) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -45,11 +46,13 @@ class LoginLimitProbeTest {
                         in.read();
                     }
                     int n = requests.incrementAndGet();
-                    String status = first != null && first.startsWith("POST /api/auth/login ") && n > limitAfter ? "429 Too Many Requests"
-                            : "400 Bad Request";
+                    boolean over = first != null && first.startsWith("POST /api/auth/login ") && n > limitAfter;
+                    String status = over ? "429 Too Many Requests" : "400 Bad Request";
+                    String body = over ? "{\"error\": \"" + limitError + "\",\"message\":\"too many\"}"
+                            : "{\"error\":\"bad_request\",\"message\":\"username missing\"}";
                     OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 0\r\nX-Proxy: " + proxyName + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(("HTTP/1.1 " + status + "\r\nContent-Length: " + body.length() + "\r\nX-Proxy: " + proxyName
+                            + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 } catch (IOException e) {
                     // closed
@@ -78,7 +81,17 @@ class LoginLimitProbeTest {
 
         proxyName = "proxy2";
         LoginLimitProbe.Answer other = probe.askOther("proxy1", System.nanoTime() + 5_000_000_000L);
-        assertEquals(new LoginLimitProbe.Answer(429, "proxy2"), other);
+        assertEquals(new LoginLimitProbe.Answer(429, "proxy2", "rate_limited"), other);
+    }
+
+    @Test
+    void theServicesOwnThrottleIsNotTheProxysLimit() throws Exception {
+        limitError = "too_many_attempts";
+        LoginLimitProbe probe = new LoginLimitProbe(start(1), null, InetAddress.getByName("127.0.0.1"), 2000);
+        LoginLimitProbe.Tripped t = probe.trip(3);
+        assertEquals(3, t.attempts());
+        assertEquals(429, t.last().status());
+        assertFalse(t.last().limited());
     }
 
     @Test
@@ -88,6 +101,7 @@ class LoginLimitProbeTest {
         assertEquals(5, t.attempts());
         assertFalse(t.last().limited());
         assertEquals(400, t.last().status());
+        assertEquals("bad_request", t.last().error());
     }
 
     @Test
