@@ -109,7 +109,7 @@ class FailoverDrillTest {
         JsonNode out = figures.get("scale-out");
         for (String proxy : List.of("proxy1", "proxy2")) {
             assertTrue(out.path("nodes_before").path(proxy).path("node-4").isMissingNode(), out.toString());
-            // "UP", or "UP 1/2" after a check that timed out on a loaded machine: still in rotation.
+            // "UP" (scripts/scale waits for a passed check), or "UP 1/2" should a later check have failed: in rotation.
             assertTrue(out.path("nodes_after").path(proxy).path("node-4").path("status").asText().startsWith("UP"), out.toString());
         }
         JsonNode in = figures.get("scale-in");
