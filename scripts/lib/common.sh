@@ -113,7 +113,7 @@ include_scaled_nodes() {
       [[ "$c" == haproxy ]] && with+=("$n")
       with+=("$c")
     done
-    is_component "$n" || [[ " ${with[*]} " == *" $n "* ]] || with+=("$n")
+    [[ " ${with[*]} " == *" $n "* ]] || with+=("$n") # a list without HAProxy
     COMPONENTS=("${with[@]}")
     JAVA_COMPONENTS+=("$n")
   done
