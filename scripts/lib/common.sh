@@ -86,6 +86,37 @@ set_run_dir() {
   if SOCKDIR="$(recorded_socket_dir)"; then
     HAPROXY_SOCKET="$SOCKDIR/haproxy.sock"
   fi
+  include_scaled_nodes
+}
+
+# ---------------------------------------------------------------- nodes added at run time
+
+# Chat nodes beyond the configuration's three join at run time (scripts/scale out: chat-node-4..9, ports from the
+# plan below). Each is recorded, one name a line, in RUN/scaled-nodes while it belongs to the stack, so that
+# scripts/up --only, scripts/drain and scripts/down treat it like the others; scripts/down of the whole stack
+# forgets them (a new stack starts with the configuration's nodes).
+SCALED_NODE_RE='^chat-node-[4-9]$'
+
+# scaled_nodes: the recorded nodes of $RUN, one a line.
+scaled_nodes() {
+  [[ -f "$RUN/scaled-nodes" ]] || return 0
+  grep -E "$SCALED_NODE_RE" "$RUN/scaled-nodes" | sort -u || true
+}
+
+# include_scaled_nodes: the recorded nodes join COMPONENTS (before HAProxy) and JAVA_COMPONENTS.
+include_scaled_nodes() {
+  local n c
+  for n in $(scaled_nodes); do
+    is_component "$n" && continue
+    local -a with=()
+    for c in "${COMPONENTS[@]}"; do
+      [[ "$c" == haproxy ]] && with+=("$n")
+      with+=("$c")
+    done
+    [[ " ${with[*]} " == *" $n "* ]] || with+=("$n") # a list without HAProxy
+    COMPONENTS=("${with[@]}")
+    JAVA_COMPONENTS+=("$n")
+  done
 }
 
 # ---------------------------------------------------------------- unix sockets

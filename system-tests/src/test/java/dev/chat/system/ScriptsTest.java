@@ -53,7 +53,7 @@ class ScriptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/test",
-            "scripts/compose-secrets", ".ci/run", "scripts/drill", "scripts/drain", "scripts/native-check",
+            "scripts/compose-secrets", ".ci/run", "scripts/drill", "scripts/drain", "scripts/scale", "scripts/native-check",
             "scripts/check-packaging"})
     void everyScriptAnswersHelp(String script) {
         Result r = run(Map.of(), "bash", script, "--help");
@@ -63,7 +63,7 @@ class ScriptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"scripts/install-deps", "scripts/up", "scripts/down", "scripts/compose-secrets",
-            "scripts/drill", "scripts/drain", "scripts/native-check", "scripts/check-packaging"})
+            "scripts/drill", "scripts/drain", "scripts/scale", "scripts/native-check", "scripts/check-packaging"})
     void anUnknownOptionFailsClearly(String script) {
         Result r = run(Map.of(), "bash", script, "--no-such-option");
         assertNotEquals(0, r.exit(), r.output());
@@ -347,6 +347,13 @@ class ScriptsTest {
                 assertEquals(0, drain.exit(), drain.output());
                 assertEquals("UP", haproxyServers(http, stack).get("node-1"), "node-1 not back in rotation");
                 pids.add(stack.pid("chat-node-1"));
+
+                // A fourth node joins the running HAProxy (runtime API, no file edited); scripts/down stops it with the rest.
+                Result scale = run(Map.of(), "bash", "scripts/scale", "--run-dir", stack.runDir().toString(), "out");
+                assertEquals(0, scale.exit(), scale.output());
+                assertEquals("UP", haproxyServers(http, stack).get("node-4"), scale.output());
+                // (LocalStack knows the configuration's components only: the added node's pid from its file.)
+                pids.add(Long.parseLong(Files.readString(stack.runDir().resolve("pids").resolve("chat-node-4.pid")).trim()));
 
                 // Starting a component that runs is refused.
                 IllegalStateException twice = org.junit.jupiter.api.Assertions.assertThrows(

@@ -4,8 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +17,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.chat.loadgen.client.Endpoint;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
+import dev.chat.loadgen.measure.LoginLimitProbe;
+import dev.chat.loadgen.measure.ProxyServers;
 import dev.chat.loadgen.measure.Timeline;
 import dev.chat.loadgen.measure.VipProbe;
 import picocli.CommandLine.Command;
@@ -35,11 +42,18 @@ import picocli.CommandLine.Option;
  *                                         from the other proxy, "stay" (it must not move) or "-";
  *                                         RESUME: target seconds until every dropped client is back (after the
  *                                         takeover when the VIP moved, else after its own drop), or "-"
+ * limit arm                               from --login-probe-from, log in badly until the proxy answers 429
+ *                                         (its login rate limit); status "limit armed"
+ * limit check                             one more such attempt once another proxy answers the VIP (bounded):
+ *                                         still 429 means the limit came over with the takeover (HAProxy peers);
+ *                                         recorded with the phase opened last
  * stop                                    stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
- * Exit 0 when nothing was lost, shown twice or left unacked and every client came back; 1 otherwise;
- * 2 when only a time target was missed and --strict-targets is set; 3 when the clients never got going.
+ * Each phase's figures also go, one JSON object a line, to --figures-file (what the system test asserts), with the
+ * chat nodes each proxy routed to at the phase's start and end when --haproxy-stats names the proxies.
+ * Exit 0 when nothing was lost, shown twice or left unacked, every client came back and every limit check held;
+ * 1 otherwise; 2 when only a time target was missed and --strict-targets is set; 3 when the clients never got going.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "The failover drill's clients: chat through the VIP, measure each fault announced on stdin.")
@@ -74,6 +88,24 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--strict-targets", description = "exit 2 when a time target was missed (default: report only)")
     boolean strictTargets;
 
+    @Option(names = "--figures-file", paramLabel = "FILE",
+            description = "each phase's figures are also appended here, one JSON object a line, then a summary line")
+    Path figuresFile;
+
+    @Option(names = "--haproxy-stats", paramLabel = "URL",
+            description = "a proxy's stats CSV (repeatable), e.g. http://10.0.0.11:8084/stats;csv: the chat nodes it routes to are recorded at each phase's start and end")
+    List<URI> haproxyStats = new ArrayList<>();
+
+    @Option(names = "--login-probe-from", paramLabel = "ADDR",
+            description = "source address of the login rate-limit probe (limit arm / limit check); not the chatting clients' one")
+    String loginProbeFrom;
+
+    @Option(names = "--login-probe-attempts", defaultValue = "5000", paramLabel = "N",
+            description = "bound on the attempts of 'limit arm' (default: ${DEFAULT-VALUE})")
+    int loginProbeAttempts;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
 
     private static final class Phase {
         final int index;
@@ -89,6 +121,9 @@ public final class DrillCommand implements Callable<Integer> {
         String dropped = "-";
         boolean targetsMet = true;
         boolean everyoneBack = true;
+        List<ProxyServers.Snapshot> serversAtStart = List.of();
+        List<ProxyServers.Snapshot> serversAtEnd = List.of();
+        LimitCheck limit;
 
         Phase(int index, String name, long start) {
             this.index = index;
@@ -97,7 +132,19 @@ public final class DrillCommand implements Callable<Integer> {
         }
     }
 
+    /** A login rate limit tripped on one proxy, and what the next proxy answered the same address. */
+    private record LimitCheck(LoginLimitProbe.Tripped tripped, LoginLimitProbe.Answer after) {
+        boolean held() {
+            return tripped.last().limited() && after != null && after.limited() && after.proxy() != null
+                    && !after.proxy().equals(tripped.last().proxy());
+        }
+    }
+
     private final List<Phase> phases = new ArrayList<>();
+    private final List<ProxyServers> proxies = new ArrayList<>();
+    private LoginLimitProbe loginProbe;
+    private LoginLimitProbe.Tripped armed;
+    private boolean limitsHeld = true;
     private Trace trace = Trace.NONE;
     private volatile int current;
     private PrintStream out;
@@ -117,6 +164,13 @@ public final class DrillCommand implements Callable<Integer> {
             return t;
         });
         Endpoint endpoint = client.endpoint();
+        for (URI u : haproxyStats) {
+            proxies.add(new ProxyServers(u));
+        }
+        if (loginProbeFrom != null) {
+            loginProbe = new LoginLimitProbe(endpoint.base(),
+                    client.caCert == null ? null : Endpoint.trusting(client.caCert), InetAddress.getByName(loginProbeFrom), 2000);
+        }
         Ledger ledger = new Ledger();
         ConnectionLog log = new ConnectionLog();
         phases.add(new Phase(0, "steady", t0));
@@ -158,6 +212,7 @@ public final class DrillCommand implements Callable<Integer> {
                             w.length > 2 ? Long.parseLong(w[2]) : -1);
                     case "report" -> report(w.length > 1 ? w[1] : "", w.length > 2 ? w[2] : "-", w.length > 3 ? w[3] : "-",
                             crowd, ledger, log, vip);
+                    case "limit" -> limit(w.length > 1 ? w[1] : "");
                     case "stop" -> {
                         return finish(traffic, crowd, ledger, log);
                     }
@@ -185,6 +240,7 @@ public final class DrillCommand implements Callable<Integer> {
             }
         }
         Phase p = new Phase(phases.size(), name, start);
+        p.serversAtStart = servers();
         phases.add(p);
         current = p.index;
         trace.event(p.start, "drill", "fault " + name);
@@ -218,6 +274,7 @@ public final class DrillCommand implements Callable<Integer> {
             Sleep.millis(50);
         }
         p.end = System.nanoTime();
+        p.serversAtEnd = servers();
         describe(p, crowd, ledger, log, vip);
         status("reported " + name);
     }
@@ -301,9 +358,136 @@ public final class DrillCommand implements Callable<Integer> {
         if (!targets.isEmpty()) {
             lines.add("   targets   " + String.join("; ", targets));
         }
+        if (!p.serversAtStart.isEmpty()) {
+            lines.add("   nodes     before: " + p.serversAtStart.stream().map(Object::toString).reduce((a, b) -> a + "; " + b).orElse(""));
+            lines.add("             after:  " + p.serversAtEnd.stream().map(Object::toString).reduce((a, b) -> a + "; " + b).orElse(""));
+        }
+        if (p.limit != null) {
+            LimitCheck l = p.limit;
+            lines.add(String.format(Locale.ROOT, "   limit     login limit tripped on %s after %d attempts from %s; after the takeover %s answered %d: %s",
+                    l.tripped().last().proxy(), l.tripped().attempts(), loginProbeFrom,
+                    l.after().proxy() == null ? "nobody" : l.after().proxy(), l.after().status(),
+                    l.held() ? "still limited (peers carried the table over)" : "NOT LIMITED"));
+        }
         for (String l : lines) {
             say("%s", l);
         }
+        figures(phaseJson(p, c, t, o));
+    }
+
+    /** The chat nodes of every proxy named by --haproxy-stats, as each says now. */
+    private List<ProxyServers.Snapshot> servers() {
+        List<ProxyServers.Snapshot> l = new ArrayList<>();
+        for (ProxyServers s : proxies) {
+            l.add(s.read());
+        }
+        return l;
+    }
+
+    /** "limit arm" and "limit check" (see the class comment). */
+    private void limit(String what) {
+        if (loginProbe == null) {
+            say("clients: 'limit %s' needs --login-probe-from", what);
+            status("limit " + what + " refused");
+            limitsHeld = false;
+            return;
+        }
+        switch (what) {
+            case "arm" -> {
+                armed = loginProbe.trip(loginProbeAttempts);
+                say("clients: login limit from %s: %s after %d attempts (answered by %s)", loginProbeFrom,
+                        armed.last().limited() ? "429" : "NOT REACHED, last " + armed.last().status(), armed.attempts(),
+                        armed.last().proxy());
+                if (!armed.last().limited()) {
+                    limitsHeld = false;
+                }
+                status("limit armed");
+            }
+            case "check" -> {
+                Phase p = phases.get(phases.size() - 1);
+                if (armed == null || p.index == 0) {
+                    say("clients: 'limit check' without 'limit arm' before it and a phase open");
+                    limitsHeld = false;
+                } else {
+                    LoginLimitProbe.Answer after = loginProbe.askOther(armed.last().proxy(), System.nanoTime() + 10_000_000_000L);
+                    p.limit = new LimitCheck(armed, after);
+                    limitsHeld &= p.limit.held();
+                    armed = null;
+                }
+                status("limit checked");
+            }
+            default -> say("clients: unknown 'limit %s' (arm or check)", what);
+        }
+    }
+
+    /** One phase's figures as one JSON object (seconds as numbers; null where there is none). */
+    private String phaseJson(Phase p, Ledger.Counts c, VipProbe.Takeover t, ConnectionLog.Outage o) {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("fault", p.name);
+        j.put("window_s", round(secs(p.end - p.start)));
+        if (t != null) {
+            j.put("vip_before", t.before());
+            j.put("vip_after", t.after());
+            if (t.moved()) {
+                j.put("takeover_s", round(secs(t.movedAt() - p.start)));
+            } else {
+                j.putNull("takeover_s");
+            }
+        }
+        j.put("clients", o.clients());
+        j.put("dropped", o.dropped());
+        j.put("everyone_back", o.everyoneBack());
+        if (o.dropped() > 0 && o.everyoneBack()) {
+            j.put("back_after_fault_s", round(secs(o.allBackAt() - p.start)));
+            j.put("longest_outage_s", round(secs(o.longestNanos())));
+        }
+        j.put("sent", c.sent());
+        j.put("acked", c.acked());
+        j.put("delivered", c.delivered());
+        j.put("lost", c.lost());
+        j.put("shown_twice", c.shownTwice());
+        j.put("unacked", c.unacked());
+        j.put("redelivered", c.redelivered());
+        j.put("targets_met", p.targetsMet);
+        if (!p.serversAtStart.isEmpty()) {
+            j.set("nodes_before", nodesJson(p.serversAtStart));
+            j.set("nodes_after", nodesJson(p.serversAtEnd));
+        }
+        if (p.limit != null) {
+            ObjectNode l = j.putObject("login_limit");
+            l.put("from", loginProbeFrom);
+            l.put("tripped_on", p.limit.tripped().last().proxy());
+            l.put("attempts", p.limit.tripped().attempts());
+            l.put("after_takeover_proxy", p.limit.after().proxy());
+            l.put("after_takeover_status", p.limit.after().status());
+            l.put("held", p.limit.held());
+        }
+        j.put("ok", c.lost() == 0 && c.shownTwice() == 0 && o.everyoneBack() && (p.limit == null || p.limit.held()));
+        return j.toString();
+    }
+
+    /** {"proxy1": {"node-1": {"status": "UP", "sessions": 3}, ...}, ...} */
+    private static ObjectNode nodesJson(List<ProxyServers.Snapshot> snapshots) {
+        ObjectNode all = JSON.createObjectNode();
+        for (ProxyServers.Snapshot s : snapshots) {
+            ObjectNode proxy = all.putObject(s.proxy());
+            s.nodes().forEach((n, srv) -> {
+                ObjectNode o = proxy.putObject(n);
+                o.put("status", srv.status());
+                o.put("sessions", srv.sessions());
+            });
+        }
+        return all;
+    }
+
+    private void figures(String json) {
+        if (figuresFile != null) {
+            ControllerLink.append(figuresFile, json);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private int finish(RingTraffic traffic, Crowd crowd, Ledger ledger, ConnectionLog log) {
@@ -339,15 +523,31 @@ public final class DrillCommand implements Callable<Integer> {
         if (!crowd.otherFrames().isEmpty()) {
             lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
         }
-        boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack;
+        boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack
+                && limitsHeld;
         int code = !clean ? 1 : (strictTargets && !targets) ? 2 : 0;
-        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s",
+        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(),
                 everyoneBack && crowd.openCount() == crowd.size() ? "all" : "NOT ALL",
+                limitsHeld ? "" : ", a login limit check FAILED",
                 targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)")));
         for (String l : lines) {
             say("%s", l);
         }
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("fault", "summary");
+        summary.put("sent", all.sent());
+        summary.put("acked", all.acked());
+        summary.put("delivered", all.delivered());
+        summary.put("lost", all.lost());
+        summary.put("shown_twice", all.shownTwice());
+        summary.put("unacked", all.unacked());
+        summary.put("misrouted", ledger.misrouted());
+        summary.put("clients_back", everyoneBack && crowd.openCount() == crowd.size());
+        summary.put("login_limits_held", limitsHeld);
+        summary.put("targets_met", targets);
+        summary.put("verdict", clean ? "PASS" : "FAIL");
+        figures(summary.toString());
         link.writeChart(timeline(ledger, log));
         status("done " + code);
         return code;
