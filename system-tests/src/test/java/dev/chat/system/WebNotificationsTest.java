@@ -84,6 +84,9 @@ class WebNotificationsTest {
         String bobToken = Accounts.login(stack, bob, ChatPage.passwordOf(bob));
         given().baseUri(stack.baseUrl()).auth().oauth2(bobToken).contentType(ContentType.JSON)
                 .body(Map.of("displayName", bobShown)).patch("/api/users/me").then().statusCode(200);
+        given().baseUri(stack.baseUrl()).auth().oauth2(Accounts.login(stack, alice, ChatPage.passwordOf(alice)))
+                .contentType(ContentType.JSON).body(Map.of("displayName", "Alice")).patch("/api/users/me")
+                .then().statusCode(200);
 
         try (WebBrowser ab = WebBrowser.open("alice-notify", WebBrowser.DESKTOP);
                 ChatClient b = ChatClient.connect(URI.create(stack.wsUrl()), bobToken)) {
@@ -103,7 +106,7 @@ class WebNotificationsTest {
                     + ".textContent, b.querySelector('.person-user').textContent];", row)));
             a.clickWhenThere(By.cssSelector(row));
             a.awaitOpenConversation(bob);
-            assertEquals(bobShown, a.text("peer-name"));
+            ab.waitFor("bob's display name in the header", () -> bobShown.equals(a.text("peer-name")));
 
             // The permission is asked once, when alice first sends (she pressed a key: a moment she is engaged).
             a.send("Hi Bob");
