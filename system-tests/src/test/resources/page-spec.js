@@ -208,6 +208,33 @@ try {
     const now = new Date(2026, 5, 15, 12).getTime();
     eq([T.dayText(now - 3600000, now), T.dayText(now - 86400000, now)], ['Today', 'Yesterday'], 'day lines');
   }
+  // 14b. Names as people see them: the display name, the username beside it only where it disambiguates.
+  {
+    const s = S.createState();
+    const shown = { grace: 'Grace H.', mallory: 'bob', ann: 'Ann', ann2: 'ann' };
+    s.profiles = { nameOf: (n) => shown[n] || n, avatarOf: () => null };
+    s.session = { username: 'me' };
+    eq(S.nameAmong(s, 'grace', ['bob', 'me']), 'Grace H.', 'a display name alone when no one else is named so');
+    eq(S.nameAmong(s, 'bob', ['grace']), 'bob', 'no display name: the username');
+    eq(S.nameAmong(s, 'mallory', ['bob', 'grace']), 'bob (@mallory)', 'a display name that is another\'s username');
+    eq(S.nameAmong(s, 'ann', ['ann2']), 'Ann (@ann)', 'the same display name as another\'s, ignoring case');
+    eq(S.nameAmong(s, 'ann2', ['ann']), 'ann (@ann2)', 'either way round');
+    eq(S.withUsername('bob', 'bob'), 'bob', 'no display name: nothing beside the username');
+    S.ensureConv(s, 'bob');
+    S.ensureGroupConv(s, 7, { name: 'Seven' });
+    S.upsertMessage(S.threadOf(s, 'g:7'), { id: 'x', from: 'mallory', body: 'hi', ts: 1, state: 'received' });
+    S.upsertMessage(S.threadOf(s, 'g:7'), { id: 'n', from: '', notice: true, body: 'a joined', ts: 2 });
+    s.groupMembers = { id: '7', role: 'member', members: [{ username: 'grace', role: 'owner' }] };
+    eq([...S.namesAround(s, 'g:7')].sort(), ['bob', 'grace', 'mallory', 'me'], 'the people around a group');
+    eq([...S.namesAround(s, 'bob')].sort(), ['bob', 'me'], 'the people around a one-to-one conversation');
+    eq(S.nameIn(s, 'g:7', 'mallory'), 'bob (@mallory)', 'bob in the list: mallory\'s display name is disambiguated');
+    eq(S.nameIn(s, 'g:7', 'grace'), 'Grace H.', 'grace is shown by her display name');
+    const T = text;
+    eq(T.previewText({ from: 'grace', body: 'x' }, 'me', true, (u) => S.nameIn(s, 'g:7', u)), 'Grace H.: x',
+      'a group preview names the sender as shown');
+    eq(T.groupChangeText({ change: 'added', by: 'grace', user: 'mallory' }, (u) => S.nameIn(s, 'g:7', u)),
+      'Grace H. added bob (@mallory)', 'a group change names people as shown');
+  }
   // 15. The stored session: only a well-formed one counts.
   {
     const st = new MemoryStorage();

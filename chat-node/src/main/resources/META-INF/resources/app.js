@@ -11,9 +11,9 @@ import {
 } from './page/session.js';
 import { $, paintAvatar } from './page/dom.js';
 import { loadConversations, refreshPresence, renderConversations } from './page/conversations.js';
-import { onTyping } from './page/typing.js';
+import { onTyping, renderTyping } from './page/typing.js';
 import {
-  bindThread, closeConversation, openConversation, openHeader, renderPeerHeader, scheduleRead,
+  bindThread, closeConversation, openConversation, openHeader, refreshNames, renderPeerHeader, scheduleRead,
 } from './page/thread.js';
 import { bindGroups, closeMembers, closeNewGroup, fetchGroup, joinFromHash, renderMembers } from './page/groups.js';
 import { bindPeopleSearch, clearSearch, renderSearch } from './page/people.js';
@@ -142,7 +142,10 @@ async function startChat(s) {
   if (state.session === s) joinFromHash();
 }
 
-/** Others' names or pictures came: the list, the header and the members panel show them (once per burst). */
+/**
+ * Others' names or pictures came: everywhere a person is named shows them (once per burst): the list, the header,
+ * the members panel, the open conversation's sender lines, the typing line and the message search's hits.
+ */
 function profilesChanged() {
   if (state.timers.profiles) return;
   state.timers.profiles = setTimeout(() => {
@@ -151,6 +154,9 @@ function profilesChanged() {
     renderConversations();
     openHeader();
     renderPeerHeader();
+    refreshNames();
+    renderTyping();
+    if (messageSearch) messageSearch.refresh();
     if (!$('members-panel').hidden) renderMembers();
   }, 50);
 }

@@ -100,6 +100,10 @@ export function bindMessageSearch({ api, call, where, open }) {
   });
   more.addEventListener('click', () => fetchPage(false));
   return {
+    /** Draws the hits again (others' names became known). */
+    refresh() {
+      if (hits.length) show();
+    },
     /** Forgets the hits (sign out). */
     clear() {
       input.value = '';

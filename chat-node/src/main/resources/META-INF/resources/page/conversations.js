@@ -1,6 +1,6 @@
 // The list of conversations on the left: loading it, its order, unread badges, presence dots and previews.
 import {
-  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isGroupKey, pictureOf, shownName,
+  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isGroupKey, nameIn, pictureOf, shownName,
   sortedConversations, state,
 } from './store.js';
 import { $, el, paintAvatar, paintGroupAvatar } from './dom.js';
@@ -74,7 +74,7 @@ function fillConversationItem(li, c) {
   if (isGroup) paintGroupAvatar(b.querySelector('.avatar'), name);
   else paintAvatar(b.querySelector('.avatar'), c.peer, online, pictureOf(state, c.peer));
   const last = c.last;
-  const preview = previewText(last, state.session.username, isGroup);
+  const preview = previewText(last, state.session.username, isGroup, (u) => nameIn(state, c.key, u));
   b.querySelector('.preview').textContent = preview;
   b.querySelector('.time').textContent = last ? shortTime(last.ts, true) : '';
   const badge = b.querySelector('.badge');

@@ -36,6 +36,39 @@ export function paintAvatar(node, name, online = false, picture = null) {
   node.classList.remove('group');
 }
 
+/**
+ * One person in a list of people found ("Find people", a new group's member search): a button (`data-user` is the
+ * username) with an avatar, the name as shown and the username under it; `onPick(username)` on a click. Filled by
+ * `fillPersonRow`, so a list can be repainted in place without losing focus.
+ */
+export function personRow(username, onPick) {
+  const li = el('li');
+  const b = el('button', 'person');
+  b.type = 'button';
+  b.dataset.user = username;
+  const av = el('span', 'avatar');
+  av.setAttribute('aria-hidden', 'true');
+  const text = el('span', 'person-text');
+  text.append(el('span', 'person-name', username), el('span', 'person-user'));
+  b.append(av, text);
+  b.addEventListener('click', () => onPick(username));
+  li.append(b);
+  return li;
+}
+
+/**
+ * A person row shows `shown` (the display name, or the username) and, when that is not the username, "@username"
+ * under it (people are found by username); the avatar with their picture and online dot.
+ */
+export function fillPersonRow(b, shown, online = false, picture = null) {
+  const name = b.dataset.user;
+  b.querySelector('.person-name').textContent = shown;
+  const user = b.querySelector('.person-user');
+  user.textContent = shown === name ? '' : '@' + name;
+  user.hidden = shown === name;
+  paintAvatar(b.querySelector('.avatar'), name, online, picture);
+}
+
 /** A group's avatar: a rounded square with the initials of its name's first two words. */
 export function paintGroupAvatar(node, name) {
   node.style.setProperty('--hue', String(hueOf(name)));

@@ -1,7 +1,8 @@
 // What the socket says (through chat-client.js's events), into the state and onto the screen: messages, their
 // states, edits and deletes, group changes, reads on other devices, the peer's seen notices, the connection.
 import {
-  applyReadElsewhere, applySeen, countsAsUnread, dropConversation, ensureConv, groupKey, hasGroup, msgKey, newer, state,
+  applyReadElsewhere, applySeen, countsAsUnread, dropConversation, ensureConv, groupKey, hasGroup, msgKey, nameIn, newer,
+  state,
 } from './store.js';
 import { $, announce, hideBanner, showBanner } from './dom.js';
 import { ensureGroup, isReading, loadConversations, renderConversations } from './conversations.js';
@@ -51,7 +52,8 @@ export function onMessage(m) {
   if (countsAsUnread(conv, m, me, isReading(peer))) {
     conv.unread = (conv.unread || 0) + 1;
     notifyInBackground(peer, m, isGroup ? conv.name : null);
-    announce(isGroup ? `New message from ${m.from} in ${conv.name}` : `New message from ${m.from}`);
+    const from = nameIn(state, peer, m.from);
+    announce(isGroup ? `New message from ${from} in ${conv.name}` : `New message from ${from}`);
   }
   if (!isGroup) state.presence.set(m.from, true);
   // Someone the open group's members panel does not know yet (joined by invite, added by an admin).
@@ -126,16 +128,16 @@ export function onChange(c) {
  * line in the conversation says what happened. The person removed from a group loses it from the list.
  */
 export function onGroupChange(f) {
-  const text = state.session ? groupChangeText(f) : null;
-  if (!text) return;
   const key = groupKey(f.group);
+  const text = state.session ? groupChangeText(f, (u) => nameIn(state, key, u)) : null;
+  if (!text) return;
   if ((f.change === 'removed' || f.change === 'left') && f.user === state.session.username) {
     const c = state.convs.get(key);
     if (!c) return;
     dropConversation(state, key);
     if (state.openPeer === key) closeConversation(false);
     renderConversations();
-    if (f.change === 'removed') announce(`${f.by} removed you from ${c.name}.`);
+    if (f.change === 'removed') announce(`${nameIn(state, key, f.by)} removed you from ${c.name}.`);
     return;
   }
   const conv = ensureGroup(f.group);

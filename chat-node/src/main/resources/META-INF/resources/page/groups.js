@@ -1,10 +1,10 @@
 // Groups: the "New group" form, the open group's members panel (add, invite link, leave), and joining by an
 // invite link (#join=CODE).
 import {
-  applyGroupInfo, convName, dropConversation, groupIdOf, groupKey, isGroupKey, pictureOf, shownName, sortedMembers,
-  state,
+  applyGroupInfo, convName, dropConversation, groupIdOf, groupKey, isGroupKey, nameAmong, namesAround, pictureOf,
+  shownName, sortedMembers, state,
 } from './store.js';
-import { $, announce, el, hideBanner, paintAvatar, showBanner } from './dom.js';
+import { $, announce, el, fillPersonRow, hideBanner, paintAvatar, personRow, showBanner } from './dom.js';
 import { attempt, call } from './calls.js';
 import { ensureGroup, renderConversations } from './conversations.js';
 import { closeConversation, openConversation, openHeader, renderPeerHeader } from './thread.js';
@@ -49,7 +49,7 @@ export function bindGroups() {
       ev.preventDefault();
       clearTimeout(state.timers.groupSearch);
       runGroupSearch().then(() => {
-        if (state.newGroupResults.length) chooseMember(state.newGroupResults[0]);
+        if (state.newGroupResults.length) chooseMember(state.newGroupResults[0].username);
       });
     }
   });
@@ -110,7 +110,7 @@ async function addMember(ev) {
   }
   $('members-error').textContent = '';
   input.value = '';
-  announce(`${name} was added.`);
+  announce(`${shownName(state, name)} was added.`);
   fetchGroup(groupIdOf(key));
 }
 
@@ -150,6 +150,7 @@ async function leaveGroup() {
 function openNewGroup() {
   state.newGroupChosen = [];
   state.newGroupResults = [];
+  state.newGroupShown.clear();
   $('group-name').value = '';
   $('group-member-search').value = '';
   $('new-group-error').textContent = '';
@@ -164,6 +165,7 @@ export function closeNewGroup(focus) {
   $('new-group').setAttribute('aria-expanded', 'false');
   state.newGroupChosen = [];
   state.newGroupResults = [];
+  state.newGroupShown.clear();
   if (focus) $('new-group').focus();
 }
 
@@ -176,34 +178,35 @@ async function runGroupSearch() {
   }
   const found = await call(() => state.api.searchUsers(q, 8));
   if (!found || $('group-member-search').value.trim().toLowerCase() !== q) return;
-  state.newGroupResults = found.map((u) => u.username)
-    .filter((n) => n !== state.session.username && !state.newGroupChosen.includes(n));
+  state.newGroupResults = found
+    .filter((u) => u.username !== state.session.username && !state.newGroupChosen.includes(u.username));
   renderNewGroup();
 }
 
+/** A found person's name as shown: the display name the search answered, else the username. */
+function foundName(u) {
+  return (typeof u.displayName === 'string' && u.displayName.trim()) || u.username;
+}
+
 function chooseMember(name) {
+  const u = state.newGroupResults.find((r) => r.username === name);
+  state.newGroupShown.set(name, u ? foundName(u) : name);
   if (!state.newGroupChosen.includes(name)) state.newGroupChosen.push(name);
   state.newGroupResults = [];
   $('group-member-search').value = '';
   renderNewGroup();
   $('group-member-search').focus();
-  announce(`${name} added to the new group.`);
+  announce(`${state.newGroupShown.get(name)} added to the new group.`);
 }
 
 function renderNewGroup() {
   const results = $('group-member-results');
-  results.replaceChildren(...state.newGroupResults.map((name) => {
-    const li = el('li');
-    const b = el('button');
-    b.type = 'button';
-    b.dataset.user = name;
-    const av = el('span', 'avatar');
-    av.setAttribute('aria-hidden', 'true');
-    paintAvatar(av, name);
-    b.append(av, el('span', null, name));
-    b.setAttribute('aria-label', `Add ${name}`);
-    b.addEventListener('click', () => chooseMember(name));
-    li.append(b);
+  results.replaceChildren(...state.newGroupResults.map((u) => {
+    const li = personRow(u.username, chooseMember);
+    const b = li.firstChild;
+    const shown = foundName(u);
+    fillPersonRow(b, shown, false, typeof u.avatar === 'string' ? u.avatar : null);
+    b.setAttribute('aria-label', `Add ${shown === u.username ? shown : `${shown} (${u.username})`}`);
     return li;
   }));
   results.hidden = state.newGroupResults.length === 0;
@@ -212,13 +215,16 @@ function renderNewGroup() {
     li.dataset.user = name;
     const x = el('button', 'chip-remove', '\u00D7');
     x.type = 'button';
-    x.setAttribute('aria-label', `Remove ${name}`);
+    x.setAttribute('aria-label', `Remove ${state.newGroupShown.get(name) || name}`);
     x.addEventListener('click', () => {
       state.newGroupChosen = state.newGroupChosen.filter((n) => n !== name);
       renderNewGroup();
       $('group-member-search').focus();
     });
-    li.append(el('span', null, name), x);
+    const shown = state.newGroupShown.get(name) || name;
+    const label = el('span', null, shown);
+    if (shown !== name) label.title = name;
+    li.append(label, x);
     return li;
   }));
   $('group-chosen-empty').hidden = state.newGroupChosen.length > 0;
@@ -248,6 +254,7 @@ export function renderMembers() {
   const conv = state.openPeer && state.convs.get(state.openPeer);
   const role = g ? g.role : conv && conv.role;
   const members = g ? sortedMembers(g.members) : [];
+  const around = namesAround(state, state.openPeer);
   ul.replaceChildren(...members.map((m, i) => {
     const li = el('li', 'member');
     li.dataset.user = m.username;
@@ -257,7 +264,7 @@ export function renderMembers() {
     const want = i < MEMBER_PROFILES;
     paintAvatar(av, m.username, false, pictureOf(state, m.username, want));
     const you = m.username === state.session.username ? ' (you)' : '';
-    const shown = shownName(state, m.username, want);
+    const shown = nameAmong(state, m.username, around, want);
     const name = el('span', 'member-name', shown + you);
     if (shown !== m.username) name.title = m.username;
     li.append(av, name, el('span', 'role', m.role));

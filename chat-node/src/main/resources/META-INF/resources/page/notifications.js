@@ -1,6 +1,6 @@
 // What reaches the person when the page is in the background: the unread count in the title and on the
 // favicon, and browser notifications (asked for once, when the person first sends).
-import { hooks, mentions, state, totalUnread } from './store.js';
+import { hooks, mentions, nameIn, state, totalUnread } from './store.js';
 import { oneLine } from './text.js';
 
 const iconLink = () => document.querySelector('link[rel="icon"]');
@@ -52,14 +52,19 @@ export function mentionsMe(body) {
 
 /**
  * A new message while the page is in the background: a browser notification (when allowed), always for an
- * @mention; a conversation's earlier notification is replaced, not stacked.
+ * @mention, even while another conversation is open; a conversation's earlier notification is replaced, not
+ * stacked, but a mention keeps one of its own (a later message of the group does not replace it). The sender is
+ * named as the page names them (display name, the username beside it when it disambiguates).
  */
 export function notifyInBackground(peer, m, groupName) {
-  if (document.visibilityState === 'visible' && !(groupName && mentionsMe(m.body) && state.openPeer !== peer)) return;
+  const mention = !!groupName && mentionsMe(m.body);
+  if (document.visibilityState === 'visible' && !(mention && state.openPeer !== peer)) return;
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const from = nameIn(state, peer, m.from);
+  const title = mention ? `${from} mentioned you in ${groupName}` : groupName ? `${from} in ${groupName}` : from;
   try {
-    const n = new Notification(groupName ? `${m.from} in ${groupName}` : m.from, {
-      body: oneLine(m.body), tag: 'chat:' + peer, silent: false,
+    const n = new Notification(title, {
+      body: oneLine(m.body), tag: mention ? `chat:mention:${peer}:${m.from}:${m.id}` : 'chat:' + peer, silent: false,
     });
     n.onclick = () => {
       window.focus();

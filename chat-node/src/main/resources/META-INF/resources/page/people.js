@@ -1,6 +1,6 @@
 // "Find people": the search box above the list; picking someone opens (or starts) the conversation.
 import { ensureConv, state } from './store.js';
-import { $, el, paintAvatar } from './dom.js';
+import { $, fillPersonRow, personRow } from './dom.js';
 import { call } from './calls.js';
 import { refreshPresence, renderConversations } from './conversations.js';
 import { openConversation } from './thread.js';
@@ -58,30 +58,25 @@ async function runSearch() {
   refreshPresence();
 }
 
-/** The results; the same people again (e.g. a presence refresh) are updated in place, so focus is not lost. */
+/**
+ * The results, each with the display name and picture the search answered (user-service's own, fresh) and the
+ * username under it; the same people again (e.g. a presence refresh) are updated in place, so focus is not lost.
+ */
 export function renderSearch(q) {
   const ul = $('search-results');
   const empty = $('search-empty');
   const names = state.searchResults.map((u) => u.username);
   const shown = [...ul.querySelectorAll('button')].map((b) => b.dataset.user);
-  if (names.join('\n') !== shown.join('\n')) {
-    ul.replaceChildren(...names.map((name) => {
-      const li = el('li');
-      const b = el('button');
-      b.type = 'button';
-      b.dataset.user = name;
-      const av = el('span', 'avatar');
-      av.setAttribute('aria-hidden', 'true');
-      b.append(av, el('span', null, name));
-      b.addEventListener('click', () => pickPerson(name));
-      li.append(b);
-      return li;
-    }));
-  }
+  if (names.join('\n') !== shown.join('\n')) ul.replaceChildren(...names.map((name) => personRow(name, pickPerson)));
+  const found = new Map(state.searchResults.map((u) => [u.username, u]));
   for (const b of ul.querySelectorAll('button')) {
-    const online = state.presence.get(b.dataset.user) === true;
-    paintAvatar(b.querySelector('.avatar'), b.dataset.user, online);
-    b.setAttribute('aria-label', `${b.dataset.user}${online ? ', online' : ''}: open the conversation`);
+    const name = b.dataset.user;
+    const u = found.get(name) || {};
+    const online = state.presence.get(name) === true;
+    const display = (typeof u.displayName === 'string' && u.displayName.trim()) || name;
+    fillPersonRow(b, display, online, typeof u.avatar === 'string' ? u.avatar : null);
+    const who = display === name ? name : `${display} (${name})`;
+    b.setAttribute('aria-label', `${who}${online ? ', online' : ''}: open the conversation`);
   }
   ul.hidden = state.searchResults.length === 0;
   const query = q !== undefined ? q : $('people-search').value.trim();

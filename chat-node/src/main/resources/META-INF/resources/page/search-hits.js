@@ -1,6 +1,6 @@
 // Message search's hits in the page (search.js draws the box and the list): which conversation a hit belongs to,
 // and opening it there, older pages loaded until the hit's message is in the thread.
-import { convName, ensureConv, groupIdOf, groupKey, isGroupKey, msgKey, state, threadOf } from './store.js';
+import { convName, ensureConv, groupIdOf, groupKey, isGroupKey, msgKey, nameIn, state, threadOf } from './store.js';
 import { ensureGroup } from './conversations.js';
 import { loadOlder, openConversation } from './thread.js';
 
@@ -14,9 +14,15 @@ export function hitKey(hit) {
   return hit.from === state.session.username ? hit.to : hit.from;
 }
 
-/** The name of a hit's conversation, as the list shows it. */
+/**
+ * Where a hit is, as the page names it: the other person's name (display name) for a one-to-one message; the
+ * sender and the group for a group message ("Grace H. in Design review", "You in …").
+ */
 export function hitWhere(hit) {
-  return convName(state, hitKey(hit));
+  const key = hitKey(hit);
+  if (!isGroupKey(key)) return convName(state, key);
+  const from = hit.from === state.session.username ? 'You' : nameIn(state, key, hit.from);
+  return `${from} in ${convName(state, key)}`;
 }
 
 /**

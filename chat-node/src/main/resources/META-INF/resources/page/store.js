@@ -33,7 +33,8 @@ export function createState() {
     typers: new Map(), // key → Map(username → until epoch ms)
     groupMembers: null, // the open group's {id, role, members: [{username, role}]} while its panel is open
     newGroupChosen: [], // usernames picked in the "New group" form
-    newGroupResults: [],
+    newGroupResults: [], // its search's people: [{username, displayName?, avatar?}]
+    newGroupShown: new Map(), // username → the name shown on a chosen person's chip
     presence: new Map(), // username → online
     searchResults: [],
     profile: null, // the account's own {id, username, displayName?, avatar?} once loaded
@@ -105,6 +106,48 @@ export function shownName(s, username, want = true) {
 /** A person's picture (a same-origin URL) once known, else null. */
 export function pictureOf(s, username, want = true) {
   return s.profiles ? s.profiles.avatarOf(username, want) : null;
+}
+
+/**
+ * A person's name where others are named too (a sender line, a notification, the people search): the display name,
+ * with the username added, "Grace H. (@grace)", when the display name alone could be taken for someone else among
+ * `others` (usernames): the same as another's display name or username, ignoring case. So a display name can never
+ * pass for another person the page names. Others' names are read from the cache without fetching them.
+ */
+export function nameAmong(s, username, others = [], want = true) {
+  const shown = shownName(s, username, want);
+  if (shown === username) return username;
+  const taken = shown.toLowerCase();
+  for (const o of others) {
+    if (o === username) continue;
+    if (o.toLowerCase() === taken || shownName(s, o, false).toLowerCase() === taken) return withUsername(shown, username);
+  }
+  return shown;
+}
+
+/** "Grace H. (@grace)": a display name with the username beside it. */
+export function withUsername(shown, username) {
+  return shown === username ? username : `${shown} (@${username})`;
+}
+
+/**
+ * The people a conversation's names could be confused with: the person, everyone of the list's one-to-one
+ * conversations, the senders of the conversation's thread, and the group's members while its panel knows them.
+ */
+export function namesAround(s, key) {
+  const names = new Set();
+  if (s.session) names.add(s.session.username);
+  for (const k of s.convs.keys()) if (!isGroupKey(k)) names.add(k);
+  const t = key && s.threads.get(key);
+  if (t) for (const m of t.msgs.values()) if (!m.notice && m.from) names.add(m.from);
+  const gm = s.groupMembers;
+  if (gm && key === groupKey(gm.id)) for (const m of gm.members) names.add(m.username);
+  return names;
+}
+
+/** A person's name as shown in a conversation: `nameAmong` the people around it. */
+export function nameIn(s, key, username, want = true) {
+  return nameAmong(s, username, namesAround(s, key), want);
 }
 
 /** A conversation's name as shown: the peer's (display) name, or the group's name. */

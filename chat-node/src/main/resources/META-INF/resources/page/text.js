@@ -20,26 +20,29 @@ export function typingText(names) {
       : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
 }
 
-/** The list's preview of a conversation's last message. */
-export function previewText(last, me, isGroup) {
+/** The list's preview of a conversation's last message; `nameOf(username)` is the sender's name as shown. */
+export function previewText(last, me, isGroup, nameOf = (u) => u) {
   if (!last) return 'No messages yet';
-  return (last.from === me ? 'You: ' : isGroup ? `${last.from}: ` : '') + oneLine(last.body);
+  return (last.from === me ? 'You: ' : isGroup ? `${nameOf(last.from)}: ` : '') + oneLine(last.body);
 }
 
 const GROUP_CHANGE_TEXT = {
-  created: (f) => `${f.by} created the group`,
-  added: (f) => `${f.by} added ${f.user}`,
-  removed: (f) => `${f.by} removed ${f.user}`,
-  left: (f) => `${f.user} left`,
-  joined: (f) => `${f.user} joined`,
-  renamed: (f) => `${f.by} renamed the group to "${f.name}"`,
-  role: (f) => `${f.by} made ${f.user} ${f.role === 'admin' ? 'an admin' : f.role === 'owner' ? 'the owner' : 'a member'}`,
+  created: (by) => `${by} created the group`,
+  added: (by, user) => `${by} added ${user}`,
+  removed: (by, user) => `${by} removed ${user}`,
+  left: (by, user) => `${user} left`,
+  joined: (by, user) => `${user} joined`,
+  renamed: (by, user, f) => `${by} renamed the group to "${f.name}"`,
+  role: (by, user, f) => `${by} made ${user} ${f.role === 'admin' ? 'an admin' : f.role === 'owner' ? 'the owner' : 'a member'}`,
 };
 
-/** The line a group change notice adds to the conversation; null for a change the page does not know. */
-export function groupChangeText(f) {
+/**
+ * The line a group change notice adds to the conversation; null for a change the page does not know. `nameOf`
+ * gives a person's name as shown (their username by default).
+ */
+export function groupChangeText(f, nameOf = (u) => u) {
   const text = GROUP_CHANGE_TEXT[f.change];
-  return text ? text(f) : null;
+  return text ? text(f.by ? nameOf(f.by) : f.by, f.user ? nameOf(f.user) : f.user, f) : null;
 }
 
 /** A name's colour on the avatar wheel (0-359), the same for the same name everywhere. */

@@ -2,7 +2,7 @@
 // and actions, the composer (send and edit), and marking it read.
 import {
   applyLastChange, convName, DELETED_TEXT, ensureConv, groupIdOf, groupKey, hasGroup, hooks, isGroupKey, mergeHistory,
-  msgKey, newer, pictureOf, readUpTo, sortedMessages, state, threadOf, upsertMessage,
+  msgKey, nameAmong, namesAround, newer, pictureOf, readUpTo, sortedMessages, state, threadOf, upsertMessage,
 } from './store.js';
 import { $, announce, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -182,7 +182,7 @@ function historyPage(key, opts) {
 
 function beginningText(key, t) {
   if (isGroupKey(key)) return `This is where you joined ${convName(state, key)}.`;
-  return t.msgs.size ? `This is the beginning of your conversation with ${key}.` : '';
+  return t.msgs.size ? `This is the beginning of your conversation with ${convName(state, key)}.` : '';
 }
 
 /** A history page into the thread; the client learns the others' IDs, so the socket does not show them again. */
@@ -207,8 +207,9 @@ export function upsert(peer, m, render = true) {
 function renderThread(peer) {
   const t = threadOf(state, peer);
   t.els.clear();
+  const around = namesAround(state, peer);
   const items = sortedMessages(t).map((m) => {
-    const li = buildMessage(m);
+    const li = buildMessage(m, around);
     t.els.set(msgKey(m.from, m.id), li);
     return li;
   });
@@ -270,7 +271,28 @@ function refreshSeparators(peer) {
   }
 }
 
-function buildMessage(m) {
+/**
+ * Others' names in the open conversation follow what is known of them now (a display name came, or two people
+ * now share one): sender lines and the words read out before each message.
+ */
+export function refreshNames() {
+  const peer = state.openPeer;
+  const t = peer && state.threads.get(peer);
+  if (!t || !state.session) return;
+  const around = namesAround(state, peer);
+  for (const [key, li] of t.els) {
+    const m = t.msgs.get(key);
+    if (m && !m.notice && m.from !== state.session.username) fillMessage(li, m, around);
+  }
+}
+
+/** The sender's name as the conversation shows it (see store.js's nameAmong). */
+function senderName(m, around) {
+  const key = hasGroup(m) ? groupKey(m.group) : m.from;
+  return nameAmong(state, m.from, around || namesAround(state, key));
+}
+
+function buildMessage(m, around) {
   if (m.notice) {
     const li = el('li', 'group-notice', m.body);
     li.dataset.ts = String(m.ts);
@@ -282,25 +304,36 @@ function buildMessage(m) {
   li.dataset.id = m.id;
   li.dataset.from = m.from;
   if (hasGroup(m) && !mine) {
-    const sender = el('div', 'sender', m.from); // read out by the hidden prefix in the bubble
+    const sender = el('div', 'sender'); // read out by the hidden prefix in the bubble
     sender.setAttribute('aria-hidden', 'true');
     li.append(sender);
   }
   li.append(el('div', 'bubble'), el('div', 'meta'));
-  fillMessage(li, m);
+  fillMessage(li, m, around);
   return li;
 }
 
-/** A message's element shows the message as it is now: body, time, state, seen, edited, actions. */
-export function fillMessage(li, m) {
+/**
+ * A message's element shows the message as it is now: its sender's name, body, time, state, seen, edited,
+ * actions. `around` (namesAround of its conversation) may be passed by a caller filling many.
+ */
+export function fillMessage(li, m, around) {
   const mine = m.from === state.session.username;
+  const from = mine ? null : senderName(m, around);
+  const sender = li.querySelector('.sender');
+  if (sender) {
+    sender.textContent = from;
+    if (from !== m.from) sender.title = '@' + m.from;
+    else sender.removeAttribute('title');
+  }
   li.dataset.ts = String(m.ts);
   li.dataset.state = m.state;
   if (m.seen) li.dataset.seen = 'true';
   li.classList.toggle('deleted', !!m.deleted);
-  li.classList.toggle('mention', !mine && !m.deleted && hasGroup(m) && mentionsMe(m.body));
+  const mention = !mine && !m.deleted && hasGroup(m) && mentionsMe(m.body);
+  li.classList.toggle('mention', mention);
   li.classList.toggle('edited', !!m.edited && !m.deleted);
-  const who = el('span', 'visually-hidden', mine ? 'You: ' : `${m.from}: `);
+  const who = el('span', 'visually-hidden', mine ? 'You: ' : mention ? `${from}, mentioning you: ` : `${from}: `);
   li.querySelector('.bubble').replaceChildren(who, document.createTextNode(m.deleted ? DELETED_TEXT : m.body));
   const time = el('time', null, shortTime(m.ts, false));
   time.dateTime = new Date(m.ts).toISOString();
@@ -340,7 +373,9 @@ function seenByButton(m) {
   seenBy.addEventListener('click', async () => {
     const r = m.seq ? await call(() => state.api.groupSeen(m.group, m.seq)) : null;
     if (!r) return;
-    const who = r.names.join(', ') + (r.count > r.names.length ? ` and ${r.count - r.names.length} more` : '');
+    const around = namesAround(state, groupKey(m.group));
+    const who = r.names.map((n) => nameAmong(state, n, around)).join(', ')
+      + (r.count > r.names.length ? ` and ${r.count - r.names.length} more` : '');
     seenBy.title = who;
     announce(`Seen by ${who}`);
   });

@@ -1,5 +1,5 @@
 // "alice is typing…" under the open conversation.
-import { groupKey, noteTyping, state, typingNow } from './store.js';
+import { groupKey, namesAround, nameAmong, noteTyping, state, typingNow } from './store.js';
 import { $ } from './dom.js';
 import { typingText } from './text.js';
 
@@ -24,6 +24,8 @@ export function stopTyping(key, from) {
 
 export function renderTyping() {
   const node = $('typing');
-  const text = typingText(typingNow(state, state.openPeer, Date.now()));
+  const names = typingNow(state, state.openPeer, Date.now());
+  const around = names.length ? namesAround(state, state.openPeer) : null;
+  const text = typingText(names.map((n) => nameAmong(state, n, around)));
   if (node.textContent !== text) node.textContent = text;
 }

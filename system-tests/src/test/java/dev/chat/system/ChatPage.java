@@ -1,5 +1,9 @@
 package dev.chat.system;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +12,8 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
+
+import io.restassured.http.ContentType;
 
 /**
  * The chat web page as a person uses it, in one {@link WebBrowser}: it types, clicks and reads what the page
@@ -24,6 +30,42 @@ final class ChatPage {
 
     String name() {
         return browser.name();
+    }
+
+    /** HAProxy's front end the page is loaded from. */
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    // ------------------------------------------------------------------ the browser tests' common setup
+
+    /** The password {@link #person} gives an account. */
+    static String passwordOf(String name) {
+        return "pw-of-" + name;
+    }
+
+    /**
+     * An account named {@code name} with the password {@link #passwordOf}, made through the API; idempotent (409:
+     * another test on the same shared stack made it already). Answers the name.
+     */
+    static String person(LocalStack stack, String name) {
+        int status = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", passwordOf(name))).post("/api/users").statusCode();
+        assertTrue(status == 201 || status == 409, "creating " + name + " answered " + status);
+        return name;
+    }
+
+    /** Opens the page of {@code stack} in {@code browser} and signs {@code name} in; waits for the open socket. */
+    static ChatPage signedIn(WebBrowser browser, LocalStack stack, String name) {
+        ChatPage page = new ChatPage(browser, stack.baseUrl()).open();
+        page.signIn(name, passwordOf(name));
+        page.awaitConnected();
+        return page;
+    }
+
+    /** Where the browser tests save the screenshots the README shows. */
+    static Path docs(String file) {
+        return LocalStack.projectRoot().resolve("docs").resolve(file);
     }
 
     /** Loads the page from HAProxy's front end and waits until it shows a view (sign-in or chat). */
@@ -119,9 +161,14 @@ final class ChatPage {
         awaitOpenConversation(peer);
     }
 
+    /**
+     * Until the conversation with {@code peer} (a username, or a group's name) is open: the header shows it, or
+     * shows the person's display name with {@code peer} as its title.
+     */
     void awaitOpenConversation(String peer) {
         browser.waitFor("the conversation with " + peer + " open", () -> visible("pane-conversation")
-                && peer.equals(text("peer-name")));
+                && (peer.equals(text("peer-name"))
+                        || peer.equals(browser.js("return document.getElementById('peer-name').title;"))));
     }
 
     /** Phone layout: the back button returns to the list. */

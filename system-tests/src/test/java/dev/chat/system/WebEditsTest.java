@@ -1,20 +1,15 @@
 package dev.chat.system;
 
-import static io.restassured.RestAssured.given;
+import static dev.chat.system.ChatPage.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-
-import io.restassured.http.ContentType;
 
 /**
  * Edits, deletes, every device in sync and seen receipts on the web page (issue 18): alice on two devices (two
@@ -31,14 +26,14 @@ class WebEditsTest {
 
     @Test
     void anEditAndADeleteShowLiveOnEveryDeviceAndReadingOnOneClearsTheOthers() {
-        String alice = person("alicee");
-        String bob = person("bobby");
+        String alice = ChatPage.person(stack, "alicee");
+        String bob = ChatPage.person(stack, "bobby");
         try (WebBrowser laptop = WebBrowser.open("alice-laptop", WebBrowser.DESKTOP);
                 WebBrowser phone = WebBrowser.open("alice-phone", WebBrowser.DESKTOP);
                 WebBrowser bb = WebBrowser.open("bob-edits", WebBrowser.DESKTOP)) {
-            ChatPage a = signedIn(laptop, alice);
-            ChatPage p = signedIn(phone, alice);
-            ChatPage b = signedIn(bb, bob);
+            ChatPage a = ChatPage.signedIn(laptop, stack, alice);
+            ChatPage p = ChatPage.signedIn(phone, stack, alice);
+            ChatPage b = ChatPage.signedIn(bb, stack, bob);
 
             a.startConversationWith(bob, bob.substring(0, 4));
             String first = "See you at 5";
@@ -104,24 +99,5 @@ class WebEditsTest {
         String id = page.browser.waitFor("the message '" + body + "'", () -> page.messages().stream()
                 .filter(m -> body.equals(m.get("body"))).map(m -> m.get("id")).findFirst().orElse(null));
         page.clickWhenThere(By.cssSelector("#messages li.msg[data-id='" + id + "'] .msg-action." + action));
-    }
-
-    private static ChatPage signedIn(WebBrowser browser, String name) {
-        ChatPage page = new ChatPage(browser, stack.baseUrl()).open();
-        page.signIn(name, "pw-of-" + name);
-        page.awaitConnected();
-        return page;
-    }
-
-    private static Path docs(String file) {
-        return LocalStack.projectRoot().resolve("docs").resolve(file);
-    }
-
-    /** An account made through the API (idempotent: a second run on the same stack may have made it). */
-    private static String person(String name) {
-        int status = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
-                .body(Map.of("username", name, "password", "pw-of-" + name)).post("/api/users").statusCode();
-        assertTrue(status == 201 || status == 409, "creating " + name + " answered " + status);
-        return name;
     }
 }

@@ -1,12 +1,13 @@
 package dev.chat.system;
 
+import static dev.chat.system.ChatPage.docs;
+import static dev.chat.system.ChatPage.person;
 import static dev.chat.testing.ChatClient.frame;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Search on the web page (issue 18): bob types a word into "Search messages", gets the one hit he may read (not carol's
- * message to dave with the same word), clicks it, and the page opens his conversation with alice at that message,
- * loading older pages of history until it is there. Through HAProxy's front end of the whole local stack; saves
+ * message to dave with the same word), named by alice's display name, clicks it, and the page opens his conversation
+ * with alice at that message, loading older pages of history until it is there. Through HAProxy's front end of the whole local stack; saves
  * {@code docs/page-search.png}, shown in the README.
  */
 class WebSearchTest {
@@ -42,16 +43,20 @@ class WebSearchTest {
     @Test
     void aHitOpensItsConversationAtTheMessage() {
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
-        String alice = person("alis_" + run);
-        String bob = person("bobs_" + run);
-        String carol = person("cars_" + run);
-        String dave = person("davs_" + run);
+        String alice = person(stack, "alis_" + run);
+        String bob = person(stack, "bobs_" + run);
+        String carol = person(stack, "cars_" + run);
+        String dave = person(stack, "davs_" + run);
+        String aliceShown = "Alice S. " + run;
         // A word of this run only (letters: the text-search parser keeps it one word); "recipes" is stemmed.
         String word = "marmalade" + run.chars().mapToObj(c -> String.valueOf((char) ('a' + c % 26)))
                 .reduce("", String::concat);
         String found = "Grandma's " + word + " recipes are in the blue folder";
         String foundId;
-        try (ChatClient a = ChatClient.connect(ws(), token(alice)); ChatClient c = ChatClient.connect(ws(), token(carol))) {
+        String aliceToken = token(alice);
+        given().baseUri(stack.baseUrl()).auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                .body(Map.of("displayName", aliceShown)).patch("/api/users/me").then().statusCode(200);
+        try (ChatClient a = ChatClient.connect(ws(), aliceToken); ChatClient c = ChatClient.connect(ws(), token(carol))) {
             foundId = send(a, bob, found);
             for (int i = 0; i < NEWER; i++) {
                 send(a, bob, "later message " + i);
@@ -60,19 +65,16 @@ class WebSearchTest {
         }
 
         try (WebBrowser bb = WebBrowser.open("bob-search", WebBrowser.DESKTOP)) {
-            ChatPage b = new ChatPage(bb, stack.baseUrl()).open();
-            b.signIn(bob, "pw-of-" + bob);
-            b.awaitConnected();
+            ChatPage b = ChatPage.signedIn(bb, stack, bob);
 
             WebElement box = bb.driver().findElement(By.id("message-search"));
             box.sendKeys(word + " recipe", Keys.ENTER);
-            List<?> hits = bb.waitFor("the hits listed", () -> {
-                List<?> h = (List<?>) bb.js("const l = document.getElementById('message-hits'); return l.hidden ? null :"
-                        + " [...l.querySelectorAll('button.hit')].map(b => [b.dataset.id, b.querySelector('.hit-where')"
-                        + ".textContent, b.querySelector('.hit-body').textContent]);");
-                return h == null || h.isEmpty() ? null : h;
-            });
-            assertEquals(List.of(List.of(foundId, alice, found)), hits, "only the message bob may read");
+            // Only the message bob may read, named by alice's display name once the page knows it.
+            List<?> want = List.of(List.of(foundId, aliceShown, found));
+            bb.waitFor("the one hit bob may read, named " + aliceShown, () -> want.equals(bb.js("const l ="
+                    + " document.getElementById('message-hits'); return l.hidden ? null :"
+                    + " [...l.querySelectorAll('button.hit')].map(b => [b.dataset.id, b.querySelector('.hit-where')"
+                    + ".textContent, b.querySelector('.hit-body').textContent]);")));
             bb.screenshot(docs("page-search.png"));
 
             b.clickWhenThere(By.cssSelector("#message-hits button.hit[data-id='" + foundId + "']"));
@@ -103,15 +105,4 @@ class WebSearchTest {
         return Accounts.login(stack, name, "pw-of-" + name);
     }
 
-    private static Path docs(String file) {
-        return LocalStack.projectRoot().resolve("docs").resolve(file);
-    }
-
-    /** An account made through the API. */
-    private static String person(String name) {
-        int status = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
-                .body(Map.of("username", name, "password", "pw-of-" + name)).post("/api/users").statusCode();
-        assertTrue(status == 201 || status == 409, "creating " + name + " answered " + status);
-        return name;
-    }
 }
