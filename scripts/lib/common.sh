@@ -14,6 +14,8 @@ DEFAULT_PORT_BASE=8080
 
 STARTED=()    # components this invocation launched (see launch)
 LAUNCH_ENV=() # VAR=VALUE entries for the next launch
+LAUNCH_USER="" # the system user the next launch runs as (empty: this script's user)
+LAUNCH_DIR=""  # its working directory (empty: the run dir)
 
 die() {
   echo "$PROG: $*" >&2
@@ -324,21 +326,27 @@ running_pid() {
 # stdout+stderr appended to the component's log; records its PID and start time. The VAR=VALUE
 # entries of the array LAUNCH_ENV are exported to CMD only (never on a command line, where ps would
 # show secrets). setsid execs in place (as do setpriv and env), so the recorded PID is the server's.
+# With LAUNCH_USER set (scripts run as root), CMD runs as that system user (setpriv, no new privileges),
+# in LAUNCH_DIR (default the run dir), which that user must be able to reach.
 launch() {
   local name=$1 pid st
   shift
   mkdir -p "$PIDS" "$LOGS"
   {
     echo
-    echo "==== $(date -u '+%Y-%m-%dT%H:%M:%SZ') $PROG starting $name"
+    echo "==== $(date -u '+%Y-%m-%dT%H:%M:%SZ') $PROG starting $name${LAUNCH_USER:+ as $LAUNCH_USER}"
   } >>"$(log_file "$name")"
+  local -a as=()
+  if [[ -n "${LAUNCH_USER:-}" ]]; then
+    as=(setpriv "--reuid=$LAUNCH_USER" "--regid=$LAUNCH_USER" --init-groups --no-new-privs --)
+  fi
   (
-    cd "$RUN" || exit 1
+    cd "${LAUNCH_DIR:-$RUN}" || exit 1
     exec 9>&- # the run-dir lock must not outlive this script
     for kv in "${LAUNCH_ENV[@]+"${LAUNCH_ENV[@]}"}"; do
       export "${kv?}"
     done
-    exec setsid "$@"
+    exec setsid "${as[@]+"${as[@]}"}" "$@"
   ) >>"$(log_file "$name")" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$(pid_file "$name")"
@@ -542,4 +550,94 @@ as_postgres() {
   else
     "$@"
   fi
+}
+
+# ---------------------------------------------------------------- least privilege (scripts run as root)
+
+# Run as root, scripts/up starts nothing as root that does not need it (docs/operations.md, "Least privilege"):
+# each Java service runs as a system user of its own (no login shell, no home), Redis as 'redis', PostgreSQL as
+# 'postgres', and HAProxy drops to 'haproxy' itself once it has bound its ports. The JWT signing key is readable
+# by user-service's user alone; the verifiers get the public key. Run as anyone else, everything runs as that
+# user, as before.
+SERVICE_USERS=(chat-users chat-presence chat-node redis haproxy)
+
+# service_user NAME: the system user component NAME runs as when the scripts run as root; nothing otherwise.
+service_user() {
+  is_root || return 0
+  case "$1" in
+    user-service*) echo chat-users ;;
+    presence-service*) echo chat-presence ;;
+    chat-node-*) echo chat-node ;;
+    redis) echo redis ;;
+    haproxy) echo haproxy ;;
+  esac
+}
+
+# ensure_service_users: creates, once, the system users of SERVICE_USERS that do not exist yet (each with a
+# group of its own, no home, no login shell). Serialised across stacks started at the same time.
+ensure_service_users() {
+  is_root || return 0
+  local u
+  for u in setpriv useradd flock; do
+    command -v "$u" >/dev/null 2>&1 || die "$u is needed to run the stack's processes as unprivileged users (scripts run as root)"
+  done
+  (
+    flock -w 60 8 || die "could not take /run/lock/chat-service-users.lock"
+    for u in "${SERVICE_USERS[@]}"; do
+      id -u "$u" >/dev/null 2>&1 && continue
+      useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+        --comment "chat local stack ($u)" "$u" || die "could not create the system user $u"
+      say "created the system user $u"
+    done
+  ) 8>/run/lock/chat-service-users.lock
+}
+
+# svc_home: the folder the unprivileged processes work in (their working directory, the keys they may read,
+# Redis's data): the run dir itself when those users can reach it; otherwise (a clone under /root, which others
+# cannot traverse) /var/lib/chat-local/<hash of the run dir>-svc, so no parent folder's mode is ever widened.
+# Recorded on first use in RUN/svc.location; scripts/down --purge deletes it.
+svc_home() {
+  if [[ -f "$RUN/svc.location" ]]; then
+    cat "$RUN/svc.location"
+    return
+  fi
+  local home="$RUN"
+  if is_root && ! setpriv --reuid=nobody --regid=nogroup --clear-groups -- test -x "$RUN" 2>/dev/null; then
+    home="/var/lib/chat-local/$(printf '%s' "$RUN" | sha256sum | cut -c1-16)-svc"
+    say "note: the service users cannot reach $RUN, so their working folder is $home" >&2
+  fi
+  mkdir -p "$home"
+  chmod 755 "$home"
+  echo "$home" >"$RUN/svc.location"
+  echo "$home"
+}
+
+# jwt_key_dir: where the services read the JWT keys: the secrets folder when not root; otherwise
+# svc_home/keys (mode 755): jwt-public.pem (644, for the verifiers) and jwt-private.pem (400, owned by
+# user-service's user alone), copied from the secrets folder (700, root's) whenever they differ.
+jwt_key_dir() {
+  if ! is_root; then
+    echo "$SECRETS"
+    return
+  fi
+  echo "$(svc_home)/keys"
+}
+
+ensure_service_keys() {
+  is_root || return 0
+  local dir
+  dir="$(jwt_key_dir)"
+  mkdir -p "$dir"
+  chown root:root "$dir"
+  chmod 755 "$dir"
+  if ! cmp -s "$SECRETS/jwt-public.pem" "$dir/jwt-public.pem"; then
+    install -o root -g root -m 644 "$SECRETS/jwt-public.pem" "$dir/jwt-public.pem" || die "could not copy the JWT public key to $dir"
+  fi
+  if ! cmp -s "$SECRETS/jwt-private.pem" "$dir/jwt-private.pem"; then
+    install -o chat-users -g chat-users -m 400 "$SECRETS/jwt-private.pem" "$dir/jwt-private.pem" \
+      || die "could not copy the JWT signing key to $dir"
+  fi
+  # Whatever an earlier start left: the owner and mode are part of the guarantee, not only of the copy.
+  chown chat-users:chat-users "$dir/jwt-private.pem"
+  chmod 400 "$dir/jwt-private.pem"
 }

@@ -184,6 +184,7 @@ ha_user() {
     pg-*) u=postgres ;;
     etcd-*) u=etcd ;;
     redis-* | sentinel-*) u=redis ;;
+    user-service* | presence-service* | chat-node-*) u="$(service_user "$1")" ;; # common.sh; HAProxy drops itself
   esac
   if [[ -n "$u" ]] && id "$u" >/dev/null 2>&1; then echo "$u"; fi
 }
@@ -222,7 +223,7 @@ sv_program() {
 
 [program:$name]
 command=${cmd% }
-directory=$RUN
+directory=$(svc_home)
 priority=$prio
 autostart=false
 autorestart=unexpected

@@ -8,13 +8,14 @@ import dev.chat.loadgen.bench.JfrTop;
 import dev.chat.loadgen.scenario.ChatCommand;
 import dev.chat.loadgen.scenario.DrillCommand;
 import dev.chat.loadgen.scenario.SoakCommand;
+import dev.chat.loadgen.scenario.SoakReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar loadgen.jar COMMAND ...}: clients of the chat contract. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "loadgen 0.1",
         description = "Clients of the chat contract: resilient sockets, a ledger of every message, scenarios.",
-        subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, SoakCommand.class,
+        subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, SoakCommand.class, SoakReportCommand.class,
                 BenchCommand.class, BenchWorkerCommand.class, BenchCompareCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

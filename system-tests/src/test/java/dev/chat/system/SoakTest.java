@@ -5,30 +5,70 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
- * The one-minute soak of the test command: {@code scripts/soak --minutes 1} starts a stack of its own, runs a ring
+ * The one-minute soaks of the test command: {@code scripts/soak --minutes 1} starts a stack of its own, runs a ring
  * of 100 chatting clients plus a visitor connection a second, samples every 10 s each service's heap after GC,
  * Metaspace, file descriptors and threads, Redis keys, presence entries and PostgreSQL connections, and passes
- * only when none grew beyond its allowance, the presence map matched the live sockets at every sample, and no
- * message was lost or shown twice. The full run is {@code scripts/soak} (10 minutes; figures in
- * docs/reliability.md).
+ * only when none grew beyond its allowance, the presence map matched the live sockets at every sample, no message
+ * was lost or shown twice, and its JSON report ({@code report.json}) calls every series flat. The second run adds
+ * misbehaving clients ({@code --misbehaving 8}: never reading, never acking, flooding, reconnecting in a loop). The
+ * full runs are {@code scripts/soak} and {@code scripts/soak --misbehaving 16} (figures in docs/reliability.md).
  */
 class SoakTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aMinuteOfSoakShowsNoGrowthAndThePresenceMapMatchesTheLiveSet() throws Exception {
+        Soak s = soak("soak-");
+        assertTrue(s.r().output().contains("presence map vs live sockets"), s.r().output());
+        assertTrue(s.r().output().contains("PASS: no growth beyond the allowances"), s.r().output());
+    }
+
+    /**
+     * Misbehaving clients slow only themselves: the well-behaved clients' p99 and every service's heap after GC,
+     * descriptors and threads stay flat (report.json), and nothing of theirs is lost.
+     * <p>
+     * Disabled: an open defect this run finds on main (docs/reliability.md 3.1). The node holding the flooding
+     * clients grows its heap after GC by about 5 MB every 15 s (16.4, 20.7, 26.2, 31.4 MB over a minute, the other
+     * nodes flat); likely because a socket's frames are handled one after another, each waiting for its store call,
+     * so frames read faster than they are handled queue up in the connection's inbound queue (Quarkus WebSockets
+     * Next, serial processing, unbounded in 3.33) ahead of the per-socket frame limit (FrameRate), which never
+     * refuses them (0 rate_limited refusals for 36,000 frames).
+     * Enable once a socket's unhandled frames are bounded.
+     */
+    @Test
+    @Disabled("open defect: a flooding client's unhandled frames queue without bound on its node (heap after GC +15 MB in a minute); see the doc comment")
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void misbehavingClientsSlowOnlyThemselves() throws Exception {
+        Soak s = soak("soak-bad-", "--misbehaving", "8");
+        assertTrue(s.r().output().contains("misbehaving     never-reads x2"), s.r().output());
+    }
+
+    private record Soak(ScriptRun.Result r, JsonNode report) {
+    }
+
+    /** Runs a one-minute soak with these extra options and checks what every soak must show. */
+    private static Soak soak(String dirPrefix, String... extra) throws Exception {
         assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
                 "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
         int base = ScriptRun.freePortBase();
-        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("soak-" + base);
-        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/soak", "--minutes", "1", "--no-install", "--no-build",
-                "--port-base", Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "420"), 480);
+        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve(dirPrefix + base);
+        List<String> cmd = new ArrayList<>(List.of("bash", "scripts/soak", "--minutes", "1", "--no-install", "--no-build",
+                "--port-base", Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "420"));
+        cmd.addAll(List.of(extra));
+        ScriptRun.Result r = ScriptRun.run(cmd, 480);
         System.out.println(r.output());
 
         assertEquals(List.of(), ScriptRun.stillRunning(runDir.resolve("stack")), "components left running");
@@ -40,9 +80,28 @@ class SoakTest {
                 "presence-service threads", "redis keys", "presence entries (sockets)")) {
             assertTrue(r.output().lines().anyMatch(l -> l.contains(series) && l.endsWith("ok")), series + ":\n" + r.output());
         }
-        assertTrue(r.output().contains("presence map vs live sockets"), r.output());
         assertTrue(r.output().contains("verdict   PASS"), r.output());
-        assertTrue(r.output().contains("PASS: no growth beyond the allowances"), r.output());
         assertTrue(r.output().contains("cleaned up: the stack"), r.output());
+
+        // The JSON report: samples with the well-behaved p99 and each node's heap, descriptors and threads; verdicts.
+        JsonNode report = JSON.readTree(runDir.resolve("report.json").toFile());
+        assertTrue(report.get("samples").size() >= 6, report.toString());
+        JsonNode late = report.get("samples").get(report.get("samples").size() - 1);
+        assertTrue(late.get("wellBehaved").get("p99Ms").isNumber(), late.toString());
+        for (int n = 1; n <= LocalStack.CHAT_NODES; n++) {
+            JsonNode node = late.get("services").get("chat-node-" + n);
+            assertTrue(node.get("heapAfterGcMb").asDouble() > 0 && node.get("fds").asInt() > 0
+                    && node.get("threads").asInt() > 0, late.toString());
+        }
+        List<String> notFlat = new ArrayList<>();
+        for (JsonNode v : report.get("verdicts")) {
+            if (!v.get("flat").asBoolean()) {
+                notFlat.add(v.toString());
+            }
+        }
+        assertTrue(report.get("verdicts").size() >= 3 * 5 + 1, report.get("verdicts").toString());
+        assertEquals(List.of(), notFlat, "series not flat");
+        assertTrue(report.get("pass").asBoolean(), report.toString());
+        return new Soak(r, report);
     }
 }

@@ -29,6 +29,22 @@ public final class Latency {
         return sorted[Math.max(0, Math.min(size - 1, i))] / 1e6;
     }
 
+    /**
+     * The q-quantile (0..1) in milliseconds of the values recorded from the {@code from}-th on (values are kept in
+     * the order they were recorded, so {@code from} = an earlier {@link #count()} gives a time window), or NaN when
+     * there are none.
+     */
+    public synchronized double percentileMillisSince(int from, double q) {
+        int start = Math.max(0, Math.min(from, size));
+        if (start == size) {
+            return Double.NaN;
+        }
+        long[] sorted = Arrays.copyOfRange(values, start, size);
+        Arrays.sort(sorted);
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
     public synchronized double maxMillis() {
         long max = 0;
         for (int i = 0; i < size; i++) {

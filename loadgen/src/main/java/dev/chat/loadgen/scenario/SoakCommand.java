@@ -88,6 +88,22 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--status-file", paramLabel = "FILE", description = "progress lines for the controller: ready, done CODE")
     Path statusFile;
 
+    @Option(names = "--misbehaving", defaultValue = "0", paramLabel = "N",
+            description = "clients that misbehave on purpose, in turn: never read, never ack, flood, reconnect in a loop (default: ${DEFAULT-VALUE})")
+    int misbehaving;
+
+    @Option(names = "--flood-rate", defaultValue = "300", paramLabel = "N",
+            description = "frames a second each flooding client sends (default: ${DEFAULT-VALUE}; the nodes allow 100)")
+    int floodRate;
+
+    @Option(names = "--window", defaultValue = "10", paramLabel = "S",
+            description = "length of the latency windows written to --window-file (default: ${DEFAULT-VALUE} s)")
+    long windowSeconds;
+
+    @Option(names = "--window-file", paramLabel = "FILE",
+            description = "a line per window after 'ready': 'window N END_S DELIVERED P50_MS P99_MS ACK_P99_MS' of the well-behaved clients' messages")
+    Path windowFile;
+
     /** A visitor: an account, its token, its sends not yet acked. */
     private static final class Visitor {
         final String name;
@@ -113,8 +129,9 @@ public final class SoakCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         client.validate();
-        if (visitors < 1 || churnMillis < 50 || durationSeconds < 1) {
-            throw new IllegalArgumentException("--visitors >= 1, --churn-interval >= 50 ms, --duration >= 1 s");
+        if (visitors < 1 || churnMillis < 50 || durationSeconds < 1 || misbehaving < 0 || floodRate < 1
+                || windowSeconds < 1) {
+            throw new IllegalArgumentException("--visitors >= 1, --churn-interval >= 50 ms, --duration >= 1 s, --misbehaving >= 0, --flood-rate >= 1, --window >= 1 s");
         }
         PrintStream out = System.out;
         long t0 = System.nanoTime();
@@ -139,6 +156,9 @@ public final class SoakCommand implements Callable<Integer> {
             v.token = accounts.login(v.name, password).value();
             pool.add(v);
         }
+        Misbehavers bad = misbehaving == 0 ? null
+                : Misbehavers.create(endpoint, accounts, client.usersPrefix(), client.runId, misbehaving, floodRate,
+                        Duration.ofMillis(client.connectTimeoutMillis));
         try (Crowd crowd = Crowd.create(endpoint, client.usersPrefix(), client.clients, client.sessionOptions(), timer,
                 ledger, log, Duration.ofSeconds(120), out)) {
             crowd.start();
@@ -154,6 +174,12 @@ public final class SoakCommand implements Callable<Integer> {
             try (RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
                     () -> 0, timer, 1000)) {
                 traffic.start();
+                if (bad != null) {
+                    bad.start();
+                }
+                long ready = System.nanoTime();
+                var windows = windowFile == null ? null : timer.scheduleAtFixedRate(new Windows(ledger, ready),
+                        windowSeconds, windowSeconds, TimeUnit.SECONDS);
                 status("ready");
                 out.printf(Locale.ROOT, "soak: ready: %d sockets open (%.1f s after start)%n", crowd.openCount(),
                         (System.nanoTime() - t0) / 1e9);
@@ -187,6 +213,13 @@ public final class SoakCommand implements Callable<Integer> {
                         Sleep.millis(Math.min(rest, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
                     }
                 }
+                if (windows != null) {
+                    windows.cancel(false);
+                }
+            } finally {
+                if (bad != null) {
+                    bad.close();
+                }
             }
             ended = true;
             writeLive(crowd);
@@ -211,6 +244,9 @@ public final class SoakCommand implements Callable<Integer> {
                     failureKinds.isEmpty() ? "" : "; failures " + failureKinds);
             if (!crowd.errors().isEmpty()) {
                 out.printf("error frames    %s%n", crowd.errors());
+            }
+            if (bad != null) {
+                out.printf("misbehaving     %s%n", bad.summary());
             }
             boolean clean = c.clean() && ledger.misrouted() == 0;
             out.printf("verdict   %s%n", clean ? "PASS: nothing lost, nothing shown twice, nothing left unacked"
@@ -348,6 +384,38 @@ public final class SoakCommand implements Callable<Integer> {
             }
             webSocket.request(1);
             return null;
+        }
+    }
+
+    /**
+     * Writes one line per window to {@code --window-file}: the latencies of the well-behaved clients' messages
+     * delivered (and acked) within it; the ledger's latencies are kept in the order recorded, so a window is the
+     * values since the last one.
+     */
+    private final class Windows implements Runnable {
+        private final Ledger ledger;
+        private final long ready;
+        private int n;
+        private int shownFrom;
+        private int ackedFrom;
+
+        Windows(Ledger ledger, long ready) {
+            this.ledger = ledger;
+            this.ready = ready;
+        }
+
+        @Override
+        public void run() {
+            int shown = ledger.sendToShown().count();
+            int acked = ledger.sendToAck().count();
+            n++;
+            String line = String.format(Locale.ROOT, "window %d %.1f %d %.1f %.1f %.1f", n, (System.nanoTime() - ready) / 1e9,
+                    shown - shownFrom, ledger.sendToShown().percentileMillisSince(shownFrom, 0.50),
+                    ledger.sendToShown().percentileMillisSince(shownFrom, 0.99),
+                    ledger.sendToAck().percentileMillisSince(ackedFrom, 0.99));
+            shownFrom = shown;
+            ackedFrom = acked;
+            ControllerLink.append(windowFile, line);
         }
     }
 
