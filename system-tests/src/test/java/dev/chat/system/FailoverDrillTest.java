@@ -16,12 +16,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The shortened failover drill of the test command: {@code scripts/drill --short} builds its own network
  * namespaces (two proxy hosts with HAProxy and keepalived sharing a virtual IP, the chat stack, a client host,
  * a bridge), kills the active HAProxy, stops keepalived on the master and drains a chat node while clients
  * chat through the virtual IP, and exits 0 only when nothing was lost or shown twice. Whatever happens it
- * removes every namespace and process it made; this test checks that too. Needs root (CI runs as root).
+ * removes every namespace and process it made; this test checks that too. The verdicts are asserted from loadgen's
+ * JSON report (report.json in the run dir). Needs root (CI runs as root).
  */
 class FailoverDrillTest {
     private static final Path ROOT = LocalStack.projectRoot();
@@ -45,16 +48,10 @@ class FailoverDrillTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "the drill needs root (network namespaces)");
         assumeTrue(onPath("keepalived") || Files.isExecutable(Path.of("/usr/sbin/keepalived")), "keepalived is not installed");
         assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 30).exit() == 0, "'ip netns' does not work here");
-        assertTrue(Files.isRegularFile(ROOT.resolve("loadgen/target/loadgen.jar")),
-                "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
-
         // A prefix of its own: a drill someone runs by hand (prefix 'chat') is not disturbed.
         String prefix = "dt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
-        Path runDir = Files.createDirectories(ROOT.resolve("system-tests/target")).resolve("drill-" + prefix);
-        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/drill", "--short", "--no-install", "--no-build", "--prefix", prefix,
-                "--run-dir", runDir.toString(), "--timeout", "720"), 840);
-        // The figures belong in the build log.
-        System.out.println(r.output());
+        ChaosRun run = ChaosRun.run("scripts/drill", "drill-" + prefix, List.of("--short", "--prefix", prefix,
+                "--timeout", "720"), 840);
 
         List<String> left = new ArrayList<>();
         for (String line : ScriptRun.run(List.of("ip", "netns", "list"), 30).output().split("\n")) {
@@ -63,12 +60,20 @@ class FailoverDrillTest {
             }
         }
         assertEquals(List.of(), left, "namespaces left behind by the drill");
-        assertEquals(0, r.exit(), "the drill failed (logs in " + runDir.resolve("logs") + "):\n" + r.output());
+        run.assertPassed();
         for (String fault : List.of("haproxy-kill", "keepalived-stop", "node-drain")) {
-            assertTrue(r.output().contains("== " + fault + ": figures"), "no figures for " + fault + ":\n" + r.output());
+            JsonNode f = run.fault(fault);
+            assertTrue(f.path("ok").asBoolean(false), f.toString());
+            assertTrue(f.path("every_client_back").asBoolean(false), f.toString());
         }
-        assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0"), r.output());
-        assertTrue(r.output().contains("cleaned up: namespaces"), r.output());
+        // The VIP moved to the other proxy when its HAProxy died (the time is a figure, never asserted).
+        assertTrue(run.fault("haproxy-kill").path("vip_moved").asBoolean(false), run.fault("haproxy-kill").toString());
+        // No log of the run holds a token or a password, and the services log JSON.
+        JsonNode logs = run.report().path("log_hygiene");
+        assertTrue(logs.path("ok").asBoolean(false), logs.toString());
+        assertTrue(logs.path("json_lines").asInt() > 0, logs.toString());
+        assertTrue(run.report().path("metrics").path("node-1").has("sockets_open"), run.report().toString());
+        assertTrue(run.output().contains("cleaned up: namespaces"), run.output());
     }
 
     private static boolean onPath(String tool) {

@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.chat.loadgen.client.Endpoint;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
@@ -38,7 +41,10 @@ import picocli.CommandLine.Option;
  * stop                                    stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
- * Exit 0 when nothing was lost, shown twice or left unacked and every client came back; 1 otherwise;
+ * At the end it reads the components' metrics (--metrics), scans the logs for tokens and passwords
+ * (--check-logs), and writes the whole run, each fault's figures, the checks and the verdict, to the JSON report
+ * (--json-report).
+ * Exit 0 when nothing was lost, shown twice or left unacked, every client came back and no log holds a secret; 1 otherwise;
  * 2 when only a time target was missed and --strict-targets is set; 3 when the clients never got going.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
@@ -49,6 +55,11 @@ public final class DrillCommand implements Callable<Integer> {
 
     @Mixin
     ControllerLink link;
+
+    @Mixin
+    RunChecks checks;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--probe", paramLabel = "URL",
             description = "plain-HTTP URL on the VIP whose responses name the proxy (header X-Proxy), polled on a new connection each time")
@@ -89,6 +100,7 @@ public final class DrillCommand implements Callable<Integer> {
         String dropped = "-";
         boolean targetsMet = true;
         boolean everyoneBack = true;
+        ObjectNode figures;
 
         Phase(int index, String name, long start) {
             this.index = index;
@@ -301,6 +313,31 @@ public final class DrillCommand implements Callable<Integer> {
         if (!targets.isEmpty()) {
             lines.add("   targets   " + String.join("; ", targets));
         }
+        ObjectNode j = JSON.createObjectNode();
+        j.put("fault", p.name);
+        j.put("source", "loadgen");
+        j.put("window_s", Math.round(secs(p.end - p.start) * 1000) / 1000.0);
+        if (t != null) {
+            j.put("vip_moved", t.moved());
+            j.put("vip_before", String.valueOf(t.before()));
+            j.put("vip_after", String.valueOf(t.after()));
+            if (t.moved()) {
+                j.put("takeover_s", Math.round((t.movedAt() - p.start) / 1e6) / 1000.0);
+            }
+        }
+        j.put("takeover_target", p.takeoverTarget);
+        j.put("resume_target", p.resumeTarget);
+        j.put("dropped", p.dropped);
+        j.put("every_client_back", p.everyoneBack);
+        j.put("sent", c.sent());
+        j.put("acked", c.acked());
+        j.put("delivered", c.delivered());
+        j.put("lost", c.lost());
+        j.put("shown_twice", c.shownTwice());
+        j.put("unacked", c.unacked());
+        j.put("targets_met", p.targetsMet);
+        j.put("ok", c.lost() == 0 && c.shownTwice() == 0 && p.everyoneBack);
+        p.figures = j;
         for (String l : lines) {
             say("%s", l);
         }
@@ -313,6 +350,9 @@ public final class DrillCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
             Sleep.millis(50);
         }
+        ObjectNode report = JSON.createObjectNode();
+        checks.metrics(report, l -> say("%s", l));
+        boolean logsClean = checks.logHygiene(report, l -> say("%s", l), List.of("pw-" + client.userPrefix));
         List<String> lines = new ArrayList<>();
         lines.add("== summary (every message checked once more after the last fault)");
         lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7s %7s %9s %6s %6s %6s", "phase", "takeover",
@@ -339,16 +379,43 @@ public final class DrillCommand implements Callable<Integer> {
         if (!crowd.otherFrames().isEmpty()) {
             lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
         }
-        boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack;
+        boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack
+                && logsClean;
         int code = !clean ? 1 : (strictTargets && !targets) ? 2 : 0;
-        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s",
+        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(),
                 everyoneBack && crowd.openCount() == crowd.size() ? "all" : "NOT ALL",
-                targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)")));
+                targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)"),
+                logsClean ? "" : "; secrets in logs"));
         for (String l : lines) {
             say("%s", l);
         }
         link.writeChart(timeline(ledger, log));
+        report.put("command", "drill");
+        report.put("run", client.runId);
+        report.put("clients", crowd.size());
+        report.put("verdict", code == 0 ? "PASS" : "FAIL");
+        report.put("ok", code == 0);
+        report.put("exit", code);
+        report.put("targets_met", targets);
+        ObjectNode totals = report.putObject("totals");
+        totals.put("sent", all.sent());
+        totals.put("acked", all.acked());
+        totals.put("delivered", all.delivered());
+        totals.put("lost", all.lost());
+        totals.put("shown_twice", all.shownTwice());
+        totals.put("unacked", all.unacked());
+        totals.put("misrouted", ledger.misrouted());
+        totals.put("clients_open", crowd.openCount());
+        var list = report.putArray("faults");
+        for (Phase p : phases) {
+            if (p.index > 0) {
+                list.add(p.figures != null ? p.figures : JSON.createObjectNode().put("fault", p.name).put("ok", false));
+            }
+        }
+        if (!link.writeJson(report) && code == 0) {
+            code = 1;
+        }
         status("done " + code);
         return code;
     }
