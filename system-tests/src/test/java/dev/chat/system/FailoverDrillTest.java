@@ -27,8 +27,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  * JSON report (report.json in the run dir). Needs root (CI runs as root).
  */
 class FailoverDrillTest {
-    private static final Path ROOT = LocalStack.projectRoot();
-
     @Test
     void theDrillAndTheDrainScriptAnswerHelpAndRefuseNonsense() throws Exception {
         for (String script : List.of("scripts/drill", "scripts/drain")) {
