@@ -67,8 +67,8 @@ public final class RunChecks {
             List<String> parts = new ArrayList<>();
             for (String metric : shown) {
                 String v = PromText.sum(text, metric);
-                String label = metric.replaceFirst("^(chat_(messages_|users_|presence_)?|haproxy_frontend_)", "")
-                        .replaceFirst("_total$", "").replaceFirst("\\{.*", "");
+                String label = metric.replaceFirst("\\{.*", "")
+                        .replaceFirst("^(chat_(messages_|users_|presence_)?|haproxy_frontend_)", "").replaceFirst("_total$", "");
                 parts.add(label + " " + v);
                 values.put(label, v);
             }
