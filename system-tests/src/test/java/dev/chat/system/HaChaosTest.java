@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The replicated topology under its faults, shortened for the test command: {@code scripts/chaos --ha --short}
@@ -32,10 +28,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>It asserts correctness only: no acked message lost or shown twice, every takeover and rejoin happened, and
  * logins and presence lookups through HAProxy kept answering 200 while an etcd member, a Sentinel or one instance
  * of a service was gone. While a store was frozen every send got its first answer (ack or {@code unavailable})
- * within {@link #ANSWER_BOUND} s, loadgen's verdict in its JSON figures: a bound well short of the 10-s freeze, so
+ * within {@link #ANSWER_BOUND} s, loadgen's verdict in its JSON report: a bound well short of the 10-s freeze, so
  * no send waited for the store to come back (the issue's 3 s is the full run's figure, not asserted here on a
- * shared machine). Takeover and rejoin times go to the build log and to {@code figures.jsonl} in the run
- * dir, never into an assertion. The full run is {@code scripts/chaos --ha}; its figures are in
+ * shared machine). Takeover and rejoin times go to the build log and to {@code report.json} and
+ * {@code figures.jsonl} in the run dir, never into an assertion. The full run is {@code scripts/chaos --ha}; its figures are in
  * docs/reliability.md.
  */
 class HaChaosTest {
@@ -58,72 +54,46 @@ class HaChaosTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void theReplicatedTierSurvivesItsFaultsWithNothingLostOrShownTwice() throws Exception {
-        assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
-                "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
         int base = ScriptRun.freePortBase(49);
-        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("chaos-ha-" + base);
-        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--short", "--clients", "30",
-                "--answer-target", Integer.toString(ANSWER_BOUND), "--no-install", "--no-build", "--port-base",
-                Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "1020"), 1140);
-        System.out.println(r.output());
-        Path figures = runDir.resolve("figures.jsonl");
-        if (Files.isRegularFile(figures)) {
-            System.out.println("figures.jsonl:\n" + Files.readString(figures));
-        }
+        ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-ha-" + base, List.of("--ha", "--short", "--clients", "30",
+                "--answer-target", Integer.toString(ANSWER_BOUND), "--port-base", Integer.toString(base), "--timeout",
+                "1020"), 1140);
 
-        assertEquals(List.of(), ScriptRun.stillRunning(runDir.resolve("stack")), "components left running");
-        assertEquals(List.of(), ScriptRun.stillRunning(runDir), "clients left running");
-        assertEquals(0, r.exit(), "the replicated chaos run failed (logs in " + runDir + "):\n" + r.output());
+        run.assertNothingLeftRunning();
+        run.assertPassed();
         for (String fault : List.of("pg-primary-kill", "pg-primary-stop", "redis-master-kill", "redis-master-stop",
                 "etcd-kill", "sentinel-kill", "user-service-kill", "presence-kill")) {
-            String block = ChaosTest.block(r.output(), fault);
-            assertTrue(block.contains("lost 0, shown twice 0"), block);
+            JsonNode f = run.fault(fault);
+            assertEquals(0, f.path("lost").asInt(-1), f.toString());
+            assertEquals(0, f.path("shown_twice").asInt(-1), f.toString());
         }
         // The standby took over, and the old primary came back as the synchronous standby.
-        assertTrue(ChaosTest.block(r.output(), "pg-primary-kill").contains("takeover: pg-"), r.output());
-        assertTrue(Pattern.compile("(?m)pg-[12] rejoined as synchronous standby of pg-[12]").matcher(r.output()).find(), r.output());
+        assertTrue(run.note("pg-primary-kill", "takeover: pg-").contains("a write committed"), run.fault("pg-primary-kill").toString());
+        assertEquals("synchronous standby", run.fault("pg-primary-kill").path("facts").path("rejoined_role").asText(),
+                run.fault("pg-primary-kill").toString());
+        assertTrue(Pattern.compile("(?m)pg-[12] rejoined as synchronous standby of pg-[12]").matcher(run.output()).find(), run.output());
         // The Sentinels promoted the replica, and the old master follows it.
-        assertTrue(ChaosTest.block(r.output(), "redis-master-kill").contains("the Sentinels name redis-"), r.output());
-        assertTrue(Pattern.compile("(?m)redis-[12] is redis-[12]'s replica again").matcher(r.output()).find(), r.output());
+        assertTrue(run.note("redis-master-kill", "takeover: the Sentinels name redis-") != null);
+        assertTrue(Pattern.compile("(?m)redis-[12] is redis-[12]'s replica again").matcher(run.output()).find(), run.output());
         // With one etcd member, one Sentinel or one instance of a service gone, logins and presence kept answering:
         // never an error status from HAProxy or a service (a probe may time out at 2 s on a loaded machine: bcrypt).
         for (String fault : List.of("etcd-kill", "sentinel-kill", "user-service-kill", "presence-kill")) {
-            String probes = probes(ChaosTest.block(r.output(), fault));
+            String probes = run.note(fault, "probes through the entry point");
             assertTrue(probes.matches(".*login: [^;]*200 x\\d+[^;]*; presence: [^;]*200 x\\d+.*"), fault + ": " + probes);
             assertTrue(!probes.matches(".*(login|presence): [^;]*\\b[45]\\d\\d x.*"), fault + ": " + probes);
         }
         // The frozen stores: every send was answered in time (loadgen's figures), and the pair is steady afterwards.
         for (String fault : List.of("pg-primary-stop", "redis-master-stop")) {
-            JsonNode f = figures(figures, fault, "loadgen");
+            JsonNode f = run.fault(fault);
             assertTrue(f.path("answered_within_target").asBoolean(false), f.toString());
             assertEquals(0, f.path("answer_waits_unanswered").asInt(-1), f.toString());
             assertTrue(f.path("answer_waits").asInt() > 0, f.toString());
         }
-        assertTrue(figures(figures, "pg-primary-stop", null).path("stopped_member_role_after").asText()
-                .matches("primary|synchronous standby"), Files.readString(figures));
-        assertTrue(figures(figures, "redis-master-stop", null).path("stopped_member_role_after").asText()
-                .matches("master|replica of redis-[12]"), Files.readString(figures));
-        assertTrue(r.output().contains("verdict          PASS: lost 0, shown twice 0, unacked 0"), r.output());
-        assertTrue(r.output().contains("cleaned up: the stack"), r.output());
-    }
-
-    /** The fault's line of figures.jsonl written by {@code source} (loadgen), or by the script when null. */
-    private static JsonNode figures(Path file, String fault, String source) throws java.io.IOException {
-        ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode n = json.readTree(line);
-            if (fault.equals(n.path("fault").asText())
-                    && (source == null ? !n.has("source") : source.equals(n.path("source").asText()))) {
-                return n;
-            }
-        }
-        throw new AssertionError("no figures of " + fault + (source == null ? "" : " from " + source) + " in " + file);
-    }
-
-    /** The probes' line of a fault's figures. */
-    private static String probes(String block) {
-        Matcher m = Pattern.compile("(?m)probes through HAProxy.*$").matcher(block);
-        assertTrue(m.find(), "no probes in:\n" + block);
-        return m.group();
+        assertTrue(run.fault("pg-primary-stop").path("facts").path("stopped_member_role_after").asText()
+                .matches("primary|synchronous standby"), run.fault("pg-primary-stop").toString());
+        assertTrue(run.fault("redis-master-stop").path("facts").path("stopped_member_role_after").asText()
+                .matches("master|replica of redis-[12]"), run.fault("redis-master-stop").toString());
+        assertTrue(run.report().path("store_check").path("ok").asBoolean(false), run.report().toString());
+        assertTrue(run.output().contains("cleaned up: the stack"), run.output());
     }
 }

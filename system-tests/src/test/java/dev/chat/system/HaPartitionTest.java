@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The PostgreSQL primary cut off by a network partition, shortened for the test command:
@@ -24,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * services in this one), lets a few clients chat through HAProxy, takes the primary's link down, and brings it up
  * again once the standby has taken over.
  *
- * <p>It asserts, from the run's JSON figures (loadgen's and the script's): no sample of the two members
+ * <p>It asserts, from loadgen's JSON report of the run (its figures and judgement, and the script's facts): no sample of the two members
  * (pg_is_in_recovery() through each one's own loopback, every 0.2 s plus the queries' own time, from the cut
  * until the old primary has rejoined) ever showed two primaries; the cut-off primary left the primary role and the standby was promoted
  * on a later timeline; HAProxy's primary listener had the new primary UP; every send made during the partition
@@ -46,27 +42,19 @@ class HaPartitionTest {
     void theCutOffPrimaryStepsDownTheStandbyTakesOverAndNothingAckedIsLost() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
         assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 20).exit() == 0, "'ip netns' does not work here");
-        assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
-                "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
         int base = ScriptRun.freePortBase(49);
-        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("chaos-partition-" + base);
-        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--faults", "pg-primary-partition",
-                "--clients", "12", "--interval", "6000", "--answer-target", Integer.toString(ANSWER_BOUND), "--no-install", "--no-build",
-                "--port-base", Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "400"), 460);
-        System.out.println(r.output());
-        Path figures = runDir.resolve("figures.jsonl");
-        if (Files.isRegularFile(figures)) {
-            System.out.println("figures.jsonl:\n" + Files.readString(figures));
-        }
+        ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-partition-" + base, List.of("--ha", "--faults",
+                "pg-primary-partition", "--clients", "12", "--interval", "6000", "--answer-target",
+                Integer.toString(ANSWER_BOUND), "--port-base", Integer.toString(base), "--timeout", "400"), 460);
 
-        assertEquals(List.of(), ScriptRun.stillRunning(runDir.resolve("stack")), "components left running");
-        assertEquals(List.of(), ScriptRun.stillRunning(runDir), "clients left running");
+        run.assertNothingLeftRunning();
         String namespaces = ScriptRun.run(List.of("ip", "netns", "list"), 20).output();
         assertTrue(!namespaces.contains("chp" + base + "-"), "namespaces left behind:\n" + namespaces);
-        assertEquals(0, r.exit(), "the partition run failed (logs in " + runDir + "):\n" + r.output());
+        run.assertPassed();
 
         // No split brain: never two members answering pg_is_in_recovery() = false in one sample.
-        JsonNode p = figures(figures, "pg-primary-partition", null);
+        JsonNode l = run.fault("pg-primary-partition");
+        JsonNode p = l.path("facts");
         assertEquals(0, p.path("both_primary_samples").asInt(-1), p.toString());
         assertTrue(p.path("role_samples").asInt() >= 10, p.toString());
         // The cut-off primary stepped down, the standby took over on a later timeline, HAProxy routes to it.
@@ -79,9 +67,10 @@ class HaPartitionTest {
         assertTrue(p.path("timeline_after").asInt() > p.path("timeline_before").asInt(), p.toString());
         // After healing the old primary is the synchronous standby, with no manual step.
         assertEquals("synchronous standby", p.path("isolated_role_after").asText(), p.toString());
+        // The script's facts also went to figures.jsonl, one line per fault.
+        assertEquals(0, run.figures("pg-primary-partition", null).path("both_primary_samples").asInt(-1));
 
         // The clients: every send during the partition answered in time, nothing acked lost or shown twice.
-        JsonNode l = figures(figures, "pg-primary-partition", "loadgen");
         assertEquals(0, l.path("lost").asInt(-1), l.toString());
         assertEquals(0, l.path("shown_twice").asInt(-1), l.toString());
         assertTrue(l.path("acked").asInt() > 0, l.toString());
@@ -90,11 +79,11 @@ class HaPartitionTest {
         assertTrue(l.path("back_within_target").asBoolean(false), l.toString());
 
         // The store: every acked ID on the (new) primary exactly once.
-        JsonNode s = figures(figures, "store-check", null);
+        JsonNode s = run.report().path("store_check");
         assertTrue(s.path("acked").asInt() > 0, s.toString());
         assertEquals(0, s.path("missing").asInt(-1), s.toString());
         assertEquals(0, s.path("stored_twice").asInt(-1), s.toString());
-        assertTrue(r.output().contains("cleaned up: the stack"), r.output());
+        assertTrue(run.output().contains("cleaned up: the stack"), run.output());
     }
 
     @Test
@@ -102,18 +91,5 @@ class HaPartitionTest {
         ScriptRun.Result up = ScriptRun.run(List.of("bash", "scripts/up", "--netns", "--no-install", "--no-build"), 60);
         assertNotEquals(0, up.exit());
         assertTrue(up.output().contains("--netns goes with --ha"), up.output());
-    }
-
-    /** The fault's line of figures.jsonl written by {@code source} (loadgen), or by the script when null. */
-    private static JsonNode figures(Path file, String fault, String source) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode n = json.readTree(line);
-            if (fault.equals(n.path("fault").asText())
-                    && (source == null ? !n.has("source") : source.equals(n.path("source").asText()))) {
-                return n;
-            }
-        }
-        throw new AssertionError("no figures of " + fault + (source == null ? "" : " from " + source) + " in " + file);
     }
 }

@@ -25,6 +25,9 @@ import dev.chat.loadgen.measure.AnswerWaits;
 import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 import dev.chat.loadgen.measure.Timeline;
+import dev.chat.loadgen.report.Facts;
+import dev.chat.loadgen.report.RoleSamples;
+import dev.chat.loadgen.report.StoreCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +41,21 @@ import picocli.CommandLine.Option;
  *                           its window opens; messages first sent from now on count as the fault's
  * end NAME [EPOCH_MS]       the fault is over (the component is back, the process continued): what was sent
  *                           until now and not yet acked is the backlog every client must clear to count as back
- * note NAME TEXT...         a line the controller saw (a probe's answer, say), printed with the fault's figures
+ * note NAME TEXT...         a line the controller saw, printed with the fault's figures ({@code @FROM..TO}, two
+ *                           epoch-ms readings, becomes the seconds between them)
+ * figure NAME KEY=VALUE...  the controller's figures of the fault (who was killed, when a write went through):
+ *                           one JSON line in --figures-file and the fault's "facts" in the JSON report; a value
+ *                           {@code @FROM..TO} becomes seconds, numbers stay numbers
+ * say TEXT...               a line for the report (spans as in note)
+ * roles NAME FILE T0 ISOLATED OTHER
+ *                           judge the database members' role samples in FILE from T0 (epoch ms) for a cut-off
+ *                           member: samples, samples with two primaries, when ISOLATED left the primary role and
+ *                           OTHER became primary (into the fault's facts)
+ * presence-map USERS N...   the presence map after the last fault: its user keys and each node's socket count
+ * settle                    stop sending, wait until every message is acked and shown, write --acked-file;
+ *                           status "settled"
+ * store-check ANSWER        the controller's look-up of the acked IDs in the message log, TOTAL|MISSING|TWICE
+ *                           (anything else: the look-up failed); part of the verdict
  * answer-target NAME S      every send written while the fault lasts must get its first answer (ack or error
  *                           frame) within S seconds (a stopped store must be answered {@code unavailable}, not
  *                           leave the client hanging); judged at the report, part of the exit code
@@ -46,8 +63,11 @@ import picocli.CommandLine.Option;
  *                           by --settle), print the fault's figures
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
- * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE". Each
- * report also prints its figures as one JSON line ("   json {...}"), appended to --figures-file when given.
+ * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "settled", "done CODE".
+ * Each report also prints its figures as one JSON line ("   json {...}"), appended to --figures-file when given;
+ * at the end the whole run, every fault with its figures, facts and notes, the checks and the verdict, goes to
+ * the JSON report (--json-report). With --probes a probe account asks for a new socket, a login and a presence
+ * lookup once a second from each fault's start to its report, and the answers are one of the fault's notes.
  *
  * <p>A client is <em>back</em> when its socket is open again (if the fault cut it) and every message it had sent
  * before the fault ended is acked (if the fault held its sends back: PostgreSQL down answers {@code unavailable},
@@ -65,6 +85,13 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Mixin
     ControllerLink link;
+
+    @Mixin
+    RunChecks checks;
+
+    @Option(names = "--probes",
+            description = "while each fault lasts, probe a new socket, a login and a presence lookup through the entry point once a second")
+    boolean probing;
 
     @Option(names = "--settle", defaultValue = "60", paramLabel = "S",
             description = "bound on the wait for a fault's messages to be acked and shown and its clients back (default: ${DEFAULT-VALUE} s)")
@@ -126,6 +153,9 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean ok = true;
         /** The bound on a send's wait for its first answer while the fault lasts, seconds; NaN: none. */
         double answerTarget = Double.NaN;
+        /** The controller's figures (figure, roles) and loadgen's own, once reported. */
+        final ObjectNode facts = JSON.createObjectNode();
+        ObjectNode figures;
 
         Fault(int index, String name, long start) {
             this.index = index;
@@ -141,6 +171,10 @@ public final class ChaosCommand implements Callable<Integer> {
     private PrintStream out;
     private long t0;
     private ScheduledExecutorService timer;
+    private Probes probes;
+    private boolean settled;
+    private StoreCheck storeCheck;
+    private final ObjectNode report = JSON.createObjectNode();
 
     @Override
     public Integer call() throws IOException {
@@ -174,6 +208,15 @@ public final class ChaosCommand implements Callable<Integer> {
         RingTraffic traffic = new RingTraffic(crowd, ledger, client.runId, Duration.ofMillis(client.intervalMillis),
                 () -> current, timer, maxPending);
         try {
+            if (probing) {
+                try {
+                    probes = Probes.create(endpoint);
+                } catch (RuntimeException e) {
+                    say("clients: could not make the probe account: %s", e.getMessage());
+                    status("done 3");
+                    return 3;
+                }
+            }
             if (!link.startFlowing(crowd, traffic, ledger, readySeconds)) {
                 return 3;
             }
@@ -185,6 +228,7 @@ public final class ChaosCommand implements Callable<Integer> {
             String line;
             while ((line = in.readLine()) != null) {
                 String[] w = line.trim().split("\\s+", 3);
+                String rest = w.length > 2 ? w[2] : "";
                 if (w.length == 0 || w[0].isEmpty()) {
                     continue;
                 }
@@ -195,6 +239,12 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "note" -> note(name, w.length > 2 ? w[2] : "");
                     case "answer-target" -> answerTarget(name, w.length > 2 ? w[2] : "");
                     case "report" -> report(name, crowd, ledger, log);
+                    case "figure" -> figure(name, rest);
+                    case "say" -> say("%s", Facts.spans(line.trim().substring(3).trim()));
+                    case "roles" -> roles(name, rest);
+                    case "presence-map" -> presenceMap(line.trim().split("\\s+"));
+                    case "settle" -> settle(traffic, crowd, ledger);
+                    case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
                     }
@@ -204,6 +254,9 @@ public final class ChaosCommand implements Callable<Integer> {
             say("clients: end of commands");
             return finish(traffic, crowd, ledger);
         } finally {
+            if (probes != null) {
+                probes.close();
+            }
             traffic.close();
             crowd.close();
             timer.shutdownNow();
@@ -239,6 +292,9 @@ public final class ChaosCommand implements Callable<Integer> {
         faults.add(f);
         byName.put(name, f);
         current = f.index;
+        if (probes != null) {
+            probes.start();
+        }
         trace.event(f.start, "chaos", "fault " + name);
         say("clients: %s: window opens at +%.2f s", name, secs(f.start - t0));
     }
@@ -273,7 +329,8 @@ public final class ChaosCommand implements Callable<Integer> {
                 name, secs(f.end - t0), secs(f.end - f.start), f.backlogSize, f.undeliveredSize);
     }
 
-    private void note(String name, String text) {
+    private void note(String name, String words) {
+        String text = Facts.spans(words);
         Fault f = byName.get(name);
         if (f != null) {
             f.notes.add(text);
@@ -328,6 +385,10 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         if (f.end < 0) {
             endFault(name, -1, ledger);
+        }
+        if (probes != null) {
+            note(name, "probes through the entry point, one a second from the fault to its end (at least one): "
+                    + probes.stop().summary());
         }
         long minEnd = f.end + minAfterEndMillis * 1_000_000L;
         while (System.nanoTime() < minEnd) {
@@ -432,7 +493,9 @@ public final class ChaosCommand implements Callable<Integer> {
         lines.add(String.format(Locale.ROOT, "   targets   lost 0: %s; shown twice 0: %s; every client back <= %s s after the end: %s",
                 c.lost() == 0 ? "ok" : "MISSED (" + c.lost() + ")", c.shownTwice() == 0 ? "ok" : "MISSED (" + c.shownTwice() + ")",
                 fmtTarget(), backOk ? "ok (" + f.backAfterEnd + ")" : "MISSED (" + f.backAfterEnd + ")"));
-        String json = json(f, c, answers, judged, answerOk, backOk);
+        ObjectNode figures = json(f, c, answers, judged, answerOk, backOk);
+        f.figures = figures;
+        String json = figures.toString();
         lines.add("   json      " + json);
         for (String l : lines) {
             say("%s", l);
@@ -443,7 +506,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     /** The fault's figures as one JSON object (numbers in seconds; null where there is none). */
-    private String json(Fault f, Ledger.Counts c, AnswerWaits.Window answers, boolean judged, boolean answerOk,
+    private ObjectNode json(Fault f, Ledger.Counts c, AnswerWaits.Window answers, boolean judged, boolean answerOk,
             boolean backOk) {
         ObjectNode o = JSON.createObjectNode();
         o.put("fault", f.name);
@@ -472,7 +535,127 @@ public final class ChaosCommand implements Callable<Integer> {
             o.put("answered_within_target", answerOk);
         }
         o.put("ok", f.ok);
-        return o.toString();
+        return o;
+    }
+
+    // ------------------------------------------------------------------ the controller's observations
+
+    /** The controller's figures of a fault: merged into its facts, the merged line appended to --figures-file. */
+    private void figure(String name, String words) {
+        Fault f = byName.get(name);
+        ObjectNode line = JSON.createObjectNode();
+        line.put("fault", name);
+        try {
+            ObjectNode parsed = Facts.parseLine(words);
+            if (f != null) {
+                f.facts.setAll(parsed);
+                line.setAll(f.facts);
+            } else {
+                line.setAll(parsed);
+            }
+        } catch (IllegalArgumentException e) {
+            say("clients: figure %s: %s", name, e.getMessage());
+            return;
+        }
+        if (figuresFile != null) {
+            ControllerLink.append(figuresFile, line.toString());
+        }
+    }
+
+    /** Judges the role samples of a cut-off member (see the class comment); into the fault's facts, and one line. */
+    private void roles(String name, String words) {
+        String[] w = words.trim().split("\\s+");
+        Fault f = byName.get(name);
+        if (f == null || w.length < 4 || !w[1].matches("\\d+")) {
+            say("clients: roles needs a fault, a file, T0, the isolated and the other member, not '%s %s'", name, words);
+            return;
+        }
+        RoleSamples.Analysis a;
+        try {
+            a = RoleSamples.read(java.nio.file.Path.of(w[0])).analyse(Long.parseLong(w[1]), w[2], w[3]);
+        } catch (IOException e) {
+            say("clients: cannot read the role samples %s: %s", w[0], e.getMessage());
+            return;
+        }
+        f.facts.put("role_samples", a.samples());
+        f.facts.put("both_primary_samples", a.bothPrimary());
+        putSeconds(f.facts, "isolated_left_primary_after_s", a.isolatedLeftPrimaryAfter());
+        putSeconds(f.facts, "standby_promoted_after_s", a.otherPromotedAfter());
+        say("%s: %d samples of both members from the cut, %d with two primaries; %s left the primary role %s, %s became primary %s",
+                name, a.samples(), a.bothPrimary(), w[2], after(a.isolatedLeftPrimaryAfter()), w[3],
+                after(a.otherPromotedAfter()));
+    }
+
+    private static void putSeconds(ObjectNode o, String key, java.util.OptionalDouble v) {
+        if (v.isPresent()) {
+            o.put(key, v.getAsDouble());
+        } else {
+            o.put(key, "-");
+        }
+    }
+
+    private static String after(java.util.OptionalDouble v) {
+        return v.isPresent() ? String.format(Locale.ROOT, "%.2f s after the cut", v.getAsDouble()) : "NEVER in the samples";
+    }
+
+    /** The presence map after the last fault: USERS and each node's sockets, summed. */
+    private void presenceMap(String[] w) {
+        long users;
+        long sockets = 0;
+        try {
+            users = Long.parseLong(w[1]);
+            for (int i = 2; i < w.length; i++) {
+                sockets += Long.parseLong(w[i]);
+            }
+        } catch (RuntimeException e) {
+            say("clients: presence-map needs USERS and socket counts, not '%s'", String.join(" ", w));
+            return;
+        }
+        ObjectNode p = report.putObject("presence_map");
+        p.put("sockets", sockets);
+        p.put("users", users);
+        p.put("clients", client.clients);
+        say("   presence map in Redis after the last fault: %d sockets, %d users (the clients hold %d sockets)", sockets,
+                users, client.clients);
+    }
+
+    /** Stops the traffic and waits (bounded by --settle) until every message is acked and shown; once. */
+    private void settle(RingTraffic traffic, Crowd crowd, Ledger ledger) {
+        if (!settled) {
+            settled = true;
+            traffic.close();
+            current = 0;
+            long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
+                Sleep.millis(50);
+            }
+            if (ackedFile != null) {
+                try {
+                    java.nio.file.Files.write(ackedFile, ledger.ackedIds(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    say("clients: cannot write %s: %s", ackedFile, e.getMessage());
+                }
+            }
+        }
+        status("settled");
+    }
+
+    private void storeCheck(String answer) {
+        storeCheck = StoreCheck.parse(answer);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("fault", "store-check");
+        o.put("acked", storeCheck.acked());
+        o.put("missing", storeCheck.missing());
+        o.put("stored_twice", storeCheck.storedTwice());
+        o.put("ok", storeCheck.ok());
+        if (storeCheck.error() != null) {
+            o.put("error", storeCheck.error());
+        }
+        report.set("store_check", o.deepCopy().without("fault"));
+        if (figuresFile != null) {
+            ControllerLink.append(figuresFile, o.toString());
+        }
+        say("%s", storeCheck.describe());
     }
 
     private static double round(double v) {
@@ -489,12 +672,9 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private int finish(RingTraffic traffic, Crowd crowd, Ledger ledger) {
-        traffic.close();
-        current = 0;
-        long deadline = System.nanoTime() + settleSeconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
-            Sleep.millis(50);
-        }
+        settle(traffic, crowd, ledger);
+        checks.metrics(report, l -> say("%s", l));
+        boolean logsClean = checks.logHygiene(report, l -> say("%s", l), List.of("pw-" + client.userPrefix));
         List<String> lines = new ArrayList<>();
         lines.add("== summary (every message checked once more after the last fault)");
         lines.add(String.format(Locale.ROOT, "   %-18s %8s %9s %10s %7s %7s %9s %5s %6s %6s  %s", "fault", "lasted",
@@ -522,24 +702,43 @@ public final class ChaosCommand implements Callable<Integer> {
             lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
         }
         boolean open = crowd.openCount() == crowd.size();
-        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk;
+        boolean storeOk = storeCheck == null || storeCheck.ok();
+        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean;
         lines.add(String.format(Locale.ROOT,
-                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (every client back <= %s s after its end; answers in time where set): %s",
+                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (every client back <= %s s after its end; answers in time where set): %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
-                crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO"));
+                crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO",
+                storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs"));
         for (String l : lines) {
             say("%s", l);
         }
-        int code = clean ? 0 : 1;
         link.writeChart(timeline(ledger, crowd));
-        if (ackedFile != null) {
-            try {
-                java.nio.file.Files.write(ackedFile, ledger.ackedIds(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                say("clients: cannot write %s: %s", ackedFile, e.getMessage());
-                code = 1;
+        report.put("command", "chaos");
+        report.put("run", client.runId);
+        report.put("clients", crowd.size());
+        report.put("verdict", clean ? "PASS" : "FAIL");
+        report.put("ok", clean);
+        ObjectNode totals = report.putObject("totals");
+        totals.put("sent", all.sent());
+        totals.put("acked", all.acked());
+        totals.put("delivered", all.delivered());
+        totals.put("lost", all.lost());
+        totals.put("shown_twice", all.shownTwice());
+        totals.put("unacked", all.unacked());
+        totals.put("misrouted", ledger.misrouted());
+        totals.put("clients_open", crowd.openCount());
+        totals.put("faults_ok", faultsOk);
+        var list = report.putArray("faults");
+        for (Fault f : faults) {
+            if (f.index > 0) {
+                ObjectNode o = f.figures != null ? f.figures.deepCopy() : JSON.createObjectNode().put("fault", f.name).put("ok", false);
+                o.set("facts", f.facts);
+                f.notes.forEach(o.putArray("notes")::add);
+                list.add(o);
             }
         }
+        boolean written = link.writeJson(report);
+        int code = clean && written ? 0 : 1;
         status("done " + code);
         return code;
     }

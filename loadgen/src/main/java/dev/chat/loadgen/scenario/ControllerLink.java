@@ -34,6 +34,10 @@ public final class ControllerLink {
             description = "the run's chart (one HTML page, inline SVG) is written here at the end (default: chart.html beside --report-file)")
     Path chartFile;
 
+    @Option(names = "--json-report", paramLabel = "FILE",
+            description = "the run's figures and verdicts as one JSON document, written at the end (default: report.json beside --report-file)")
+    Path jsonReport;
+
     @Option(names = "--trace", paramLabel = "FILE",
             description = "every connection event (attempt, open, drop, failure) with its time, one per line")
     Path traceFile;
@@ -98,6 +102,26 @@ public final class ControllerLink {
             say("   chart            %s", file);
         } catch (IOException | RuntimeException e) {
             say("clients: cannot write the chart %s: %s", file, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the run's JSON report to --json-report, or to report.json beside --report-file; nothing when neither
+     * is given. A report that cannot be written is said and returns false: the system tests assert on it.
+     */
+    boolean writeJson(com.fasterxml.jackson.databind.node.ObjectNode report) {
+        Path file = jsonReport != null ? jsonReport
+                : reportFile == null ? null : reportFile.toAbsolutePath().resolveSibling("report.json");
+        if (file == null) {
+            return true;
+        }
+        try {
+            Files.writeString(file, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+            say("   json report      %s", file);
+            return true;
+        } catch (IOException e) {
+            say("clients: cannot write the JSON report %s: %s", file, e.getMessage());
+            return false;
         }
     }
 

@@ -52,8 +52,12 @@ import picocli.CommandLine.Option;
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "done CODE".
  * Each phase's figures also go, one JSON object a line, to --figures-file (what the system test asserts), with the
  * chat nodes each proxy routed to at the phase's start and end when --haproxy-stats names the proxies.
- * Exit 0 when nothing was lost, shown twice or left unacked, every client came back and every limit check held;
- * 1 otherwise; 2 when only a time target was missed and --strict-targets is set; 3 when the clients never got going.
+ * At the end it reads the components' metrics (--metrics), scans the logs for tokens and passwords
+ * (--check-logs), and writes the whole run, each fault's figures (the same objects as --figures-file), the checks and
+ * the verdict, to the JSON report (--json-report).
+ * Exit 0 when nothing was lost, shown twice or left unacked, every client came back, every limit check held and no
+ * log holds a secret; 1 otherwise; 2 when only a time target was missed and --strict-targets is set; 3 when the
+ * clients never got going.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "The failover drill's clients: chat through the VIP, measure each fault announced on stdin.")
@@ -63,6 +67,11 @@ public final class DrillCommand implements Callable<Integer> {
 
     @Mixin
     ControllerLink link;
+
+    @Mixin
+    RunChecks checks;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--probe", paramLabel = "URL",
             description = "plain-HTTP URL on the VIP whose responses name the proxy (header X-Proxy), polled on a new connection each time")
@@ -104,7 +113,6 @@ public final class DrillCommand implements Callable<Integer> {
             description = "bound on the attempts of 'limit arm' (default: ${DEFAULT-VALUE})")
     int loginProbeAttempts;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
 
     private static final class Phase {
@@ -124,6 +132,7 @@ public final class DrillCommand implements Callable<Integer> {
         List<ProxyServers.Snapshot> serversAtStart = List.of();
         List<ProxyServers.Snapshot> serversAtEnd = List.of();
         LimitCheck limit;
+        ObjectNode figures;
 
         Phase(int index, String name, long start) {
             this.index = index;
@@ -372,7 +381,8 @@ public final class DrillCommand implements Callable<Integer> {
         for (String l : lines) {
             say("%s", l);
         }
-        figures(phaseJson(p, c, t, o));
+        p.figures = phaseJson(p, c, t, o);
+        figures(p.figures.toString());
     }
 
     /** The chat nodes of every proxy named by --haproxy-stats, as each says now. */
@@ -421,11 +431,15 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     /** One phase's figures as one JSON object (seconds as numbers; null where there is none). */
-    private String phaseJson(Phase p, Ledger.Counts c, VipProbe.Takeover t, ConnectionLog.Outage o) {
+    private ObjectNode phaseJson(Phase p, Ledger.Counts c, VipProbe.Takeover t, ConnectionLog.Outage o) {
         ObjectNode j = JSON.createObjectNode();
         j.put("fault", p.name);
+        j.put("source", "loadgen");
+        j.put("takeover_target", p.takeoverTarget);
+        j.put("resume_target", p.resumeTarget);
         j.put("window_s", round(secs(p.end - p.start)));
         if (t != null) {
+            j.put("vip_moved", t.moved());
             j.put("vip_before", t.before());
             j.put("vip_after", t.after());
             if (t.moved()) {
@@ -462,8 +476,9 @@ public final class DrillCommand implements Callable<Integer> {
             l.put("after_takeover_status", p.limit.after().status());
             l.put("held", p.limit.held());
         }
+        j.put("every_client_back", p.everyoneBack);
         j.put("ok", c.lost() == 0 && c.shownTwice() == 0 && o.everyoneBack() && (p.limit == null || p.limit.held()));
-        return j.toString();
+        return j;
     }
 
     /** {"proxy1": {"node-1": {"status": "UP", "sessions": 3}, ...}, ...} */
@@ -497,6 +512,9 @@ public final class DrillCommand implements Callable<Integer> {
         while (System.nanoTime() < deadline && (!ledger.settled(-1) || crowd.openCount() < crowd.size())) {
             Sleep.millis(50);
         }
+        ObjectNode report = JSON.createObjectNode();
+        checks.metrics(report, l -> say("%s", l));
+        boolean logsClean = checks.logHygiene(report, l -> say("%s", l), List.of("pw-" + client.userPrefix));
         List<String> lines = new ArrayList<>();
         lines.add("== summary (every message checked once more after the last fault)");
         lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7s %7s %9s %6s %6s %6s", "phase", "takeover",
@@ -524,13 +542,14 @@ public final class DrillCommand implements Callable<Integer> {
             lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
         }
         boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack
-                && limitsHeld;
+                && limitsHeld && logsClean;
         int code = !clean ? 1 : (strictTargets && !targets) ? 2 : 0;
         lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(),
                 everyoneBack && crowd.openCount() == crowd.size() ? "all" : "NOT ALL",
                 limitsHeld ? "" : ", a login limit check FAILED",
-                targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)")));
+                targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)"),
+                logsClean ? "" : "; secrets in logs"));
         for (String l : lines) {
             say("%s", l);
         }
@@ -549,6 +568,31 @@ public final class DrillCommand implements Callable<Integer> {
         summary.put("verdict", clean ? "PASS" : "FAIL");
         figures(summary.toString());
         link.writeChart(timeline(ledger, log));
+        report.put("command", "drill");
+        report.put("run", client.runId);
+        report.put("clients", crowd.size());
+        report.put("verdict", code == 0 ? "PASS" : "FAIL");
+        report.put("ok", code == 0);
+        report.put("exit", code);
+        report.put("targets_met", targets);
+        ObjectNode totals = report.putObject("totals");
+        totals.put("sent", all.sent());
+        totals.put("acked", all.acked());
+        totals.put("delivered", all.delivered());
+        totals.put("lost", all.lost());
+        totals.put("shown_twice", all.shownTwice());
+        totals.put("unacked", all.unacked());
+        totals.put("misrouted", ledger.misrouted());
+        totals.put("clients_open", crowd.openCount());
+        var list = report.putArray("faults");
+        for (Phase p : phases) {
+            if (p.index > 0) {
+                list.add(p.figures != null ? p.figures : JSON.createObjectNode().put("fault", p.name).put("ok", false));
+            }
+        }
+        if (!link.writeJson(report) && code == 0) {
+            code = 1;
+        }
         status("done " + code);
         return code;
     }
