@@ -9,6 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
@@ -26,6 +30,8 @@ import io.smallrye.mutiny.Uni;
  * a page at a time (newest first, older by {@code before}), and read marks. Only the caller's own. Every call
  * answers within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
  */
+@APIResponse(responseCode = "401", description = "unauthorized: no valid bearer token")
+@APIResponse(responseCode = "503", description = "unavailable: the message store did not answer in time (Retry-After)")
 @Authenticated
 @Path("/api/conversations")
 public class ConversationResource {
@@ -42,11 +48,13 @@ public class ConversationResource {
     @Inject
     ServerFrames frames;
 
+    @APIResponse(responseCode = "400", description = "invalid_request: limit is not a whole number from 1")
     @GET
     public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
         return calls.bounded(log.conversations(me(), limit(limit, 50)));
     }
 
+    @APIResponse(responseCode = "400", description = "invalid_username; invalid_request: before or limit is not a whole number from 1")
     @GET
     @Path("/{peer}/messages")
     public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") Long before,
@@ -57,6 +65,8 @@ public class ConversationResource {
         return calls.bounded(log.page(me(), peer(peer), before == null ? Long.MAX_VALUE : before, limit(limit, 50)));
     }
 
+    @APIResponse(responseCode = "204", description = "Read up to ts")
+    @APIResponse(responseCode = "400", description = "invalid_username; invalid_request: the body is not {\"ts\": EPOCH_MS}")
     @PUT
     @Path("/{peer}/read")
     public Uni<Void> read(@PathParam("peer") String peer, ReadMark mark) {
