@@ -55,7 +55,8 @@ public final class RestFuzzer {
     private final URI base;
     private final Map<String, List<Object>> examples;
     private final Supplier<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     /**
      * @param contract the service's document
@@ -79,6 +80,8 @@ public final class RestFuzzer {
         public final Map<String, Integer> codes = new TreeMap<>();
         public final List<String> failures = new ArrayList<>();
         public final List<String> contractNotes = new ArrayList<>();
+        /** The contract notes by kind (operation, status, what): how often each. */
+        public final Map<String, Integer> contractNoteKinds = new TreeMap<>();
 
         Report(long seed) {
             this.seed = seed;
@@ -87,7 +90,7 @@ public final class RestFuzzer {
         @Override
         public String toString() {
             return "seed=" + seed + " requests=" + requests + " statuses=" + statuses + " error codes=" + codes
-                    + " failures=" + failures.size() + " contract notes=" + contractNotes.size();
+                    + " failures=" + failures.size() + " contract notes=" + contractNotes.size() + " " + contractNoteKinds;
         }
     }
 
@@ -377,6 +380,10 @@ public final class RestFuzzer {
             String path = a.request().uri().getRawPath();
             for (String v : contract.violations(q.method(), path, status, type, a.body())) {
                 report.contractNotes.add(q.what() + ": " + v);
+                String[] words = q.what().split(" ", 3);
+                String why = v.substring(v.indexOf(": ") + 2);
+                report.contractNoteKinds.merge(words[0] + " " + words[1] + " -> " + status + ": "
+                        + (why.contains(" declare") ? why.replaceAll(" \\(declares.*", "") : clip(why)), 1, Integer::sum);
             }
         }
     }

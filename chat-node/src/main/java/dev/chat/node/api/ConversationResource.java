@@ -48,17 +48,21 @@ public class ConversationResource {
     @Inject
     ServerFrames frames;
 
+    @APIResponse(responseCode = "200", description = "The caller's conversations, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = Conversation.class)))
     @APIResponse(responseCode = "400", description = "invalid_request: limit is not a whole number from 1")
     @GET
-    public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
-        return calls.bounded(log.conversations(me(), limit(limit, 50)));
+    public Uni<List<Conversation>> conversations(@QueryParam("limit") String limit) {
+        return calls.bounded(log.conversations(me(), limit(QueryNumbers.parse(limit, "limit"), 50)));
     }
 
+    @APIResponse(responseCode = "200", description = "A page of the conversation, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = HistoryMessage.class)))
     @APIResponse(responseCode = "400", description = "invalid_username; invalid_request: before or limit is not a whole number from 1")
     @GET
     @Path("/{peer}/messages")
-    public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") Long before,
-            @QueryParam("limit") Integer limit) {
+    public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") String beforeText,
+            @QueryParam("limit") String limitText) {
+        Long before = QueryNumbers.parse(beforeText, "before");
+        Long limit = QueryNumbers.parse(limitText, "limit");
         if (before != null && before <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
         }
@@ -98,13 +102,13 @@ public class ConversationResource {
         return peer;
     }
 
-    private static int limit(Integer limit, int dflt) {
+    private static int limit(Long limit, int dflt) {
         if (limit == null) {
             return dflt;
         }
         if (limit < 1) {
             throw ApiException.badRequest("invalid_request", "limit must be at least 1");
         }
-        return Math.min(limit, MAX_LIMIT);
+        return (int) Math.min(limit, MAX_LIMIT);
     }
 }

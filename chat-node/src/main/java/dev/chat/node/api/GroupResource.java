@@ -110,11 +110,13 @@ public class GroupResource {
                 .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build()));
     }
 
+    @APIResponse(responseCode = "200", description = "The caller's groups", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = GroupViews.Summary.class)))
     @GET
     public Uni<List<GroupViews.Summary>> mine() {
         return calls.bounded(groups.groupsOf(me()));
     }
 
+    @APIResponse(responseCode = "200", description = "The group with its members", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.Group.class)))
     @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @GET
     @Path("/{id}")
@@ -229,23 +231,27 @@ public class GroupResource {
                 .chain(id -> groups.group(id, me)));
     }
 
+    @APIResponse(responseCode = "200", description = "A page of the group's messages, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = HistoryMessage.class)))
     @APIResponse(responseCode = "400", description = "invalid_request: before or limit is not a whole number from 1")
     @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @GET
     @Path("/{id}/messages")
-    public Uni<List<HistoryMessage>> messages(@PathParam("id") String id, @QueryParam("before") Long before,
-            @QueryParam("limit") Integer limit) {
+    public Uni<List<HistoryMessage>> messages(@PathParam("id") String id, @QueryParam("before") String beforeText,
+            @QueryParam("limit") String limitText) {
+        Long before = QueryNumbers.parse(beforeText, "before");
+        Long limit = QueryNumbers.parse(limitText, "limit");
         if (before != null && before <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
         }
-        int n = limit == null ? 50 : limit;
+        long n = limit == null ? 50 : limit;
         if (n < 1) {
             throw ApiException.badRequest("invalid_request", "limit must be at least 1");
         }
-        return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100)));
+        return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, (int) Math.min(n, 100)));
     }
 
     /** Who has read one message of the group (its {@code seq}): a count and up to 100 names. */
+    @APIResponse(responseCode = "200", description = "Who has read the message", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.SeenBy.class)))
     @APIResponse(responseCode = "404", description = "not_found: no such group or message, or the caller is not a member")
     @GET
     @Path("/{id}/messages/{seq}/seen")

@@ -48,6 +48,7 @@ public class SearchResource {
      * A page of hits, newest first. {@code before} and {@code limit} are read as text here: JAX-RS answers a query
      * parameter that does not convert with 404, and bad input gets 400 {@code invalid_request}.
      */
+    @APIResponse(responseCode = "200", description = "A page of hits, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = SearchHit.class)))
     @APIResponse(responseCode = "400", description = "invalid_request: q missing or too long; before or limit not a whole number from 1")
     @GET
     public Uni<List<SearchHit>> search(@QueryParam("q") String q, @QueryParam("before") String before,

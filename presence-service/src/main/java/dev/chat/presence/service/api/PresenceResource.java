@@ -12,6 +12,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -41,6 +44,7 @@ public class PresenceResource {
     @Inject
     PresenceSettings settings;
 
+    @APIResponse(responseCode = "200", description = "The user's presence", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserPresence.class)))
     @APIResponse(responseCode = "400", description = "bad_request: not a valid username")
     @GET
     @Path("/{user}")
@@ -48,6 +52,7 @@ public class PresenceResource {
         return query.lookup(Usernames.require(user));
     }
 
+    @APIResponse(responseCode = "200", description = "Each asked name with its presence", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, additionalProperties = BulkEntry.class)))
     @APIResponse(responseCode = "400", description = "bad_request: users missing, a name not valid, or too many")
     @GET
     public Uni<Map<String, BulkEntry>> bulkGet(@RestQuery List<String> users) {
@@ -58,6 +63,7 @@ public class PresenceResource {
         return bulk(names);
     }
 
+    @APIResponse(responseCode = "200", description = "Each asked name with its presence", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, additionalProperties = BulkEntry.class)))
     @APIResponse(responseCode = "400", description = "bad_request: users missing, a name not valid, or too many; malformed_json; invalid_request")
     @POST
     @Path("/query")
@@ -73,6 +79,7 @@ public class PresenceResource {
      * Every chat node with its counts: for operators only (the token's {@code operator} group, which user-service
      * gives the accounts in {@code chat.jwt.operators}); any other signed-in user gets 403.
      */
+    @APIResponse(responseCode = "200", description = "Every chat node with its counts", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = NodeStatus.class)))
     @APIResponse(responseCode = "403", description = "forbidden: the token is not an operator's")
     @GET
     @Path("/nodes")
