@@ -187,7 +187,7 @@ public final class RestFuzzer {
         String bearer = token.get();
         if (breakWhat == 5 && r.nextBoolean()) {
             int k = r.nextInt(4);
-            bearer = k == 0 ? null : k == 1 ? "not.a.token" : k == 2 ? bearer + "x" : brokenScalar(r).replaceAll("[\\x00-\\x20\\x7f-\\uffff]", "");
+            bearer = k == 0 ? null : k == 1 ? "not.a.token" : k == 2 ? bearer + "x" : brokenScalar(r).replaceAll("[^\\x21-\\x7e]", "");
             what += " token " + (k == 0 ? "none" : "bad");
         } else if (breakWhat == 5 && contentType != null) {
             contentType = r.nextBoolean() ? "text/plain" : "application/x-www-form-urlencoded";

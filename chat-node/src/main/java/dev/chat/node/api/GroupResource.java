@@ -219,6 +219,7 @@ public class GroupResource {
     @APIResponse(responseCode = "400", description = "invalid_request: the body is not {\"code\": INVITE_CODE}")
     @APIResponse(responseCode = "403", description = "removed_member: removed by an owner or admin")
     @APIResponse(responseCode = "404", description = "not_found: no such invite code")
+    @APIResponse(responseCode = "409", description = "conflict: already a member")
     @APIResponse(responseCode = "410", description = "invite_expired: expired or used up")
     @POST
     @Path("/join")
