@@ -40,7 +40,8 @@ public final class CommittedDocument {
         }
     }
 
-    private static Path repositoryRoot() {
+    /** The repository root: the first directory upwards from the working directory with {@code mvnw} and {@code docs/}. */
+    public static Path repositoryRoot() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("mvnw")) && Files.isDirectory(p.resolve("docs"))) {
                 return p;

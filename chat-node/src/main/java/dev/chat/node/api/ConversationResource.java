@@ -9,6 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
@@ -26,6 +30,8 @@ import io.smallrye.mutiny.Uni;
  * a page at a time (newest first, older by {@code before}), and read marks. Only the caller's own. Every call
  * answers within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
  */
+@APIResponse(responseCode = "401", description = "unauthorized: no valid bearer token")
+@APIResponse(responseCode = "503", description = "unavailable: the message store did not answer in time (Retry-After)")
 @Authenticated
 @Path("/api/conversations")
 public class ConversationResource {
@@ -42,21 +48,29 @@ public class ConversationResource {
     @Inject
     ServerFrames frames;
 
+    @APIResponse(responseCode = "200", description = "The caller's conversations, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = Conversation.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: limit is not a whole number from 1")
     @GET
-    public Uni<List<Conversation>> conversations(@QueryParam("limit") Integer limit) {
-        return calls.bounded(log.conversations(me(), limit(limit, 50)));
+    public Uni<List<Conversation>> conversations(@QueryParam("limit") String limit) {
+        return calls.bounded(log.conversations(me(), limit(QueryNumbers.parse(limit, "limit"), 50)));
     }
 
+    @APIResponse(responseCode = "200", description = "A page of the conversation, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = HistoryMessage.class)))
+    @APIResponse(responseCode = "400", description = "invalid_username; invalid_request: before or limit is not a whole number from 1")
     @GET
     @Path("/{peer}/messages")
-    public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") Long before,
-            @QueryParam("limit") Integer limit) {
+    public Uni<List<HistoryMessage>> messages(@PathParam("peer") String peer, @QueryParam("before") String beforeText,
+            @QueryParam("limit") String limitText) {
+        Long before = QueryNumbers.parse(beforeText, "before");
+        Long limit = QueryNumbers.parse(limitText, "limit");
         if (before != null && before <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
         }
         return calls.bounded(log.page(me(), peer(peer), before == null ? Long.MAX_VALUE : before, limit(limit, 50)));
     }
 
+    @APIResponse(responseCode = "204", description = "Read up to ts")
+    @APIResponse(responseCode = "400", description = "invalid_username; invalid_request: the body is not {\"ts\": EPOCH_MS}")
     @PUT
     @Path("/{peer}/read")
     public Uni<Void> read(@PathParam("peer") String peer, ReadMark mark) {
@@ -88,13 +102,13 @@ public class ConversationResource {
         return peer;
     }
 
-    private static int limit(Integer limit, int dflt) {
+    private static int limit(Long limit, int dflt) {
         if (limit == null) {
             return dflt;
         }
         if (limit < 1) {
             throw ApiException.badRequest("invalid_request", "limit must be at least 1");
         }
-        return Math.min(limit, MAX_LIMIT);
+        return (int) Math.min(limit, MAX_LIMIT);
     }
 }

@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.groups.GroupException;
@@ -38,6 +42,8 @@ import io.smallrye.mutiny.Uni;
  * Group conversations (extension of the contract): membership, roles, invites, history, read marks. Every call
  * answers within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
  */
+@APIResponse(responseCode = "401", description = "unauthorized: no valid bearer token")
+@APIResponse(responseCode = "503", description = "unavailable: the message store did not answer in time (Retry-After)")
 @Authenticated
 @Path("/api/groups")
 public class GroupResource {
@@ -85,6 +91,9 @@ public class GroupResource {
     public record InviteLimits(Long expiresInSeconds, Integer maxUses) {
     }
 
+    @APIResponse(responseCode = "201", description = "Created: the group (Location: its URL)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.Group.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request, invalid_name, invalid_username, unknown_users")
+    @APIResponse(responseCode = "403", description = "not_a_contact: past the consent size, people who never wrote to the caller")
     @POST
     public Uni<Response> create(NewGroup body) {
         if (body == null) {
@@ -101,17 +110,24 @@ public class GroupResource {
                 .map(g -> Response.created(URI.create("/api/groups/" + g.id())).entity(g).build()));
     }
 
+    @APIResponse(responseCode = "200", description = "The caller's groups", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = GroupViews.Summary.class)))
     @GET
     public Uni<List<GroupViews.Summary>> mine() {
         return calls.bounded(groups.groupsOf(me()));
     }
 
+    @APIResponse(responseCode = "200", description = "The group with its members", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.Group.class)))
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @GET
     @Path("/{id}")
     public Uni<GroupViews.Group> group(@PathParam("id") String id) {
         return calls.bounded(groups.group(groupId(id), me()).onItem().ifNull().failWith(GroupException::notFound));
     }
 
+    @APIResponse(responseCode = "204", description = "Renamed")
+    @APIResponse(responseCode = "400", description = "invalid_name, invalid_request")
+    @APIResponse(responseCode = "403", description = "forbidden: only the owner and admins rename")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @PUT
     @Path("/{id}")
     public Uni<Void> rename(@PathParam("id") String id, Rename body) {
@@ -121,6 +137,11 @@ public class GroupResource {
         return calls.bounded(groups.rename(group, me, name).call(() -> notices.tell(group, "renamed", me, null, name, null, null)));
     }
 
+    @APIResponse(responseCode = "201", description = "Added")
+    @APIResponse(responseCode = "400", description = "invalid_username, unknown_users, invalid_request")
+    @APIResponse(responseCode = "403", description = "forbidden, left_group, not_a_contact")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
+    @APIResponse(responseCode = "409", description = "conflict: already a member")
     @POST
     @Path("/{id}/members")
     public Uni<Response> add(@PathParam("id") String id, NewMember body) {
@@ -132,6 +153,10 @@ public class GroupResource {
     }
 
     /** Removing oneself is leaving. */
+    @APIResponse(responseCode = "204", description = "Removed (or left)")
+    @APIResponse(responseCode = "400", description = "invalid_username")
+    @APIResponse(responseCode = "403", description = "forbidden: only the owner and admins remove others")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @DELETE
     @Path("/{id}/members/{username}")
     public Uni<Void> remove(@PathParam("id") String id, @PathParam("username") String username) {
@@ -142,6 +167,10 @@ public class GroupResource {
                 .call(() -> notices.tell(group, user.equals(me) ? "left" : "removed", me, user, null, null, user)));
     }
 
+    @APIResponse(responseCode = "204", description = "Role set")
+    @APIResponse(responseCode = "400", description = "invalid_request: role is not admin or member; invalid_username")
+    @APIResponse(responseCode = "403", description = "forbidden: only the owner sets roles")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @PUT
     @Path("/{id}/members/{username}/role")
     public Uni<Void> role(@PathParam("id") String id, @PathParam("username") String username, RoleChange body) {
@@ -158,6 +187,10 @@ public class GroupResource {
                 .call(() -> notices.tell(group, "role", me, user, null, role.wire(), null)));
     }
 
+    @APIResponse(responseCode = "200", description = "A new invite code", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.Invite.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: the body is not empty or {\"expiresInSeconds\": N, \"maxUses\": N} within the limits")
+    @APIResponse(responseCode = "403", description = "forbidden: only the owner and admins invite")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @POST
     @Path("/{id}/invite")
     @Consumes(MediaType.WILDCARD)
@@ -182,6 +215,12 @@ public class GroupResource {
         return calls.bounded(groups.invite(groupId(id), me(), lifetime, uses));
     }
 
+    @APIResponse(responseCode = "200", description = "Joined: the group", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.Group.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: the body is not {\"code\": INVITE_CODE}")
+    @APIResponse(responseCode = "403", description = "removed_member: removed by an owner or admin")
+    @APIResponse(responseCode = "404", description = "not_found: no such invite code")
+    @APIResponse(responseCode = "409", description = "conflict: already a member")
+    @APIResponse(responseCode = "410", description = "invite_expired: expired or used up")
     @POST
     @Path("/join")
     public Uni<GroupViews.Group> join(Join body) {
@@ -193,21 +232,28 @@ public class GroupResource {
                 .chain(id -> groups.group(id, me)));
     }
 
+    @APIResponse(responseCode = "200", description = "A page of the group's messages, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = HistoryMessage.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: before or limit is not a whole number from 1")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @GET
     @Path("/{id}/messages")
-    public Uni<List<HistoryMessage>> messages(@PathParam("id") String id, @QueryParam("before") Long before,
-            @QueryParam("limit") Integer limit) {
+    public Uni<List<HistoryMessage>> messages(@PathParam("id") String id, @QueryParam("before") String beforeText,
+            @QueryParam("limit") String limitText) {
+        Long before = QueryNumbers.parse(beforeText, "before");
+        Long limit = QueryNumbers.parse(limitText, "limit");
         if (before != null && before <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");
         }
-        int n = limit == null ? 50 : limit;
+        long n = limit == null ? 50 : limit;
         if (n < 1) {
             throw ApiException.badRequest("invalid_request", "limit must be at least 1");
         }
-        return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, Math.min(n, 100)));
+        return calls.bounded(groups.page(groupId(id), me(), before == null ? Long.MAX_VALUE : before, (int) Math.min(n, 100)));
     }
 
     /** Who has read one message of the group (its {@code seq}): a count and up to 100 names. */
+    @APIResponse(responseCode = "200", description = "Who has read the message", content = @Content(mediaType = "application/json", schema = @Schema(implementation = GroupViews.SeenBy.class)))
+    @APIResponse(responseCode = "404", description = "not_found: no such group or message, or the caller is not a member")
     @GET
     @Path("/{id}/messages/{seq}/seen")
     public Uni<GroupViews.SeenBy> seen(@PathParam("id") String id, @PathParam("seq") String seq) {
@@ -221,6 +267,9 @@ public class GroupResource {
                 .failWith(GroupException::notFound);
     }
 
+    @APIResponse(responseCode = "204", description = "Read up to ts")
+    @APIResponse(responseCode = "400", description = "invalid_request: the body is not {\"ts\": EPOCH_MS}")
+    @APIResponse(responseCode = "404", description = "not_found: no such group, or the caller is not a member")
     @PUT
     @Path("/{id}/read")
     public Uni<Void> read(@PathParam("id") String id, ReadMark mark) {

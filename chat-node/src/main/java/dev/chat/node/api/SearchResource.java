@@ -9,6 +9,10 @@ import jakarta.ws.rs.QueryParam;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.MessageSearch;
 import dev.chat.node.history.SearchHit;
@@ -23,6 +27,8 @@ import io.smallrye.mutiny.Uni;
  * their groups from their joining on; an edited message by its newest text, a deleted one never. Every call answers
  * within {@code chat.postgres.call-timeout}: a store that does not answer gets 503 {@code unavailable}.
  */
+@APIResponse(responseCode = "401", description = "unauthorized: no valid bearer token")
+@APIResponse(responseCode = "503", description = "unavailable: the message store did not answer in time (Retry-After)")
 @Authenticated
 @Path("/api/search")
 public class SearchResource {
@@ -42,6 +48,8 @@ public class SearchResource {
      * A page of hits, newest first. {@code before} and {@code limit} are read as text here: JAX-RS answers a query
      * parameter that does not convert with 404, and bad input gets 400 {@code invalid_request}.
      */
+    @APIResponse(responseCode = "200", description = "A page of hits, newest first", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = SearchHit.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: q missing or too long; before or limit not a whole number from 1")
     @GET
     public Uni<List<SearchHit>> search(@QueryParam("q") String q, @QueryParam("before") String before,
             @QueryParam("limit") String limit) {

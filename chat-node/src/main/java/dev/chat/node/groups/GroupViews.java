@@ -15,8 +15,12 @@ public final class GroupViews {
     public record Group(String id, String name, String role, List<Member> members) {
     }
 
-    /** A line of the caller's group list: newest message, unread count (messages from others). */
-    public record Summary(String id, String name, String role, int members, HistoryMessage last, long unread) {
+    /**
+     * A line of the caller's group list: newest message ({@code null} while the group has none, so the document
+     * says so), unread count (messages from others).
+     */
+    public record Summary(String id, String name, String role, int members,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true) HistoryMessage last, long unread) {
     }
 
     /** {@code expiresAt}: epoch seconds; {@code maxUses}: how many people may join with it. */

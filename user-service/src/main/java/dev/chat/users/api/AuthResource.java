@@ -13,6 +13,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.api.ApiError;
 import dev.chat.users.account.AccountSecurity;
 import dev.chat.users.auth.LoginService;
@@ -30,6 +34,7 @@ import io.vertx.core.http.HttpServerRequest;
  * session's refresh token in the {@link RefreshCookie}; refresh rotates it; logout revokes one session or all; a new
  * password revokes all but this one.
  */
+@APIResponse(responseCode = "503", description = "unavailable: the account store cannot be reached (Retry-After)")
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
@@ -54,6 +59,11 @@ public class AuthResource {
         this.caller = caller;
     }
 
+    @APIResponse(responseCode = "200", description = "Signed in: the access token; the session's refresh token in the chat_refresh cookie", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request, malformed_json")
+    @APIResponse(responseCode = "401", description = "invalid_credentials")
+    @APIResponse(responseCode = "429", description = "too_many_attempts: too many failed attempts for this account or source (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
+    @APIResponse(responseCode = "503", description = "busy: the password-hashing queue is full, or unavailable: the account store cannot be reached (Retry-After; retryAfter in busy)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
     @POST
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -71,6 +81,8 @@ public class AuthResource {
      * refresh token in the cookie; 401 {@code invalid_refresh} (and the cookie cleared) for a missing, unknown,
      * expired, revoked or reused one. Reuse revokes the session.
      */
+    @APIResponse(responseCode = "200", description = "A new access token; the next refresh token in the cookie", content = @Content(mediaType = "application/json", schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "401", description = "invalid_refresh: missing, unknown, expired, revoked or reused (the cookie cleared)")
     @POST
     @Path("refresh")
     public Uni<Response> refresh(@CookieParam(RefreshCookie.NAME) String refreshToken, @Context HttpServerRequest http) {
@@ -78,6 +90,7 @@ public class AuthResource {
     }
 
     /** Extension: revokes the cookie's session (this device) and clears the cookie: 204, also when there was none. */
+    @APIResponse(responseCode = "204", description = "Signed out of this session (also when there was none); the cookie cleared")
     @POST
     @Path("logout")
     public Uni<Response> logout(@CookieParam(RefreshCookie.NAME) String refreshToken, @Context HttpServerRequest http) {
@@ -86,6 +99,8 @@ public class AuthResource {
     }
 
     /** Extension: revokes every session of the caller's account (bearer token required) and clears the cookie: 204. */
+    @APIResponse(responseCode = "204", description = "Every session of the account revoked; the cookie cleared")
+    @APIResponse(responseCode = "401", description = "unauthorized")
     @POST
     @Path("logout-all")
     @Authenticated
@@ -99,6 +114,12 @@ public class AuthResource {
      * Extension: a new password (bearer token and the current password required, {@link PasswordProof}): 204 once it
      * is stored and every other session of the account is revoked; this one stays.
      */
+    @APIResponse(responseCode = "204", description = "Changed; every other session revoked")
+    @APIResponse(responseCode = "400", description = "invalid_password, invalid_request, malformed_json")
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    @APIResponse(responseCode = "403", description = "wrong_password: the current password is wrong")
+    @APIResponse(responseCode = "429", description = "too_many_attempts: too many failed attempts for this account or source (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
+    @APIResponse(responseCode = "503", description = "busy: the password-hashing queue is full, or unavailable: the account store cannot be reached (Retry-After; retryAfter in busy)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
     @POST
     @Path("password")
     @Authenticated

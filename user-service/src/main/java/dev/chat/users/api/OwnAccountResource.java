@@ -15,6 +15,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.api.ApiException;
 import dev.chat.users.account.AccountRepository;
 import dev.chat.users.account.AccountSecurity;
@@ -29,6 +33,7 @@ import io.vertx.mutiny.core.Vertx;
  * Extensions: the caller's own account ({@code /api/users/me}): its profile (display name, avatar) and its deletion.
  * Avatars are checked by content ({@link AvatarImage}); {@link UserResource} serves them.
  */
+@APIResponse(responseCode = "503", description = "unavailable: the account store cannot be reached (Retry-After)")
 @Path("/api/users/me")
 @Produces(MediaType.APPLICATION_JSON)
 public class OwnAccountResource {
@@ -52,6 +57,8 @@ public class OwnAccountResource {
     }
 
     /** The caller's own account, with its profile. */
+    @APIResponse(responseCode = "200", description = "The caller's account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized")
     @GET
     @Authenticated
     public Uni<UserView> me() {
@@ -59,6 +66,9 @@ public class OwnAccountResource {
     }
 
     /** Sets or removes the display name: 400 {@code invalid_display_name} past 64 characters or with control ones. */
+    @APIResponse(responseCode = "200", description = "The account with its new profile", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_display_name, invalid_request, malformed_json")
+    @APIResponse(responseCode = "401", description = "unauthorized")
     @PATCH
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
@@ -75,6 +85,10 @@ public class OwnAccountResource {
      * Stores the body as the caller's avatar: a PNG or JPEG (by its content) of at most 64 KiB and 1024 pixels a side,
      * else 413 {@code avatar_too_large} or 415 {@code unsupported_image}.
      */
+    @APIResponse(responseCode = "200", description = "The account with its new avatar", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    @APIResponse(responseCode = "413", description = "avatar_too_large: over 64 KiB or 1024 pixels a side; body_too_large")
+    @APIResponse(responseCode = "415", description = "unsupported_image: not a PNG or JPEG")
     @PUT
     @Path("avatar")
     @Authenticated
@@ -97,6 +111,8 @@ public class OwnAccountResource {
     }
 
     /** Removes the caller's avatar: 204. */
+    @APIResponse(responseCode = "204", description = "Removed")
+    @APIResponse(responseCode = "401", description = "unauthorized")
     @DELETE
     @Path("avatar")
     @Authenticated
@@ -114,6 +130,12 @@ public class OwnAccountResource {
      * cleared once the name is retired (never registered again) and every session revoked (sockets closed within
      * a second, refresh tokens gone) ({@link AccountSecurity#delete}).
      */
+    @APIResponse(responseCode = "204", description = "Deleted; every session revoked; the cookie cleared")
+    @APIResponse(responseCode = "400", description = "invalid_request, malformed_json")
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    @APIResponse(responseCode = "403", description = "wrong_password: the password is wrong")
+    @APIResponse(responseCode = "429", description = "too_many_attempts: too many failed attempts for this account or source (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
+    @APIResponse(responseCode = "503", description = "busy: the password-hashing queue is full, or unavailable: the account store cannot be reached (Retry-After; retryAfter in busy)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
     @DELETE
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)

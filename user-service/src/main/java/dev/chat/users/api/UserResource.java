@@ -18,6 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.users.account.AccountRegistration;
@@ -30,6 +34,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
+@APIResponse(responseCode = "503", description = "unavailable: the account store cannot be reached (Retry-After)")
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
@@ -51,6 +56,11 @@ public class UserResource {
         this.sources = sources;
     }
 
+    @APIResponse(responseCode = "201", description = "Created: the new account (Location: its URL)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_username, invalid_password, invalid_request, malformed_json")
+    @APIResponse(responseCode = "409", description = "username_taken")
+    @APIResponse(responseCode = "429", description = "too_many_attempts: too many sign-ups from this source (Retry-After)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
+    @APIResponse(responseCode = "503", description = "busy: the password-hashing queue is full, or unavailable: the account store cannot be reached (Retry-After; retryAfter in busy)", content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThrottledError.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@NotNull(message = "request body is required") @Valid SignupRequest request,
@@ -68,6 +78,9 @@ public class UserResource {
     }
 
     /** Users whose name starts with {@code query} (case-insensitive: usernames are lower case). */
+    @APIResponse(responseCode = "200", description = "The accounts whose name starts with query, by name", content = @Content(mediaType = "application/json", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request: limit is not an integer from 1")
+    @APIResponse(responseCode = "401", description = "unauthorized")
     @GET
     @Authenticated
     public Uni<List<UserView>> search(@QueryParam("query") String query, @QueryParam("limit") String limit) {
@@ -81,6 +94,9 @@ public class UserResource {
                 .map(found -> found.stream().map(UserView::of).toList());
     }
 
+    @APIResponse(responseCode = "200", description = "The account", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "unauthorized")
+    @APIResponse(responseCode = "404", description = "not_found: no such user")
     @GET
     @Path("{username}")
     @Authenticated
@@ -98,6 +114,9 @@ public class UserResource {
      * The avatar of {@code username}, without a token (an {@code <img>} sends none): 404 {@code not_found} for no
      * such user or no avatar. Cached for a year when asked with its current version ({@code v}), else revalidated.
      */
+    @APIResponse(responseCode = "200", description = "The image", content = { @Content(mediaType = "image/png"),
+            @Content(mediaType = "image/jpeg") })
+    @APIResponse(responseCode = "404", description = "not_found: no such user, or no avatar")
     @GET
     @Path("{username}/avatar")
     @Produces({ "image/png", "image/jpeg", MediaType.APPLICATION_JSON })

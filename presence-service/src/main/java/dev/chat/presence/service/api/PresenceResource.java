@@ -12,6 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -29,6 +33,8 @@ import io.smallrye.mutiny.Uni;
  * segments), so a user called "nodes" is only visible through the bulk queries.
  */
 @Path("/api/presence")
+@APIResponse(responseCode = "401", description = "unauthorized: no valid bearer token")
+@APIResponse(responseCode = "503", description = "unavailable: Redis did not answer (Retry-After)")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class PresenceResource {
@@ -38,12 +44,16 @@ public class PresenceResource {
     @Inject
     PresenceSettings settings;
 
+    @APIResponse(responseCode = "200", description = "The user's presence", content = @Content(mediaType = "application/json", schema = @Schema(implementation = UserPresence.class)))
+    @APIResponse(responseCode = "400", description = "bad_request: not a valid username")
     @GET
     @Path("/{user}")
     public Uni<UserPresence> single(@RestPath String user) {
         return query.lookup(Usernames.require(user));
     }
 
+    @APIResponse(responseCode = "200", description = "Each asked name with its presence", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, additionalProperties = BulkEntry.class)))
+    @APIResponse(responseCode = "400", description = "bad_request: users missing, a name not valid, or too many")
     @GET
     public Uni<Map<String, BulkEntry>> bulkGet(@RestQuery List<String> users) {
         List<String> names = Usernames.splitQuery(users);
@@ -53,6 +63,8 @@ public class PresenceResource {
         return bulk(names);
     }
 
+    @APIResponse(responseCode = "200", description = "Each asked name with its presence", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT, additionalProperties = BulkEntry.class)))
+    @APIResponse(responseCode = "400", description = "bad_request: users missing, a name not valid, or too many; malformed_json; invalid_request")
     @POST
     @Path("/query")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -67,6 +79,8 @@ public class PresenceResource {
      * Every chat node with its counts: for operators only (the token's {@code operator} group, which user-service
      * gives the accounts in {@code chat.jwt.operators}); any other signed-in user gets 403.
      */
+    @APIResponse(responseCode = "200", description = "Every chat node with its counts", content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY, implementation = NodeStatus.class)))
+    @APIResponse(responseCode = "403", description = "forbidden: the token is not an operator's")
     @GET
     @Path("/nodes")
     @RolesAllowed("operator")
