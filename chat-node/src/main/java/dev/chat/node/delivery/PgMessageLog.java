@@ -115,6 +115,18 @@ public class PgMessageLog implements MessageLog {
               FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
             ORDER BY seq LIMIT $2""";
+    /* UNACKED_ONE from where the last read of a backlog ended (seq > $3): a client catching up (Delivery.ack). */
+    private static final String UNACKED_AFTER = """
+            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
+              FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
+             WHERE p.recipient = $1 AND p.seq > $3
+            UNION ALL
+            SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
+              FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
+             WHERE i.member = $1 AND i.acked_at IS NULL AND i.seq > $3
+            ORDER BY seq LIMIT $2""";
     /*
      * Shared out in turns (issue 19): each user's owed messages, oldest first, under a LIMIT of their own (a
      * LATERAL per user), numbered per user; the limit then takes every user's first before anyone's second, and
@@ -367,6 +379,12 @@ public class PgMessageLog implements MessageLog {
     @Override
     public Uni<List<Message>> unacked(String user, int limit) {
         return calls.bounded(pool.preparedQuery(UNACKED_ONE).execute(Tuple.of(user, limit)).map(PgMessageLog::messages));
+    }
+
+    @Override
+    public Uni<List<Message>> unackedAfter(String user, long afterSeq, int limit) {
+        return calls.bounded(pool.preparedQuery(UNACKED_AFTER).execute(Tuple.of(user, limit, afterSeq))
+                .map(PgMessageLog::messages));
     }
 
     @Override

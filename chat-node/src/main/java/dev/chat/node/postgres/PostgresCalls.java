@@ -18,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * append that commits after its sender was told {@code unavailable} is found as a duplicate on the retry and acked.
  */
 @Singleton
-public class PostgresCalls {
+public class PostgresCalls implements StoreSilence {
     private final Duration timeout;
     /** System.nanoTime() of the last successful call; 0 before the first. */
     private volatile long lastSuccessAt;
@@ -38,7 +38,7 @@ public class PostgresCalls {
                 .invoke(() -> lastSuccessAt = System.nanoTime());
     }
 
-    /** Milliseconds since a call last succeeded; -1 if none ever did. */
+    @Override
     public long sinceLastSuccessMillis() {
         long at = lastSuccessAt;
         return at == 0 ? -1 : (System.nanoTime() - at) / 1_000_000;

@@ -42,4 +42,19 @@ public interface SocketLimits {
      */
     @WithDefault("16")
     int maxSocketsPerUser();
+
+    /**
+     * Appends (sends, edits, deletes) of one socket waiting for their turn: a socket's appends are stored one after
+     * another, in order. Past it the next is answered {@code unavailable} at once. A live store takes them as fast
+     * as they may come (20 sends a second); only a store that has stopped answering lets them pile up.
+     */
+    @WithDefault("100")
+    int maxAppendsWaiting();
+
+    /**
+     * Acks of one socket in flight to the store; past it an ack is not recorded (the message comes again). A whole
+     * push window (500) and more fits.
+     */
+    @WithDefault("1000")
+    int maxAcksInFlight();
 }

@@ -95,6 +95,16 @@ public final class Settings {
             public int maxSocketsPerUser() {
                 return 16;
             }
+
+            @Override
+            public int maxAppendsWaiting() {
+                return 100;
+            }
+
+            @Override
+            public int maxAcksInFlight() {
+                return 1000;
+            }
         };
     }
 }
