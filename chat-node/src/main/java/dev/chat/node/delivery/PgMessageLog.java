@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
@@ -297,13 +298,25 @@ public class PgMessageLog implements MessageLog {
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
                 // One message the database refuses must not fail the others it shared a statement with: each
                 // goes again on its own, and fails on its own (all of them, if the database is down).
-                .onFailure().recoverWithUni(e -> oneByOne(batch));
+                .onFailure().recoverWithUni(e -> oneByOne(batch, e));
     }
 
-    private Uni<List<Appended>> oneByOne(List<AppendRequest> batch) {
+    /**
+     * Each append of a failed batch on its own: the ones that fail are {@code UNAVAILABLE}. When every one failed the
+     * batch fails with {@code failure}, not with a list of refusals: the database did not answer at all, and an item
+     * would count as its answer for {@link PostgresCalls} (the node's {@code StoreSilence}), so that sends waiting
+     * their turn behind calls that hang would be kept waiting as if the store were merely slow.
+     */
+    private Uni<List<Appended>> oneByOne(List<AppendRequest> batch, Throwable failure) {
+        AtomicInteger failed = new AtomicInteger();
         return Uni.join().all(batch.stream().map(r -> append(APPEND, Tuple.of(r.from(), r.id(), r.to(), r.body(),
                 r.ts()), r.from(), r.id(), Outcome.UNKNOWN_RECIPIENT)
-                .onFailure().recoverWithItem(e -> Appended.refused(Outcome.UNAVAILABLE))).toList()).andFailFast();
+                .onFailure().recoverWithItem(e -> {
+                    failed.incrementAndGet();
+                    return Appended.refused(Outcome.UNAVAILABLE);
+                })).toList()).andFailFast()
+                .chain(all -> failed.get() == all.size() ? Uni.createFrom().<List<Appended>>failure(failure)
+                        : Uni.createFrom().item(all));
     }
 
     private Uni<List<Appended>> resolve(RowSet<Row> rows, String[] from, String[] ids, String[] to, String[] body,

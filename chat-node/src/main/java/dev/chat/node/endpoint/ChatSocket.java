@@ -1,10 +1,6 @@
 package dev.chat.node.endpoint;
 
-import java.time.Duration;
-
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.chat.node.delivery.Changes;
 import dev.chat.node.delivery.Delivery;
@@ -39,9 +35,11 @@ import io.vertx.core.buffer.Buffer;
  * arrival order: its frame-rate token, its place among the socket's appends), and the handler returns at once for
  * every frame: what needs the store or Redis goes on outside the socket's inbound queue ({@link Inbound}), so a
  * frozen store holds no frame behind another. A socket's appends are still stored one after another, in the order
- * sent, and each gets one answer (ack or error): a refusal of the send rate at once, else within
- * {@code chat.postgres.call-timeout} of its arrival, and half that again, when the store has stopped answering
- * (a merely slow store keeps them waiting their turn, as a slow store call is still answered). Every
+ * sent, and each gets one answer (ack or error): a refusal of the send rate at once, else, when the store has stopped
+ * answering, {@code unavailable} within {@code chat.limits.answer-within} (1.5 s) of its arrival, or
+ * {@code chat.limits.store-silent-after} (1.5 s) after the store's last answer if that is later: under the store call's
+ * own 2-s bound, so the answer is not that bound plus a loaded machine's delays (a merely slow store keeps them
+ * waiting their turn, as a slow store call is still answered). Every
  * reply (ack, pong, error) goes through {@link UserSockets#send(WebSocketConnection, String, String)}, under the
  * socket's bound on frames not taken, so a client that sends but never reads is cut off (1008) instead of growing
  * the node's memory. Every frame, whatever its type, first takes a token of the socket's {@link FrameRate}: past it
@@ -79,9 +77,6 @@ public class ChatSocket {
     StoreSilence silence;
     @Inject
     TimeSource time;
-    /** Every append is answered within this of its frame's arrival (and half as long again) while the store is silent. */
-    @ConfigProperty(name = "chat.postgres.call-timeout", defaultValue = "2s")
-    Duration answerWithin;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -143,7 +138,8 @@ public class ChatSocket {
 
     /**
      * Answered at once when the sender's rate refused it ({@code refused}); else stored after the socket's earlier
-     * appends and answered within {@link #answerWithin} of now while the store answers nothing ({@link Inbound}).
+     * appends and answered within {@link SocketLimits#answerWithin()} of now while the store answers nothing
+     * ({@link Inbound}).
      */
     private void append(WebSocketConnection connection, String user, String id, String refused,
             java.util.function.Supplier<Uni<String>> store) {
@@ -152,7 +148,8 @@ public class ChatSocket {
             return;
         }
         Inbound.of(connection).append(store, () -> delivery.unconfirmed(user, id), r -> reply(connection, user, r),
-                new Inbound.Deadline(timers, silence, answerWithin), limits.maxAppendsWaiting());
+                new Inbound.Deadline(timers, silence, limits.answerWithin(), limits.storeSilentAfter()),
+                limits.maxAppendsWaiting());
     }
 
     /** Recorded in the background; past the socket's acks in flight, not recorded (the message comes again). */

@@ -18,11 +18,12 @@ import io.smallrye.mutiny.Uni;
  * frame behind another.
  *
  * <p>Guarantees. A socket's appends reach the log one at a time, in the order their frames came (the order promise
- * of docs/protocol.md). Each gets exactly one answer: its outcome; or, when it has none {@code answerWithin} after
- * its arrival and the store has answered nothing for half that, {@code unavailable} (an append still running may
- * commit later, and the client's retry then finds it and is acked; one not started by then never starts). So while
- * the store is silent every append is answered within 1.5 times {@code answerWithin} of its arrival, whatever
- * waits before it; a store that is slow but answering keeps them waiting their turn. At most
+ * of docs/protocol.md). Each gets exactly one answer: its outcome; or, when it has none {@code within} after its
+ * arrival and the store has answered nothing for {@code silentAfter}, {@code unavailable} (an append still running
+ * may commit later, and the client's retry then finds it and is acked; one not started by then never starts). So
+ * while the store is silent every append is answered {@code within} of its arrival, or {@code silentAfter} after
+ * the store's last answer if that is later, whatever waits before it and however long the store call's own bound
+ * is; a store that is slow but answering keeps them waiting their turn. At most
  * {@code maxWaiting} appends wait: past it the next is answered {@code unavailable} at once. At most
  * {@code maxAcks} acks are in flight: past it an ack is not recorded, and the message is pushed again and acked
  * again, as after any lost ack.
@@ -116,15 +117,15 @@ final class Inbound {
 
     /**
      * When an append with no outcome yet is answered {@code unavailable}: {@code within} after its arrival, if the
-     * store has then answered nothing for {@code within / 2}; else looked at again once it could have.
+     * store has then answered nothing for {@code silentAfter}; else looked at again once it could have.
      */
-    record Deadline(Timers timers, StoreSilence silence, Duration within) {
+    record Deadline(Timers timers, StoreSilence silence, Duration within, Duration silentAfter) {
         void arm(Append a, Duration after) {
             timers.after(after, () -> {
                 if (a.isAnswered()) {
                     return;
                 }
-                long quiet = within.toMillis() / 2;
+                long quiet = silentAfter.toMillis();
                 long silent = silence.sinceLastSuccessMillis();
                 if (silent < 0 || silent >= quiet) {
                     a.answer(a.unavailable);

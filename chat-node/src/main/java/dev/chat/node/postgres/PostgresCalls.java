@@ -32,7 +32,11 @@ public class PostgresCalls implements StoreSilence {
         return new PostgresCalls(timeout);
     }
 
-    /** Answers within the bound: {@code call}'s item or failure, or {@link StoreUnavailable} when it gave none. */
+    /**
+     * Answers within the bound: {@code call}'s item or failure, or {@link StoreUnavailable} when it gave none. An item
+     * counts as the database having answered ({@link StoreSilence}): {@code call} must not turn a database failure
+     * into an item (a refusal as a value) inside the bound, or a database that refuses everything passes for a slow one.
+     */
     public <T> Uni<T> bounded(Uni<T> call) {
         return call.ifNoItem().after(timeout).failWith(() -> new StoreUnavailable(timeout))
                 .invoke(() -> lastSuccessAt = System.nanoTime());

@@ -51,7 +51,6 @@ class CatchUpAcksTest {
         socket.rate = TestFrameRates.of(time);
         socket.timers = new FakeTimers(time)::after;
         socket.limits = Settings.sockets();
-        socket.answerWithin = java.time.Duration.ofSeconds(2);
         socket.time = time;
         socket.silence = () -> 0;
         for (int i = 0; i < BACKLOG; i++) {

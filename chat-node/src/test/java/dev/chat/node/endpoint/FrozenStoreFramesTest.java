@@ -41,10 +41,10 @@ import io.smallrye.mutiny.Uni;
 class FrozenStoreFramesTest {
     private static final Duration BOUND = Duration.ofSeconds(2);
     /**
-     * What an answer may take beyond the store's bound: half of it (an append is answered {@code unavailable} only
-     * once the store has been silent that long), nothing waiting for another frame.
+     * The latest an answer may come here: the socket's answer bound (1.5 s), the store having been silent since
+     * before the first frame; nothing waiting for another frame.
      */
-    private static final Duration MARGIN = Duration.ofSeconds(1);
+    private static final Duration ANSWERED_WITHIN = Duration.ofMillis(1500);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeTime time = new FakeTime();
@@ -65,7 +65,6 @@ class FrozenStoreFramesTest {
         s.rate = TestFrameRates.of(time);
         s.timers = timers::after;
         s.limits = Settings.sockets();
-        s.answerWithin = BOUND;
         s.time = time;
         // The log is frozen from the test's first step: nothing has answered since.
         long frozenAt = time.nanos();
@@ -101,17 +100,45 @@ class FrozenStoreFramesTest {
         List<String> late = new ArrayList<>();
         sentAt.forEach((id, at) -> {
             long waited = answeredAt.get(id) - at;
-            if (waited > BOUND.plus(MARGIN).toNanos()) {
+            if (waited > ANSWERED_WITHIN.toNanos()) {
                 late.add(id + " after " + waited / 1_000_000 + " ms");
             }
         });
-        assertEquals(List.of(), late, "sends answered later than the store's bound plus " + MARGIN.toMillis() + " ms");
+        assertEquals(List.of(), late, "sends answered later than " + ANSWERED_WITHIN.toMillis() + " ms");
         for (JsonNode f : frames()) {
             if (sentAt.containsKey(f.path("id").asText())) {
                 assertEquals("unavailable", f.path("code").asText(), "a frozen store acks nothing: " + f);
             }
         }
         assertTrue(log.size() == 0, "nothing was stored while frozen");
+    }
+
+    /**
+     * The answer does not wait out the store call's own bound: a send is answered {@code unavailable} by the
+     * socket's answer bound (1.5 s, under the store's 2 s), so what a loaded machine adds to it (timers and event
+     * loops running late, the frame's way through the proxy) still fits the 3-s target with a second to spare.
+     */
+    @Test
+    void aSendIsAnsweredBeforeTheStoreCallsOwnBoundRunsOut() {
+        log.failures().freeze(timers, BOUND);
+        long sentAt = time.nanos();
+        inbound.arrive("{\"type\":\"send\",\"id\":\"m0\",\"to\":\"bob\",\"body\":\"hello\"}");
+
+        long answeredAt = -1;
+        for (int step = 0; step < 50 && answeredAt < 0; step++) {
+            timers.advance(Duration.ofMillis(100));
+            for (JsonNode f : frames()) {
+                if ("m0".equals(f.path("id").asText())) {
+                    assertEquals("unavailable", f.path("code").asText(), "a frozen store acks nothing: " + f);
+                    answeredAt = time.nanos();
+                }
+            }
+        }
+
+        assertTrue(answeredAt >= 0, "the send was answered");
+        long waited = (answeredAt - sentAt) / 1_000_000;
+        assertTrue(waited < BOUND.toMillis(), "answered after " + waited + " ms, not before the store's own bound of "
+                + BOUND.toMillis() + " ms");
     }
 
     private List<JsonNode> frames() {

@@ -105,6 +105,16 @@ public final class Settings {
             public int maxAcksInFlight() {
                 return 1000;
             }
+
+            @Override
+            public Duration answerWithin() {
+                return Duration.ofMillis(1500);
+            }
+
+            @Override
+            public Duration storeSilentAfter() {
+                return Duration.ofMillis(1500);
+            }
         };
     }
 }
