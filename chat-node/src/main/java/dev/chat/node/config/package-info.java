@@ -1,7 +1,8 @@
 /**
  * What the whole node shares, layer 2: its identity ({@link dev.chat.node.config.NodeIdentity}, settings
  * {@code chat.node.*} in {@link dev.chat.node.config.NodeConfig}), its clocks
- * ({@link dev.chat.node.config.TimeSource}, injected so tests can move time) and its structured log lines
+ * ({@link dev.chat.node.config.TimeSource}, injected so tests can move time) and timers
+ * ({@link dev.chat.node.config.Timers}, the same) and its structured log lines
  * ({@link dev.chat.node.config.ChatLog}). Imports no other package of the node.
  *
  * <p>Every other package owns its own settings (one {@code @ConfigMapping} each: {@code ProtocolConfig}, {@code DeliveryConfig},

@@ -33,10 +33,18 @@ public class Changes {
     /** Answers the change frame for its sender: an ack once it is stored, or the error frame of its refusal. */
     public Uni<String> change(String from, ClientFrame.Change change) {
         long start = time.nanos();
+        String refused = admit(from, change);
+        return refused != null ? Uni.createFrom().item(refused) : store(from, change, start);
+    }
+
+    /** Takes the change's token of the send rate when it arrives: the {@code rate_limited} frame, or null. */
+    public String admit(String from, ClientFrame.Change change) {
         long wait = limiter.acquire(from);
-        if (wait > 0) {
-            return Uni.createFrom().item(frames.rateLimited(change.id(), wait));
-        }
+        return wait > 0 ? frames.rateLimited(change.id(), wait) : null;
+    }
+
+    /** Stores an admitted change and answers it; {@code start}: its arrival. */
+    public Uni<String> store(String from, ClientFrame.Change change, long start) {
         long now = time.millis();
         String targetFrom = change.targetFrom() == null ? from : change.targetFrom();
         return delivery.stored(from, change.id(), start, log.change(from, change.id(), change.kind().wire(), targetFrom,

@@ -92,12 +92,22 @@ public class Delivery {
     /** Handles a send; answers the frame for the sender: an ack, or an error when nothing was accepted. */
     public Uni<String> send(String from, ClientFrame.Send send) {
         long start = time.nanos();
+        String refused = admit(from, send);
+        return refused != null ? Uni.createFrom().item(refused) : store(from, send, start);
+    }
+
+    /**
+     * Takes the send's token of its sender's rate, when the frame arrives: the {@code rate_limited} frame when
+     * refused (nothing more to do), null when the send may be stored ({@link #store(String, ClientFrame.Send, long)}).
+     */
+    public String admit(String from, ClientFrame.Send send) {
         long wait = limiter.acquire(from);
-        if (wait > 0) {
-            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
-        }
-        return stored(from, send.id(), start,
-                log.append(from, send.id(), send.to(), send.body(), time.millis()));
+        return wait > 0 ? frames.rateLimited(send.id(), wait) : null;
+    }
+
+    /** Stores an admitted send and answers it; {@code start}: its arrival ({@link TimeSource#nanos()}). */
+    public Uni<String> store(String from, ClientFrame.Send send, long start) {
+        return stored(from, send.id(), start, log.append(from, send.id(), send.to(), send.body(), time.millis()));
     }
 
     /**
@@ -106,11 +116,19 @@ public class Delivery {
      */
     public Uni<String> send(String from, ClientFrame.SendToGroup send) {
         long start = time.nanos();
+        String refused = admit(from, send);
+        return refused != null ? Uni.createFrom().item(refused) : store(from, send, start);
+    }
+
+    /** {@link #admit(String, ClientFrame.Send)} for a group send: the group rows owed first, then the send rate. */
+    public String admit(String from, ClientFrame.SendToGroup send) {
         long owed = limiter.groupRowsOwed(from);
         long wait = owed > 0 ? owed : limiter.acquire(from);
-        if (wait > 0) {
-            return Uni.createFrom().item(frames.rateLimited(send.id(), wait));
-        }
+        return wait > 0 ? frames.rateLimited(send.id(), wait) : null;
+    }
+
+    /** Stores an admitted group send, charges its rows, and answers it. */
+    public Uni<String> store(String from, ClientFrame.SendToGroup send, long start) {
         return stored(from, send.id(), start,
                 log.appendToGroup(from, send.id(), send.group(), send.body(), time.millis()).invoke(appended -> {
                     if (appended.outcome() == MessageLog.Appended.Outcome.ACCEPTED) {
@@ -173,6 +191,22 @@ public class Delivery {
         }).onFailure().recoverWithItem(e -> unavailable(from, id, e.getMessage()));
     }
 
+    /**
+     * The answer for a send (or change) that got no outcome in time: {@code unavailable}, retried by the client with
+     * the same ID. Counted and logged as a store failure.
+     */
+    public String unconfirmed(String from, String id) {
+        return unavailable(from, id, "no answer from the store in time");
+    }
+
+    /**
+     * Whether {@code id} is a message this node pushed to {@code user} and has not seen acked: an ack of it answers
+     * the node's own push, so the push window and {@code max-unacked-per-user}, not the client, decide how many come.
+     */
+    public boolean pushedHere(String user, String id) {
+        return inFlight.tracked(user, id);
+    }
+
     private String unavailable(String from, String id, String why) {
         dbErrors.increment();
         LOG.warn(from, id, "user=%s msg=%s not stored: %s", from, id, why);
@@ -184,8 +218,12 @@ public class Delivery {
      * learn it was delivered.
      */
     public Uni<Void> ack(String user, String id) {
-        inFlight.acked(user, id);
-        return log.ack(user, id).invoke(first -> {
+        // Still in flight until the store has the ack: a sweep meanwhile would find the message unacked there and,
+        // were it no longer in flight here, push it again (a client catching up got half its backlog twice).
+        return log.ack(user, id).invoke(() -> {
+            inFlight.acked(user, id);
+            readOn(user);
+        }).invoke(first -> {
             if (first == null) {
                 return;
             }
@@ -202,6 +240,42 @@ public class Delivery {
     }
 
     /**
+     * A client catching up acks as it goes: once its ack is recorded, and about half of the last read is acked
+     * ({@link Backlog}), the next {@code pending-batch} of its backlog is read and pushed to its sockets here, so a
+     * backlog comes at the pace of the client's acks (and of its network: the push window), not one sweep at a
+     * time. Reads from where the last ended, so nothing acked meanwhile is pushed again; stops at the first message
+     * no socket had room for (the next ack or the sweep goes on from there). Never fails.
+     */
+    private void readOn(String user) {
+        Backlog backlog = inFlight.backlog(user);
+        long after = backlog == null ? -1 : backlog.ackedDue(inFlight.count(user), pendingBatch / 2);
+        if (after < 0) {
+            return;
+        }
+        log.unackedAfter(user, after, pendingBatch).subscribe().with(owed -> {
+            long last = after;
+            boolean full = false;
+            for (Message m : owed) {
+                boolean pushed = inFlight.tracked(user, m.id()) && !inFlight.due(user, m.id())
+                        || pusher.push(user, m.id(), m.frame(frames)) > 0;
+                if (!pushed) {
+                    full = true;
+                    break;
+                }
+                last = m.seq();
+            }
+            backlog.read(last);
+            if (!full && owed.size() < pendingBatch) {
+                inFlight.caughtUp(user, backlog);
+            }
+        }, e -> {
+            backlog.read(after);
+            LOG.warn(user, null, "user=%s could not read on in the backlog (%s); the sweep covers", user,
+                    e.getMessage());
+        });
+    }
+
+    /**
      * A socket opened: register it (in {@link SocketRegistry}: here and in the presence map) first, then push what
      * the user is owed. In that order, a message stored meanwhile is either routed here or found by the read.
      * Never fails: what could not be read now, the sweep pushes.
@@ -211,8 +285,14 @@ public class Delivery {
         return sockets.opened(user, connection)
                 .chain(() -> log.unacked(user, pendingBatch))
                 // What was routed here since the socket was added already reached it with the user's others.
-                .invoke(owed -> owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
-                        .forEach(m -> pusher.pushTo(connection, user, m.id(), m.frame(frames))))
+                .invoke(owed -> {
+                    owed.stream().filter(m -> !inFlight.pushedSince(user, m.id(), openedAt))
+                            .forEach(m -> pusher.pushTo(connection, user, m.id(), m.frame(frames)));
+                    // More is owed than one read brings: the user's acks bring the rest (readOn).
+                    if (owed.size() >= pendingBatch) {
+                        inFlight.behind(user, owed.get(owed.size() - 1).seq());
+                    }
+                })
                 .onFailure().invoke(e -> LOG.warn(user, null, "user=%s could not load unacked messages (%s); the "
                         + "sweep retries", user, e.getMessage()))
                 .onFailure().recoverWithNull()

@@ -29,6 +29,13 @@ public interface MessageLog {
     Uni<List<Message>> unacked(String user, int limit);
 
     /**
+     * The oldest unacked messages of one user after {@code afterSeq} (by {@link Message#seq()}), in order: a backlog
+     * read on from where the last read of it ended. A message committed late with a lower seq is not among them
+     * (the sweep finds it).
+     */
+    Uni<List<Message>> unackedAfter(String user, long afterSeq, int limit);
+
+    /**
      * Unacked messages of {@code users} accepted before {@code beforeTs}, at most {@code limit}, oldest first.
      * Shared out in turns: every user's oldest before anyone's second oldest, and so on, so that each user gets
      * at least their share ({@code limit / users.size()}, or all they are owed) whatever the others are owed;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
@@ -114,6 +115,18 @@ public class PgMessageLog implements MessageLog {
                    m.kind, m.target_id, m.target_from
               FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
              WHERE i.member = $1 AND i.acked_at IS NULL
+            ORDER BY seq LIMIT $2""";
+    /* UNACKED_ONE from where the last read of a backlog ended (seq > $3): a client catching up (Delivery.ack). */
+    private static final String UNACKED_AFTER = """
+            SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
+              FROM pending p JOIN messages m ON m.sender = p.sender AND m.client_id = p.client_id
+             WHERE p.recipient = $1 AND p.seq > $3
+            UNION ALL
+            SELECT m.seq, m.client_id, m.sender, i.member, m.group_id, m.body, m.ts,
+                   m.kind, m.target_id, m.target_from
+              FROM group_inbox i JOIN messages m ON m.group_id = i.group_id AND m.seq = i.seq
+             WHERE i.member = $1 AND i.acked_at IS NULL AND i.seq > $3
             ORDER BY seq LIMIT $2""";
     /*
      * Shared out in turns (issue 19): each user's owed messages, oldest first, under a LIMIT of their own (a
@@ -285,13 +298,25 @@ public class PgMessageLog implements MessageLog {
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
                 // One message the database refuses must not fail the others it shared a statement with: each
                 // goes again on its own, and fails on its own (all of them, if the database is down).
-                .onFailure().recoverWithUni(e -> oneByOne(batch));
+                .onFailure().recoverWithUni(e -> oneByOne(batch, e));
     }
 
-    private Uni<List<Appended>> oneByOne(List<AppendRequest> batch) {
+    /**
+     * Each append of a failed batch on its own: the ones that fail are {@code UNAVAILABLE}. When every one failed the
+     * batch fails with {@code failure}, not with a list of refusals: the database did not answer at all, and an item
+     * would count as its answer for {@link PostgresCalls} (the node's {@code StoreSilence}), so that sends waiting
+     * their turn behind calls that hang would be kept waiting as if the store were merely slow.
+     */
+    private Uni<List<Appended>> oneByOne(List<AppendRequest> batch, Throwable failure) {
+        AtomicInteger failed = new AtomicInteger();
         return Uni.join().all(batch.stream().map(r -> append(APPEND, Tuple.of(r.from(), r.id(), r.to(), r.body(),
                 r.ts()), r.from(), r.id(), Outcome.UNKNOWN_RECIPIENT)
-                .onFailure().recoverWithItem(e -> Appended.refused(Outcome.UNAVAILABLE))).toList()).andFailFast();
+                .onFailure().recoverWithItem(e -> {
+                    failed.incrementAndGet();
+                    return Appended.refused(Outcome.UNAVAILABLE);
+                })).toList()).andFailFast()
+                .chain(all -> failed.get() == all.size() ? Uni.createFrom().<List<Appended>>failure(failure)
+                        : Uni.createFrom().item(all));
     }
 
     private Uni<List<Appended>> resolve(RowSet<Row> rows, String[] from, String[] ids, String[] to, String[] body,
@@ -367,6 +392,12 @@ public class PgMessageLog implements MessageLog {
     @Override
     public Uni<List<Message>> unacked(String user, int limit) {
         return calls.bounded(pool.preparedQuery(UNACKED_ONE).execute(Tuple.of(user, limit)).map(PgMessageLog::messages));
+    }
+
+    @Override
+    public Uni<List<Message>> unackedAfter(String user, long afterSeq, int limit) {
+        return calls.bounded(pool.preparedQuery(UNACKED_AFTER).execute(Tuple.of(user, limit, afterSeq))
+                .map(PgMessageLog::messages));
     }
 
     @Override

@@ -3,6 +3,7 @@
  * {@link dev.chat.node.delivery.PgMessageLog}, batched by {@link dev.chat.node.delivery.Batcher}), the hot path
  * ({@link dev.chat.node.delivery.Delivery}: store, ack, route), pushes ({@link dev.chat.node.delivery.Pusher}, which
  * routing calls back as its {@code LocalRecipients}), what is in flight ({@link dev.chat.node.delivery.InFlight}),
+ * how far a catching-up user's backlog is read ({@link dev.chat.node.delivery.Backlog}),
  * the sweep ({@link dev.chat.node.delivery.Sweeper}), rate limits and typing notices. Settings
  * {@code chat.delivery.*} ({@link dev.chat.node.delivery.DeliveryConfig}) and the per-user {@code chat.limits.*}
  * ({@link dev.chat.node.delivery.DeliveryLimits}).

@@ -6,6 +6,9 @@ import dev.chat.node.delivery.Changes;
 import dev.chat.node.delivery.Delivery;
 import dev.chat.node.delivery.TypingNotices;
 import dev.chat.node.config.ChatLog;
+import dev.chat.node.config.TimeSource;
+import dev.chat.node.config.Timers;
+import dev.chat.node.postgres.StoreSilence;
 import dev.chat.node.protocol.ClientFrame;
 import dev.chat.node.protocol.CloseCode;
 import dev.chat.node.protocol.ErrorCode;
@@ -13,6 +16,7 @@ import dev.chat.node.protocol.FrameException;
 import dev.chat.node.protocol.FrameReader;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.sockets.FrameRate;
+import dev.chat.node.sockets.SocketLimits;
 import dev.chat.node.sockets.SocketRegistry;
 import dev.chat.node.sockets.UserSockets;
 import io.quarkus.websockets.next.OnBinaryMessage;
@@ -27,7 +31,15 @@ import io.vertx.core.buffer.Buffer;
 /**
  * {@code /ws/chat}: the contract's socket. The upgrade is authenticated before any frame ({@link UpgradeChecks}
  * refuses it with 401 without a valid JWT); the user is the token's {@code upn}, whatever frames say.
- * Frames of one socket are handled one after another, so a client's sends are stored in the order sent. Every
+ * WebSockets Next hands a socket's frames over one at a time (its serial mode, kept so that every frame is taken in
+ * arrival order: its frame-rate token, its place among the socket's appends), and the handler returns at once for
+ * every frame: what needs the store or Redis goes on outside the socket's inbound queue ({@link Inbound}), so a
+ * frozen store holds no frame behind another. A socket's appends are still stored one after another, in the order
+ * sent, and each gets one answer (ack or error): a refusal of the send rate at once, else, when the store has stopped
+ * answering, {@code unavailable} within {@code chat.limits.answer-within} (1.5 s) of its arrival, or
+ * {@code chat.limits.store-silent-after} (1.5 s) after the store's last answer if that is later: under the store call's
+ * own 2-s bound, so the answer is not that bound plus a loaded machine's delays (a merely slow store keeps them
+ * waiting their turn, as a slow store call is still answered). Every
  * reply (ack, pong, error) goes through {@link UserSockets#send(WebSocketConnection, String, String)}, under the
  * socket's bound on frames not taken, so a client that sends but never reads is cut off (1008) instead of growing
  * the node's memory. Every frame, whatever its type, first takes a token of the socket's {@link FrameRate}: past it
@@ -57,6 +69,14 @@ public class ChatSocket {
     Reauthentication reauthentication;
     @Inject
     FrameRate rate;
+    @Inject
+    Timers timers;
+    @Inject
+    SocketLimits limits;
+    @Inject
+    StoreSilence silence;
+    @Inject
+    TimeSource time;
 
     // The connection comes as a parameter, not injected: the injected one is a session-scoped proxy, useless
     // once stored and written to from outside this socket's callbacks.
@@ -78,34 +98,75 @@ public class ChatSocket {
             LOG.debug(user, e.id(), "user=%s msg=%s refused: %s", user, e.id(), e.getMessage());
             return reply(connection, user, frames.error(e.id(), e.code(), e.getMessage()));
         }
-        if (!withinRate(connection, user, frame.id())) {
+        // An ack of a message this node pushed to the user answers the node's own push (paced by the push window and
+        // max-unacked-per-user): it takes no token, or a client catching up on a backlog would be refused its acks.
+        boolean answersAPush = frame instanceof ClientFrame.Ack ack && delivery.pushedHere(user, ack.id());
+        if (!answersAPush && !withinRate(connection, user, frame.id())) {
             return done();
         }
-        return dispatch(frame, user, connection);
+        dispatch(frame, user, connection);
+        return done();
     }
 
     /**
      * Each frame type the contract knows, by name; anything else (a type added to {@link ClientFrame} but not
-     * here) is refused with an {@code unknown_type} error frame, never answered as something it is not.
+     * here) is refused with an {@code unknown_type} error frame, never answered as something it is not. Starts the
+     * frame's work and returns: nothing here waits for the store or Redis.
      */
-    private Uni<Void> dispatch(ClientFrame frame, String user, WebSocketConnection connection) {
+    private void dispatch(ClientFrame frame, String user, WebSocketConnection connection) {
+        long arrived = time.nanos();
         if (frame instanceof ClientFrame.Send send) {
-            return delivery.send(user, send).chain(r -> reply(connection, user, r));
+            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.SendToGroup send) {
-            return delivery.send(user, send).chain(r -> reply(connection, user, r));
+            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.Change change) {
-            return changes.change(user, change).chain(r -> reply(connection, user, r));
+            append(connection, user, change.id(), changes.admit(user, change),
+                    () -> changes.store(user, change, arrived));
         } else if (frame instanceof ClientFrame.Typing typing) {
-            return typingNotices.typing(user, typing, connection).chain(r -> reply(connection, user, r));
+            later(connection, user, frame.id(), typingNotices.typing(user, typing, connection));
         } else if (frame instanceof ClientFrame.Ack ack) {
-            return delivery.ack(user, ack.id());
+            ack(connection, user, ack.id());
         } else if (frame instanceof ClientFrame.Reauth reauth) {
-            return reauthentication.renew(user, reauth, connection).chain(r -> reply(connection, user, r));
+            later(connection, user, frame.id(), reauthentication.renew(user, reauth, connection));
         } else if (frame instanceof ClientFrame.Ping ping) {
-            return reply(connection, user, frames.pong(ping.id()));
+            reply(connection, user, frames.pong(ping.id()));
+        } else {
+            reply(connection, user, frames.error(frame.id(), ErrorCode.UNKNOWN_TYPE,
+                    "frame type not handled: " + frame.getClass().getSimpleName()));
         }
-        return reply(connection, user, frames.error(frame.id(), ErrorCode.UNKNOWN_TYPE,
-                "frame type not handled: " + frame.getClass().getSimpleName()));
+    }
+
+    /**
+     * Answered at once when the sender's rate refused it ({@code refused}); else stored after the socket's earlier
+     * appends and answered within {@link SocketLimits#answerWithin()} of now while the store answers nothing
+     * ({@link Inbound}).
+     */
+    private void append(WebSocketConnection connection, String user, String id, String refused,
+            java.util.function.Supplier<Uni<String>> store) {
+        if (refused != null) {
+            reply(connection, user, refused);
+            return;
+        }
+        Inbound.of(connection).append(store, () -> delivery.unconfirmed(user, id), r -> reply(connection, user, r),
+                new Inbound.Deadline(timers, silence, limits.answerWithin(), limits.storeSilentAfter()),
+                limits.maxAppendsWaiting());
+    }
+
+    /** Recorded in the background; past the socket's acks in flight, not recorded (the message comes again). */
+    private void ack(WebSocketConnection connection, String user, String id) {
+        Inbound in = Inbound.of(connection);
+        if (!in.ackStarted(limits.maxAcksInFlight())) {
+            LOG.debug(user, id, "user=%s msg=%s ack not recorded: %d acks of the socket in flight", user, id,
+                    limits.maxAcksInFlight());
+            return;
+        }
+        delivery.ack(user, id).subscribe().with(x -> in.ackFinished(), e -> in.ackFinished());
+    }
+
+    /** A reply that needs a store or Redis call (itself bounded): written when it comes. */
+    private void later(WebSocketConnection connection, String user, String id, Uni<String> answer) {
+        answer.subscribe().with(r -> reply(connection, user, r),
+                e -> LOG.warn(user, id, "user=%s msg=%s frame failed: %s", user, id, e.getMessage()));
     }
 
     /**

@@ -5,7 +5,9 @@
  * Turns frames into calls on delivery and the sockets layer; nothing below imports it.
  *
  * <p>Promises: no frame is read before the upgrade is authenticated; the user is the token's, whatever frames say;
- * a socket's frames are handled one after another, so a client's sends are stored in the order sent; a socket
+ * a socket's frames are taken one after another, and a client's sends are stored in the order sent, yet no frame
+ * waits for the store behind another: each send is answered within the store's bound of its arrival
+ * ({@link dev.chat.node.endpoint.Inbound}); a socket
  * lives no longer than its token, or the last token of its own user it renewed itself with, nor (by about a second)
  * than its session.
  */

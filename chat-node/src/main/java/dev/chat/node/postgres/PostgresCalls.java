@@ -18,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * append that commits after its sender was told {@code unavailable} is found as a duplicate on the retry and acked.
  */
 @Singleton
-public class PostgresCalls {
+public class PostgresCalls implements StoreSilence {
     private final Duration timeout;
     /** System.nanoTime() of the last successful call; 0 before the first. */
     private volatile long lastSuccessAt;
@@ -32,13 +32,17 @@ public class PostgresCalls {
         return new PostgresCalls(timeout);
     }
 
-    /** Answers within the bound: {@code call}'s item or failure, or {@link StoreUnavailable} when it gave none. */
+    /**
+     * Answers within the bound: {@code call}'s item or failure, or {@link StoreUnavailable} when it gave none. An item
+     * counts as the database having answered ({@link StoreSilence}): {@code call} must not turn a database failure
+     * into an item (a refusal as a value) inside the bound, or a database that refuses everything passes for a slow one.
+     */
     public <T> Uni<T> bounded(Uni<T> call) {
         return call.ifNoItem().after(timeout).failWith(() -> new StoreUnavailable(timeout))
                 .invoke(() -> lastSuccessAt = System.nanoTime());
     }
 
-    /** Milliseconds since a call last succeeded; -1 if none ever did. */
+    @Override
     public long sinceLastSuccessMillis() {
         long at = lastSuccessAt;
         return at == 0 ? -1 : (System.nanoTime() - at) / 1_000_000;

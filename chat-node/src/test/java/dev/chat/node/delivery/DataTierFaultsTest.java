@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.chat.node.TestAccounts;
 import dev.chat.node.config.NodeIdentity;
+import dev.chat.node.postgres.StoreSilence;
 import dev.chat.presence.model.PresenceKeys;
 import dev.chat.testing.ChatClient;
 import dev.chat.testing.LocalPostgres;
@@ -38,6 +39,7 @@ import dev.chat.testing.quarkus.SentinelResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 
@@ -76,6 +78,10 @@ class DataTierFaultsTest {
     LocalPostgres pg;
     @SentinelResource.InjectSentinel
     LocalRedisSentinel redis;
+    @Inject
+    MessageLog log;
+    @Inject
+    StoreSilence silence;
 
     @BeforeEach
     void healthyDataTier() {
@@ -193,6 +199,42 @@ class DataTierFaultsTest {
                 b.await(frame("msg", id), WAIT);
             }
             assertStoredOnce(alice, new ArrayList<>(bodies.keySet()));
+        }
+    }
+
+    /**
+     * Appends that a stopped database refused (each answered {@code unavailable}) are not the store answering: the
+     * node's {@link StoreSilence} keeps counting from before the stop. Were a refusal counted as an answer, a socket's
+     * sends would keep waiting their turn behind calls that hang, as if the store were merely slow, instead of being
+     * answered {@code unavailable} in time (scripts/chaos pg-primary-stop found sends waiting 4.9 s: HAProxy
+     * refuses connections while no member is primary, and batches of appends turned those refusals into items).
+     * Twenty appends at once, so that some share a batch (the log runs four batches at a time).
+     */
+    @Test
+    void appendsRefusedByAStoppedDatabaseAreNotCountedAsItsAnswer() {
+        log.unacked("nobody", 1).await().atMost(WAIT);
+        pg.stop();
+        try {
+            long stoppedAt = System.nanoTime();
+            List<Uni<MessageLog.Appended>> appends = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                appends.add(log.append("nobody", UUID.randomUUID().toString(), "nobody_else", "refused " + i,
+                        System.currentTimeMillis()).onFailure().recoverWithItem(e -> MessageLog.Appended.refused(
+                                MessageLog.Appended.Outcome.UNAVAILABLE)));
+            }
+            List<MessageLog.Appended> outcomes = Uni.join().all(appends).andFailFast().await().atMost(WAIT);
+            long sinceStop = (System.nanoTime() - stoppedAt) / 1_000_000;
+            for (MessageLog.Appended a : outcomes) {
+                assertEquals(MessageLog.Appended.Outcome.UNAVAILABLE, a.outcome(), "a stopped database stores nothing");
+            }
+            long silent = silence.sinceLastSuccessMillis();
+            assertTrue(silent >= sinceStop, "the store counted as answering " + silent + " ms ago, though it was "
+                    + "stopped " + sinceStop + " ms ago and refused every append since");
+        } finally {
+            pg.restart();
+            Poll.until(WAIT, () -> silence.sinceLastSuccessMillis() >= 0 && log.unacked("nobody", 1)
+                    .map(x -> true).onFailure().recoverWithItem(false).await().atMost(WAIT), ok -> ok,
+                    ok -> "PostgreSQL not answering again after the restart");
         }
     }
 

@@ -22,16 +22,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * One chat node's delivery, wired by hand as CDI wires it, on in-memory seams shared with the other nodes of a test
  * (one message log, one broker hub, one presence map, one clock): several nodes in one JVM, nothing started.
  */
-final class TestNode {
+public final class TestNode {
     final String id;
-    final MemorySockets sockets = new MemorySockets();
+    public final MemorySockets sockets = new MemorySockets();
     final MemoryPresence presence;
     final MemoryBroker broker;
     final InFlight inFlight;
     final Sweeper sweeper;
-    final Delivery delivery;
+    public final Delivery delivery;
 
-    TestNode(String id, MemoryMessageLog log, MemoryBroker.Hub hub, MemoryPresence.PresenceMap map, FakeTime time,
+    public TestNode(String id, MemoryMessageLog log, MemoryBroker.Hub hub, MemoryPresence.PresenceMap map, FakeTime time,
             DeliveryLimits limits) {
         this.id = id;
         MeterRegistry registry = new SimpleMeterRegistry();
@@ -50,7 +50,7 @@ final class TestNode {
     }
 
     /** {@code user} has {@code count} sockets here, and the presence map says so. */
-    TestNode connect(String user, int count) {
+    public TestNode connect(String user, int count) {
         sockets.connect(user, count);
         presence.opened(user, user + "-socket", count).await().indefinitely();
         return this;

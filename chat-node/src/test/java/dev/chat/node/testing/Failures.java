@@ -12,6 +12,8 @@ public final class Failures {
     private final String what;
     private volatile boolean always;
     private final AtomicInteger next = new AtomicInteger();
+    private volatile FakeTimers frozenOn;
+    private volatile java.time.Duration bound;
 
     Failures(String what) {
         this.what = what;
@@ -27,9 +29,20 @@ public final class Failures {
         next.set(n);
     }
 
+    /**
+     * Every call answers nothing until {@code bound} has passed on {@code timers}, then fails: a store that stopped
+     * answering (SIGSTOP), behind the node's bound on every call ({@code postgres.PostgresCalls}), until
+     * {@link #heal()}.
+     */
+    public void freeze(FakeTimers timers, java.time.Duration bound) {
+        this.bound = bound;
+        this.frozenOn = timers;
+    }
+
     public void heal() {
         always = false;
         next.set(0);
+        frozenOn = null;
     }
 
     /** Whether this call fails (counts it when failing the next n). */
@@ -39,6 +52,12 @@ public final class Failures {
 
     /** {@code call} unless this call fails; then a failed Uni, without running {@code call}. */
     <T> Uni<T> orFail(java.util.function.Supplier<Uni<T>> call) {
+        FakeTimers frozen = frozenOn;
+        if (frozen != null) {
+            java.time.Duration within = bound;
+            return Uni.createFrom().emitter(e -> frozen.after(within,
+                    () -> e.fail(new IllegalStateException(what + ": no answer within " + within.toMillis() + " ms"))));
+        }
         return now() ? Uni.createFrom().failure(new IllegalStateException(what + " failed (on demand)")) : call.get();
     }
 }

@@ -112,6 +112,16 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     @Override
+    public Uni<List<Message>> unackedAfter(String user, long afterSeq, int limit) {
+        return failures.orFail(() -> Uni.createFrom().item(after(user, afterSeq, limit)));
+    }
+
+    private synchronized List<Message> after(String user, long afterSeq, int limit) {
+        return find(List.of(user), Long.MAX_VALUE, Integer.MAX_VALUE).stream().filter(m -> m.seq() > afterSeq)
+                .limit(limit).toList();
+    }
+
+    @Override
     public Uni<List<Message>> unacked(Collection<String> users, long beforeTs, int limit) {
         return failures.orFail(() -> Uni.createFrom().item(inTurns(users, beforeTs, limit)));
     }

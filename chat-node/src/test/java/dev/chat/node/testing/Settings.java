@@ -95,6 +95,26 @@ public final class Settings {
             public int maxSocketsPerUser() {
                 return 16;
             }
+
+            @Override
+            public int maxAppendsWaiting() {
+                return 100;
+            }
+
+            @Override
+            public int maxAcksInFlight() {
+                return 1000;
+            }
+
+            @Override
+            public Duration answerWithin() {
+                return Duration.ofMillis(1500);
+            }
+
+            @Override
+            public Duration storeSilentAfter() {
+                return Duration.ofMillis(1500);
+            }
         };
     }
 }

@@ -33,6 +33,8 @@ public final class Crowd implements AutoCloseable {
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> others = new ConcurrentHashMap<>();
     private final AnswerWaits answerWaits = new AnswerWaits();
+    /** A send that waited longer than this for its first answer is written to the trace, for post-mortems. */
+    private static final long SLOW_ANSWER_NANOS = 2_000_000_000L;
 
     private final ConnectionLog connections;
 
@@ -129,6 +131,13 @@ public final class Crowd implements AutoCloseable {
             @Override
             public void onAnswerWait(ChatSession s, String id, long writtenAt, long endedAt, boolean answered) {
                 answerWaits.record(writtenAt, endedAt, answered);
+                if (endedAt - writtenAt > SLOW_ANSWER_NANOS) {
+                    // With the wall-clock time of the write, to find the send in the services' logs by its ID.
+                    java.time.Instant written = java.time.Instant.now().minusNanos(System.nanoTime() - writtenAt);
+                    trace.event(endedAt, s.user(), String.format(java.util.Locale.ROOT,
+                            "send %s written at %s waited %.3f s for its first answer%s", id, written,
+                            (endedAt - writtenAt) / 1e9, answered ? "" : " (none: the socket dropped)"));
+                }
             }
 
             @Override

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Connection events, one line each with the time since the run started: for post-mortems of a fault. */
+/**
+ * Connection events, and sends that waited over 2 s for their first answer, one line each with the time since the
+ * run started: for post-mortems of a fault.
+ */
 public class Trace implements AutoCloseable {
     static final Trace NONE = new Trace(null, 0);
 
