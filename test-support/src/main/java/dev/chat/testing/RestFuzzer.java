@@ -295,7 +295,7 @@ public final class RestFuzzer {
             case 2 -> new String[] {"[" + valid + "]", "an array"};
             case 3 -> new String[] {valid.toString().substring(0, Math.max(0, valid.toString().length() / 2)), "cut"};
             case 4 -> new String[] {"{".repeat(r.nextInt(200)) + "}".repeat(r.nextInt(200)), "braces"};
-            case 5 -> new String[] {randomText(r, r.nextInt(300)), "text"};
+            case 5 -> new String[] {FuzzText.random(r, r.nextInt(300)), "text"};
             case 6 -> new String[] {valid + valid.toString(), "two documents"};
             default -> new String[] {valid.toString().replaceFirst("\\{", "{\"" + "k".repeat(r.nextInt(100)) + "\":1,"), "leading field"};
         };
@@ -322,7 +322,7 @@ public final class RestFuzzer {
             case 7 -> "{\"$ne\":null}";
             case 8 -> "[\"a\",1,null,{}]";
             case 9 -> "99999999999999999999999999999";
-            default -> "\"" + escape(NASTY[r.nextInt(NASTY.length)]) + "\"";
+            default -> "\"" + FuzzText.jsonEscape(NASTY[r.nextInt(NASTY.length)]) + "\"";
         };
     }
 
@@ -332,7 +332,7 @@ public final class RestFuzzer {
             case 0 -> Long.toString(r.nextLong());
             case 1 -> "-" + r.nextInt(1000);
             case 2 -> "x".repeat(r.nextInt(MAX_PARAM_CHARS / 3));
-            case 3 -> randomText(r, r.nextInt(60));
+            case 3 -> FuzzText.random(r, r.nextInt(60));
             case 4 -> "0";
             case 5 -> "99999999999999999999";
             default -> NASTY[r.nextInt(NASTY.length)];
@@ -404,28 +404,6 @@ public final class RestFuzzer {
     private static String encode(String value, boolean keepSlashes) {
         String e = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
         return keepSlashes ? e.replace("%2F", "/") : e;
-    }
-
-    private static String randomText(Random r, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) (r.nextBoolean() ? 32 + r.nextInt(95) : r.nextInt(0xD000)));
-        }
-        return sb.toString();
-    }
-
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     private static String clip(String s) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
 import dev.chat.testing.ChatClient;
+import dev.chat.testing.FuzzText;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
@@ -97,7 +98,7 @@ class FrameFuzzTest {
     private static String fuzzFrame(Random r, List<String> users) {
         switch (r.nextInt(8)) {
             case 0:
-                return randomText(r, r.nextInt(200));
+                return FuzzText.random(r, r.nextInt(200));
             case 1:
                 return r.nextBoolean() ? "[" + r.nextInt() + "]" : Integer.toString(r.nextInt());
             case 2:
@@ -110,7 +111,7 @@ class FrameFuzzTest {
                         + ",\"body\":\"x\"}";
             case 5:
                 return "{\"type\":\"" + TYPES[r.nextInt(TYPES.length)].replace("\"", "") + "\",\"id\":\"f" + r.nextInt(99)
-                        + "\",\"to\":\"" + users.get(r.nextInt(users.size())) + "\",\"body\":\"" + escape(NASTY[r.nextInt(NASTY.length)])
+                        + "\",\"to\":\"" + users.get(r.nextInt(users.size())) + "\",\"body\":\"" + FuzzText.jsonEscape(NASTY[r.nextInt(NASTY.length)])
                         + "\"" + extra(r, users) + "}";
             case 6:
                 return "{".repeat(r.nextInt(300)) + "}".repeat(r.nextInt(300));
@@ -132,11 +133,11 @@ class FrameFuzzTest {
             case 4:
                 return "\"" + "x".repeat(r.nextInt(5000)) + "\"";
             case 5:
-                return "\"" + escape(NASTY[r.nextInt(NASTY.length)]) + "\"";
+                return "\"" + FuzzText.jsonEscape(NASTY[r.nextInt(NASTY.length)]) + "\"";
             case 6:
                 return "\"" + users.get(r.nextInt(users.size())) + "\"";
             case 7:
-                return "\"" + escape(randomText(r, r.nextInt(80))) + "\"";
+                return "\"" + FuzzText.jsonEscape(FuzzText.random(r, r.nextInt(80))) + "\"";
             default:
                 return "\"" + UUID.randomUUID() + "\"";
         }
@@ -144,29 +145,6 @@ class FrameFuzzTest {
 
     private static String extra(Random r, List<String> users) {
         return r.nextBoolean() ? "" : ",\"from\":" + value(r, users) + ",\"ts\":" + value(r, users);
-    }
-
-    private static String randomText(Random r, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            // Any character but lone surrogates: a text frame is UTF-8, and no client can send half a character.
-            sb.append((char) (r.nextBoolean() ? 32 + r.nextInt(95) : r.nextInt(0xD000)));
-        }
-        return sb.toString();
-    }
-
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     private static byte[] bytes(Random r) {

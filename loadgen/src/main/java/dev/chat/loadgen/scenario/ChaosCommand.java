@@ -718,15 +718,7 @@ public final class ChaosCommand implements Callable<Integer> {
         report.put("clients", crowd.size());
         report.put("verdict", clean ? "PASS" : "FAIL");
         report.put("ok", clean);
-        ObjectNode totals = report.putObject("totals");
-        totals.put("sent", all.sent());
-        totals.put("acked", all.acked());
-        totals.put("delivered", all.delivered());
-        totals.put("lost", all.lost());
-        totals.put("shown_twice", all.shownTwice());
-        totals.put("unacked", all.unacked());
-        totals.put("misrouted", ledger.misrouted());
-        totals.put("clients_open", crowd.openCount());
+        ObjectNode totals = RunChecks.putTotals(report, all, ledger.misrouted(), crowd.openCount());
         totals.put("faults_ok", faultsOk);
         var list = report.putArray("faults");
         for (Fault f : faults) {

@@ -575,15 +575,7 @@ public final class DrillCommand implements Callable<Integer> {
         report.put("ok", code == 0);
         report.put("exit", code);
         report.put("targets_met", targets);
-        ObjectNode totals = report.putObject("totals");
-        totals.put("sent", all.sent());
-        totals.put("acked", all.acked());
-        totals.put("delivered", all.delivered());
-        totals.put("lost", all.lost());
-        totals.put("shown_twice", all.shownTwice());
-        totals.put("unacked", all.unacked());
-        totals.put("misrouted", ledger.misrouted());
-        totals.put("clients_open", crowd.openCount());
+        RunChecks.putTotals(report, all, ledger.misrouted(), crowd.openCount());
         var list = report.putArray("faults");
         for (Phase p : phases) {
             if (p.index > 0) {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.chat.loadgen.measure.Ledger;
 import dev.chat.loadgen.report.LogHygiene;
 import dev.chat.loadgen.report.PromText;
 import picocli.CommandLine.Option;
@@ -74,6 +75,23 @@ public final class RunChecks {
             }
             say.accept("  " + name + ": " + String.join(", ", parts));
         }
+    }
+
+    /**
+     * The run's message totals as the JSON report's {@code totals} object, the same fields for every scenario (the
+     * chaos and drill tests read them through {@code ChaosRun}); returned, for a scenario's own fields.
+     */
+    static ObjectNode putTotals(ObjectNode report, Ledger.Counts all, long misrouted, long clientsOpen) {
+        ObjectNode totals = report.putObject("totals");
+        totals.put("sent", all.sent());
+        totals.put("acked", all.acked());
+        totals.put("delivered", all.delivered());
+        totals.put("lost", all.lost());
+        totals.put("shown_twice", all.shownTwice());
+        totals.put("unacked", all.unacked());
+        totals.put("misrouted", misrouted);
+        totals.put("clients_open", clientsOpen);
+        return totals;
     }
 
     private static List<String> shown(String name) {
