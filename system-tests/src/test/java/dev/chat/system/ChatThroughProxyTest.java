@@ -56,8 +56,7 @@ class ChatThroughProxyTest {
     static Set<String> nodesOf(Account asker, String user, int sockets) {
         Instant deadline = Instant.now().plus(WAIT);
         while (true) {
-            var body = given().baseUri(stack().baseUrl()).auth().oauth2(asker.token())
-                    .get("/api/presence/" + user).then().statusCode(200).extract().jsonPath();
+            var body = PresenceAsk.of(stack().baseUrl(), asker.token(), user, deadline);
             if (body.getInt("sockets") == sockets) {
                 return new HashSet<>(body.getList("nodes", String.class));
             }
@@ -232,8 +231,7 @@ class ChatThroughProxyTest {
             stack().stop(stopped);
             awaitClosed(c);
             assertEquals(Integer.valueOf(1012), c.closeCode(), "closed with 1012 (service restart)");
-            var body = given().baseUri(stack().baseUrl()).auth().oauth2(carol.token())
-                    .get("/api/presence/" + carol.name()).then().statusCode(200).extract().jsonPath();
+            var body = PresenceAsk.of(stack().baseUrl(), carol.token(), carol.name(), Instant.now().plus(WAIT));
             assertEquals(0, body.getInt("sockets"), "left the presence map before exiting: " + body.prettify());
         } finally {
             if (stopped != null) {

@@ -540,8 +540,7 @@ class WebPageTest {
         Instant deadline = Instant.now().plus(WAIT);
         String previous = null;
         while (true) {
-            var body = given().baseUri(stack.baseUrl()).auth().oauth2(token).get("/api/presence/" + user)
-                    .then().statusCode(200).extract().jsonPath();
+            var body = PresenceAsk.of(stack.baseUrl(), token, user, deadline);
             List<String> nodes = body.getList("nodes", String.class);
             String now = body.getInt("sockets") == 1 && nodes.size() == 1 ? nodes.get(0) : null;
             if (now != null && now.equals(previous)) {
@@ -573,8 +572,7 @@ class WebPageTest {
 
     private static void awaitSockets(Person p, int sockets) {
         Instant deadline = Instant.now().plus(WAIT);
-        while (given().baseUri(stack.baseUrl()).auth().oauth2(p.token).get("/api/presence/" + p.name)
-                .then().statusCode(200).extract().jsonPath().getInt("sockets") != sockets) {
+        while (PresenceAsk.of(stack.baseUrl(), p.token, p.name, deadline).getInt("sockets") != sockets) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError(p.name + " never had " + sockets + " sockets");
             }
