@@ -162,7 +162,7 @@ public final class ChatClient implements AutoCloseable {
                 }
                 long left = Duration.between(Instant.now(), deadline).toMillis();
                 if (left <= 0) {
-                    throw new AssertionError("no matching frame within " + timeout + "; got " + frames);
+                    throw new AssertionError("no matching frame within " + timeout + "; got " + lastFrames(20));
                 }
                 try {
                     frames.wait(Math.min(left, 100));
@@ -180,7 +180,7 @@ public final class ChatClient implements AutoCloseable {
         while (count(p) < n) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("expected " + n + " matching frames within " + timeout + ", got "
-                        + count(p) + ": " + frames());
+                        + count(p) + "; the last frames: " + lastFrames(20));
             }
             synchronized (frames) {
                 try {
@@ -197,6 +197,23 @@ public final class ChatClient implements AutoCloseable {
         synchronized (frames) {
             return (int) frames.stream().filter(p).count();
         }
+    }
+
+    /**
+     * The last {@code n} frames received, each cut to 300 characters: for failure messages (a test that received
+     * thousands of 4-KB frames once wrote 6 MB of them into the build log).
+     */
+    public String lastFrames(int n) {
+        List<JsonNode> all = frames();
+        StringBuilder b = new StringBuilder("[");
+        if (all.size() > n) {
+            b.append("... ").append(all.size() - n).append(" earlier, ");
+        }
+        for (JsonNode f : all.subList(Math.max(0, all.size() - n), all.size())) {
+            String t = f.toString();
+            b.append(t.length() > 300 ? t.substring(0, 300) + "...(" + t.length() + " chars)" : t).append(", ");
+        }
+        return b.append(']').toString();
     }
 
     public List<JsonNode> frames() {
