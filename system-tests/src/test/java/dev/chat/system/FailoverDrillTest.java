@@ -80,7 +80,7 @@ class FailoverDrillTest {
 
         // The login limit came over with the takeover: tripped on the proxy that died, still 429 from its twin, over a
         // peers link both proxies reported as TLS.
-        assertTrue(run.output().contains("share their stick tables over TLS (show peers: ESTA, xprt=SSL on both)"), run.output());
+        assertTrue(run.output().contains("share their stick tables over TLS (show peers: ESTA on both, xprt=SSL)"), run.output());
         JsonNode limit = run.fault("haproxy-kill").path("login_limit");
         assertTrue(limit.path("held").asBoolean(), limit.toString());
         assertEquals(429, limit.path("after_takeover_status").asInt(), limit.toString());
