@@ -105,6 +105,58 @@ scaled_nodes() {
   grep -E "$SCALED_NODE_RE" "$RUN/scaled-nodes" | sort -u || true
 }
 
+# scalable_nodes: the names scripts/scale may add in this topology, in the order it takes them: chat-node-4..9, or
+# chat-node-4..6 with --ha, whose etcd and Sentinels hold the ports B+14..B+19 (see component_port).
+scalable_nodes() {
+  if [[ "${CHAT_TOPOLOGY:-single}" == ha ]]; then
+    echo chat-node-4 chat-node-5 chat-node-6
+  else
+    echo chat-node-4 chat-node-5 chat-node-6 chat-node-7 chat-node-8 chat-node-9
+  fi
+}
+
+# HAProxy forgets servers added through its runtime API when it restarts ('add server' lives only in the running
+# process; its server-state-file does not bring them back either: it restores the state of servers the
+# configuration names, and nothing else). So the recorded nodes are also written, as the variables
+# haproxy/haproxy.cfg reads for node-4..9 (CHAT_NODE_N_ADDR, CHAT_NODE_N_CHECK_PORT), into RUN/haproxy-scaled.env,
+# and every start of this run dir's HAProxies reads that file (scripts/lib/haproxy-run): a proxy that restarts,
+# for whatever reason and by whatever starts it again, comes back with the nodes.
+scaled_env_file() {
+  echo "$RUN/haproxy-scaled.env"
+}
+
+# service_host: where HAProxy reaches this run dir's services: the address they listen on (scripts/up
+# --bind-addr, recorded in RUN/bind-addr), loopback for 0.0.0.0 or when nothing is recorded.
+service_host() {
+  local h=127.0.0.1
+  if [[ -f "$RUN/bind-addr" ]]; then
+    h="$(tr -d '[:space:]' <"$RUN/bind-addr")"
+    [[ -n "$h" && "$h" != 0.0.0.0 ]] || h=127.0.0.1
+  fi
+  echo "$h"
+}
+
+# write_scaled_env: RUN/haproxy-scaled.env made again from RUN/scaled-nodes (replaced at once, never half
+# written); no file when no node is recorded. Needs RUN/port-base.
+write_scaled_env() {
+  local file n base host
+  file="$(scaled_env_file)"
+  if [[ -z "$(scaled_nodes)" ]]; then
+    rm -f "$file"
+    return 0
+  fi
+  base="$(tr -d '[:space:]' <"$RUN/port-base")" || die "no port base recorded in $RUN"
+  host="$(service_host)"
+  {
+    echo "# Written by scripts/scale from $RUN/scaled-nodes; read by scripts/lib/haproxy-run at every HAProxy start."
+    for n in $(scaled_nodes); do
+      echo "CHAT_NODE_${n#chat-node-}_ADDR=$host:$(component_port "$n" "$base")"
+      echo "CHAT_NODE_${n#chat-node-}_CHECK_PORT=$(management_port "$n" "$base")"
+    done
+  } >"$file.tmp" || die "could not write $file"
+  mv "$file.tmp" "$file"
+}
+
 # include_scaled_nodes: the recorded nodes join COMPONENTS (before HAProxy) and JAVA_COMPONENTS.
 include_scaled_nodes() {
   local n c
@@ -192,7 +244,18 @@ component_port() {
     haproxy-redirect) echo $((base + 5)) ;;
     user-service) echo $((base + 1)) ;;
     presence-service) echo $((base + 2)) ;;
-    chat-node-[1-9]) echo $((base + 10 + ${1#chat-node-})) ;;
+    chat-node-[1-3]) echo $((base + 10 + ${1#chat-node-})) ;;
+    # Nodes added at run time (scripts/scale). With --ha, etcd and the Sentinels hold B+14..B+19: nodes 4..6 take
+    # B+38..B+40 there, and 7..9 have no room.
+    chat-node-[4-9])
+      if [[ "${CHAT_TOPOLOGY:-single}" != ha ]]; then
+        echo $((base + 10 + ${1#chat-node-}))
+      elif ((${1#chat-node-} <= 6)); then
+        echo $((base + 34 + ${1#chat-node-}))
+      else
+        die "$1 has no port in the replicated topology's plan (chat-node-4..6 there)"
+      fi
+      ;;
     redis) echo $((base + 20)) ;;
     postgres) echo $((base + 21)) ;;
     # The replicated topology (scripts/up --ha, scripts/lib/ha.sh): the gaps of the plan above, all below B+29.
@@ -212,12 +275,17 @@ component_port() {
 }
 
 # management_port NAME BASE: the port of service NAME's management interface (health /q/health/*, metrics
-# /q/metrics), 30 above its public port (B+31, B+32, B+36, B+37, nodes B+41..): on its own port, HAProxy's front
+# /q/metrics), 30 above its public port (B+31, B+32, B+36, B+37; chat-node-N B+40+N, which is that too except for
+# --ha's added nodes 4..6, whose public ports moved): on its own port, HAProxy's front
 # end cannot reach it whatever the path's spelling. HAProxy checks it; scripts read metrics from it.
 management_port() {
   is_java_component "$1" || [[ "$1" == user-service-2 || "$1" == presence-service-2 ]] \
     || die "internal error: '$1' has no management interface"
-  echo $(($(component_port "$1" "$2") + 30))
+  case "$1" in
+    # B+40+N in both topologies (--ha moves nodes 4..6's public ports, not these).
+    chat-node-[1-9]) echo $(($2 + 40 + ${1#chat-node-})) ;;
+    *) echo $(($(component_port "$1" "$2") + 30)) ;;
+  esac
 }
 
 # component_ports NAME BASE: every port NAME needs (HAProxy also has HTTPS, stats and the redirect to HTTPS; a
@@ -519,6 +587,45 @@ ensure_tls_cert() {
     chmod 644 "$dir/tls-cert.pem"
   ) || die "could not make the TLS certificate in $dir"
   say "generated a self-signed TLS certificate for $sans in $dir"
+}
+
+# ensure_peers_certs DIR NAME...: TLS for HAProxy's peers link (haproxy.cfg: CHAT_PEERS_CERT, CHAT_PEERS_CA): a CA
+# of the pair's own (DIR/peers-ca.pem, its key DIR/peers-ca-key.pem, both made once, ECDSA P-256, 825 days) and
+# for each peer NAME DIR/peers-NAME.pem (certificate with CN and SAN DNS:NAME, for server and client use, and
+# its key; mode 600), signed by that CA. Each proxy presents its own and accepts only certificates that CA
+# signed. Kept while present; nothing of it is ever committed.
+ensure_peers_certs() {
+  local dir=$1 name
+  shift
+  command -v openssl >/dev/null 2>&1 || die "openssl is not installed: run scripts/install-deps"
+  mkdir -p "$dir"
+  (
+    umask 077
+    if [[ ! -s "$dir/peers-ca.pem" || ! -s "$dir/peers-ca-key.pem" ]]; then
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \
+        -subj "/O=chat/CN=chat HAProxy peers CA" -keyout "$dir/peers-ca-key.pem" -out "$dir/peers-ca.tmp" \
+        -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        >/dev/null 2>&1 || die "openssl could not make the peers CA in $dir"
+      mv "$dir/peers-ca.tmp" "$dir/peers-ca.pem"
+      chmod 644 "$dir/peers-ca.pem"
+      for name in "$dir"/peers-*.pem; do # certificates of an older CA go with it
+        case "$name" in */peers-ca.pem | */peers-ca-key.pem) ;; *) rm -f "$name" ;; esac
+      done
+    fi
+    for name in "$@"; do
+      [[ -s "$dir/peers-$name.pem" ]] && continue
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/O=chat/CN=$name" \
+        -keyout "$dir/peers-$name.key.tmp" -out "$dir/peers-$name.csr.tmp" >/dev/null 2>&1 \
+        || die "openssl could not make the key of peer $name"
+      printf '%s\n' "subjectAltName=DNS:$name" "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth,clientAuth" >"$dir/peers-$name.ext.tmp"
+      openssl x509 -req -in "$dir/peers-$name.csr.tmp" -CA "$dir/peers-ca.pem" -CAkey "$dir/peers-ca-key.pem" \
+        -CAcreateserial -days 825 -extfile "$dir/peers-$name.ext.tmp" -out "$dir/peers-$name.crt.tmp" >/dev/null 2>&1 \
+        || die "openssl could not sign the certificate of peer $name"
+      cat "$dir/peers-$name.crt.tmp" "$dir/peers-$name.key.tmp" >"$dir/peers-$name.pem"
+      rm -f "$dir/peers-$name".*.tmp
+    done
+  ) || die "could not make the peers' TLS certificates in $dir"
 }
 
 # ---------------------------------------------------------------- tools

@@ -46,6 +46,7 @@ use_ha_components() {
   COMPONENTS=("${HA_COMPONENTS[@]}")
   JAVA_COMPONENTS=("${HA_JAVA_COMPONENTS[@]}")
   CHAT_TOPOLOGY=ha
+  include_scaled_nodes # common.sh: the nodes scripts/scale added (chat-node-4..6 here)
 }
 
 # ---------------------------------------------------------------- network namespaces (--netns)
@@ -533,6 +534,10 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 [supervisorctl]
 serverurl=unix://$SOCKDIR/supervisor.sock
+
+; Chat nodes scripts/scale adds at run time (scripts/up --only chat-node-N writes their sections there).
+[include]
+files = $RUN/supervisord.d/*.conf
 EOF
       for i in 1 2 3; do
         ha_etcd_cmd "$i"
@@ -559,7 +564,10 @@ EOF
         service_env "$c"
         sv_program "$c" 500 SERVICE_ENV "$JAVA_BIN" "${opts[@]}" -jar "$(jar_of "$c")"
       done
-      sv_program haproxy 600 HAPROXY_ENV "$HAPROXY_BIN" -db -f "$CHAT_ROOT/haproxy/haproxy.cfg"
+      # Through scripts/lib/haproxy-run, which reads RUN/haproxy-scaled.env at every start: when supervisord
+      # restarts a crashed HAProxy, it comes back with the nodes scripts/scale added.
+      sv_program haproxy 600 HAPROXY_ENV "$(command -v bash)" "$CHAT_ROOT/scripts/lib/haproxy-run" "$(scaled_env_file)" \
+        "$HAPROXY_BIN" -db -f "$CHAT_ROOT/haproxy/haproxy.cfg"
     } >"$conf"
   )
 }

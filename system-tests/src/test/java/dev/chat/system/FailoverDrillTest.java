@@ -78,7 +78,9 @@ class FailoverDrillTest {
         // The VIP moved to the other proxy when its HAProxy died (the time is a figure, never asserted).
         assertTrue(run.fault("haproxy-kill").path("vip_moved").asBoolean(false), run.fault("haproxy-kill").toString());
 
-        // The login limit came over with the takeover: tripped on the proxy that died, still 429 from its twin.
+        // The login limit came over with the takeover: tripped on the proxy that died, still 429 from its twin, over a
+        // peers link both proxies reported as TLS.
+        assertTrue(run.output().contains("share their stick tables over TLS (show peers: ESTA on both, xprt=SSL)"), run.output());
         JsonNode limit = run.fault("haproxy-kill").path("login_limit");
         assertTrue(limit.path("held").asBoolean(), limit.toString());
         assertEquals(429, limit.path("after_takeover_status").asInt(), limit.toString());

@@ -243,6 +243,34 @@ class ScriptsTest {
     }
 
     @Test
+    void haproxyRunStartsHaproxyWithTheScaledNodesAndRefusesAnythingElseInTheirFile() throws IOException {
+        Path dir = SocketDirs.create("haproxy-run");
+        Path scaled = dir.resolve("haproxy-scaled.env");
+        Files.writeString(scaled, "# written by scripts/scale\nCHAT_NODE_4_ADDR=127.0.0.1:18094\nCHAT_NODE_4_CHECK_PORT=18134\n");
+        Result env = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "env");
+        assertEquals(0, env.exit(), env.output());
+        assertTrue(env.output().contains("CHAT_NODE_4_ADDR=127.0.0.1:18094\n"), env.output());
+        Result ok = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), haproxy(), "-c", "-f",
+                "haproxy/haproxy.cfg");
+        assertEquals(0, ok.exit(), ok.output());
+        // haproxy.cfg makes a server of it: a bad address there is refused, and named.
+        Files.writeString(scaled, "CHAT_NODE_4_ADDR=127.0.0.1:99999\n");
+        Result bad = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), haproxy(), "-c", "-f",
+                "haproxy/haproxy.cfg");
+        assertNotEquals(0, bad.exit(), bad.output());
+        assertTrue(bad.output().contains("node-4"), bad.output());
+        // The file is data: any other variable is refused before anything runs.
+        Files.writeString(scaled, "CHAT_NODE_4_ADDR=127.0.0.1:18094\nLD_PRELOAD=/tmp/x.so\n");
+        Result refused = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "echo", "ran");
+        assertEquals(1, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("line 2") && !refused.output().contains("ran\n"), refused.output());
+        // No file (nothing added): HAProxy starts as configured.
+        Result none = run(Map.of(), "bash", "scripts/lib/haproxy-run", dir.resolve("missing.env").toString(), "echo", "ran");
+        assertEquals("ran\n", none.output());
+        SocketDirs.delete(dir);
+    }
+
+    @Test
     void haproxyConfigHasTheContractRoutesAndTimeouts() throws IOException {
         String cfg = Files.readString(ROOT.resolve("haproxy/haproxy.cfg"));
         for (String expected : List.of("path_beg /api/users", "path_beg /api/auth", "path_beg /api/presence",
@@ -354,6 +382,14 @@ class ScriptsTest {
                 assertEquals("UP", haproxyServers(http, stack).get("node-4"), scale.output());
                 // (LocalStack knows the configuration's components only: the added node's pid from its file.)
                 pids.add(Long.parseLong(Files.readString(stack.runDir().resolve("pids").resolve("chat-node-4.pid")).trim()));
+
+                // HAProxy crashes and is started again: it routes to node-4 by itself (scripts/up starts it with the
+                // nodes scripts/scale recorded), with no 'scripts/scale sync'. An added server alone would be gone.
+                stack.kill9("haproxy");
+                stack.start("haproxy");
+                pids.add(stack.pid("haproxy"));
+                awaitTrue(Duration.ofSeconds(30), () -> "UP".equals(haproxyServers(http, stack).get("node-4")),
+                        "the restarted HAProxy routing to node-4 (it has: " + haproxyServers(http, stack) + ")");
 
                 // Starting a component that runs is refused.
                 IllegalStateException twice = org.junit.jupiter.api.Assertions.assertThrows(
