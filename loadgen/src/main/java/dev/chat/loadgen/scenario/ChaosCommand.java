@@ -105,6 +105,12 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "every client must be back within this long after a fault ends (default: ${DEFAULT-VALUE} s)")
     double backTargetSeconds;
 
+    @Option(names = "--report-timings",
+            description = "the timing targets (--back-target, answer targets) are printed and written to the report but do"
+                    + " not decide the verdict; every client must still come back and nothing acked be lost or shown twice"
+                    + " (the test command's runs: speed is measured, not asserted, on a shared machine)")
+    boolean reportTimings;
+
     @Option(names = "--max-pending", defaultValue = "1000", paramLabel = "N",
             description = "a client with this many unacked sends skips its turn (default: ${DEFAULT-VALUE})")
     int maxPending;
@@ -489,7 +495,8 @@ public final class ChaosCommand implements Callable<Integer> {
         for (String n : f.notes) {
             lines.add("   observed  " + n);
         }
-        f.ok = backOk && answerOk && c.lost() == 0 && c.shownTwice() == 0;
+        boolean timingsOk = reportTimings ? f.everyoneBack : backOk && answerOk;
+        f.ok = timingsOk && c.lost() == 0 && c.shownTwice() == 0;
         lines.add(String.format(Locale.ROOT, "   targets   lost 0: %s; shown twice 0: %s; every client back <= %s s after the end: %s",
                 c.lost() == 0 ? "ok" : "MISSED (" + c.lost() + ")", c.shownTwice() == 0 ? "ok" : "MISSED (" + c.shownTwice() + ")",
                 fmtTarget(), backOk ? "ok (" + f.backAfterEnd + ")" : "MISSED (" + f.backAfterEnd + ")"));
@@ -527,6 +534,7 @@ public final class ChaosCommand implements Callable<Integer> {
             o.putNull("every_client_back_after_end_s");
         }
         o.put("back_within_target", backOk);
+        o.put("timings_judged", !reportTimings);
         o.put("answer_waits", answers.waits());
         o.put("answer_waits_unanswered", answers.unanswered());
         o.put("longest_first_answer_s", round(answers.longestSeconds()));
@@ -705,9 +713,11 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean storeOk = storeCheck == null || storeCheck.ok();
         boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean;
         lines.add(String.format(Locale.ROOT,
-                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (every client back <= %s s after its end; answers in time where set): %s%s%s",
+                "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (%s): %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
-                crowd.size(), fmtTarget(), faultsOk ? "yes" : "NO",
+                crowd.size(), reportTimings ? "every client back; timings reported above, not judged"
+                        : "every client back <= " + fmtTarget() + " s after its end; answers in time where set",
+                faultsOk ? "yes" : "NO",
                 storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs"));
         for (String l : lines) {
             say("%s", l);
