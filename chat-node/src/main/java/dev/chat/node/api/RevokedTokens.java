@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.chat.common.security.RevokedSessionCheck;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -16,6 +17,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * request, bounded like every other PostgreSQL call of the node ({@code chat.postgres.call-timeout}).
  * The socket has its own checks at the upgrade and on renewal (the endpoint package's LiveAccounts).
  */
+// Created at start, so its metrics are there before the first request.
+@Startup
 @Singleton
 class RevokedTokens extends RevokedSessionCheck {
     RevokedTokens(Pool pool, @ConfigProperty(name = "chat.postgres.call-timeout", defaultValue = "2s") Duration timeout,

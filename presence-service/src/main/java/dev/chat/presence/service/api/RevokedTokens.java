@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.chat.common.security.RevokedSessionCheck;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -16,6 +17,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * request. The only use this service makes of PostgreSQL, as the role {@code chat_presence}, which may read the view
  * {@code revoked_sessions} and nothing else.
  */
+// Created at start, so its metrics are there before the first request.
+@Startup
 @Singleton
 class RevokedTokens extends RevokedSessionCheck {
     RevokedTokens(Pool pool, @ConfigProperty(name = "chat.presence.revocation-timeout", defaultValue = "2s") Duration timeout,
