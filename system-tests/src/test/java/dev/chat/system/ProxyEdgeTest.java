@@ -208,6 +208,41 @@ class ProxyEdgeTest {
         assertEquals(null, plain.headers().get("strict-transport-security"), plain.toString());
     }
 
+    /**
+     * A request line past the services' limit is answered 414 by HAProxy with the JSON error body (the services'
+     * HTTP codec would answer it with none): 4 KiB for every service, 16 KiB for presence-service's bulk GET,
+     * measured on the path as normalised (a dot-dot path that leaves /api/presence gets the smaller limit).
+     */
+    @Test
+    void aRequestLineTooLongIsRefused414WithAJsonBody() throws IOException {
+        assertJsonRefusal(414, "uri_too_long", raw("127.0.0.5", PORTS.get("front"),
+                "GET /api/users/" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assertEquals(503, raw("127.0.0.5", PORTS.get("front"), "GET /api/presence/" + "a".repeat(5000)
+                + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status(), "presence takes 16 KiB");
+        assertJsonRefusal(414, "uri_too_long", raw("127.0.0.5", PORTS.get("front"), "GET /api/presence/"
+                + "a".repeat(17_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assertJsonRefusal(414, "uri_too_long", raw("127.0.0.5", PORTS.get("front"), "GET /api/presence/../users/"
+                + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    }
+
+    /** Headers past the services' 20 KiB are answered 431 by HAProxy with the JSON error body. */
+    @Test
+    void headersTooLargeAreRefused431WithAJsonBody() throws IOException {
+        assertJsonRefusal(431, "headers_too_large", raw("127.0.0.6", PORTS.get("front"),
+                "GET /api/groups HTTP/1.1\r\nHost: x\r\nCookie: " + "a".repeat(21_000)
+                        + "\r\nConnection: close\r\n\r\n"));
+        // Many headers adding up (fewer than HAProxy's 101 a request: past that its own HTML 400, docs/protocol.md).
+        assertJsonRefusal(431, "headers_too_large", raw("127.0.0.6", PORTS.get("front"),
+                "GET /api/presence/x HTTP/1.1\r\nHost: x\r\n" + ("X-Filler: " + "a".repeat(240) + "\r\n").repeat(90)
+                        + "Connection: close\r\n\r\n"));
+    }
+
+    private static void assertJsonRefusal(int status, String error, Raw r) {
+        assertEquals(status, r.status(), r.toString());
+        assertEquals("application/json", r.headers().get("content-type"), r.toString());
+        assertTrue(r.body().startsWith("{\"error\":\"" + error + "\",\"message\":\""), r.body());
+    }
+
     private static void assertRefused404(String from, String path) throws IOException {
         Raw r = raw(from, PORTS.get("front"), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertEquals(404, r.status(), path + " must be refused at the edge like /q/: " + r);
@@ -247,7 +282,7 @@ class ProxyEdgeTest {
     }
 
     /** One HTTP exchange on a new connection from {@code from} (any 127/8 address is local on Linux). */
-    private static Raw raw(String from, int port, String request) throws IOException {
+    static Raw raw(String from, int port, String request) throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 3000);
