@@ -203,6 +203,9 @@ try {
     eq(T.groupChangeText({ change: 'exploded' }), null, 'an unknown change');
     eq([T.personInitials('mary.jones'), T.personInitials('bob'), T.groupInitials('the team'), T.groupInitials('!!')],
       ['mj', 'b', 'tt', '#'], 'initials');
+    eq([T.personInitials('gh', 'Grace Hopper'), T.personInitials('bob_x', 'Bob'), T.personInitials('mary.jones', '  '),
+      T.personInitials('ann', '🚀 émile zola'), T.personInitials('ann', null), T.personInitials('ann', 'ann')],
+    ['GH', 'B', 'mj', 'éz', 'a', 'a'], 'a person\'s initials: the display name\'s, else the username\'s');
     eq([T.memberText(1), T.memberText(3), T.memberText(undefined)], ['1 member', '3 members', '0 members'], 'members');
     check(T.hueOf('alice') === T.hueOf('alice') && T.hueOf('alice') >= 0 && T.hueOf('alice') < 360, 'hue');
     const now = new Date(2026, 5, 15, 12).getTime();
@@ -234,6 +237,16 @@ try {
       'a group preview names the sender as shown');
     eq(T.groupChangeText({ change: 'added', by: 'grace', user: 'mallory' }, (u) => S.nameIn(s, 'g:7', u)),
       'Grace H. added bob (@mallory)', 'a group change names people as shown');
+    // A change line keeps who did what, so it names people as they are shown when it is drawn, not when it came.
+    const n = S.groupNotice({ type: 'group', group: 7, change: 'added', by: 'grace', user: 'zoe' }, 5);
+    eq([n.notice, n.group, n.from, n.ts, n.body], [true, '7', '', 5, 'grace added zoe'], 'a change line');
+    S.upsertMessage(S.threadOf(s, 'g:7'), n);
+    check(S.namesAround(s, 'g:7').has('zoe'), 'the people a change line names are among those around');
+    eq(S.noticeText(s, n), 'Grace H. added zoe', 'zoe\'s display name not known yet');
+    shown.zoe = 'Zoë';
+    shown.grace = 'Grace Hopper';
+    eq(S.noticeText(s, n), 'Grace Hopper added Zoë', 'the same line once zoe\'s name came and grace\'s changed');
+    eq(S.noticeText(s, { notice: true, body: 'older words' }), 'older words', 'a line without a change: its words');
   }
   // 15. The stored session: only a well-formed one counts.
   {
@@ -341,6 +354,15 @@ try {
     answers.get('late').resolve({ displayName: 'Late' });
     await settle();
     eq([p.size, changed.includes('late')], [0, false], 'an answer after close is dropped');
+    // The person's own profile, just saved, is learnt without asking; a change of it is told.
+    const q = profiles.createProfiles({ fetch, onChange: (n) => changed.push(n), now: () => clock });
+    const before = asked.length;
+    q.learn('me', { username: 'me', displayName: 'Me Myself' });
+    q.learn('me', { username: 'me', displayName: 'Me Myself' });
+    eq([q.nameOf('me'), asked.length, changed.filter((x) => x === 'me').length], ['Me Myself', before, 1],
+      'learnt: shown, not asked, told once');
+    q.learn('me', { username: 'me', displayName: null });
+    eq([q.nameOf('me'), changed.filter((x) => x === 'me').length], ['me', 2], 'a removed display name is learnt too');
   }
 } catch (e) {
   failures.push('threw: ' + (e && e.stack ? e.stack : e));

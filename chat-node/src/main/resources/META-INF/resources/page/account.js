@@ -27,8 +27,10 @@ function showProfile(me) {
   const name = $('me-name');
   name.textContent = me.displayName || me.username;
   name.title = me.username;
-  paintAvatar($('me-avatar'), me.username, false, me.avatar);
-  paintAvatar($('profile-avatar'), me.username, false, me.avatar);
+  paintAvatar($('me-avatar'), me.username, false, me.avatar, me.displayName);
+  paintAvatar($('profile-avatar'), me.username, false, me.avatar, me.displayName);
+  // Wherever the page shows the person among others (a group's members, its change lines), the new name too.
+  if (state.profiles) state.profiles.learn(me.username, me);
 }
 
 function openAccount() {
@@ -41,7 +43,7 @@ function openAccount() {
   }
   for (const id of ['password-current', 'password-new', 'delete-password']) $(id).value = '';
   for (const u of document.querySelectorAll('.account-username')) u.value = state.session.username;
-  paintAvatar($('profile-avatar'), me.username, false, me.avatar);
+  paintAvatar($('profile-avatar'), me.username, false, me.avatar, me.displayName);
   const d = $('account-dialog');
   if (!d.open) d.showModal();
 }

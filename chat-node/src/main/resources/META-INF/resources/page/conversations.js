@@ -72,7 +72,7 @@ function fillConversationItem(li, c) {
   if (!isGroup && name !== c.peer) nameEl.title = c.peer;
   else nameEl.removeAttribute('title');
   if (isGroup) paintGroupAvatar(b.querySelector('.avatar'), name);
-  else paintAvatar(b.querySelector('.avatar'), c.peer, online, pictureOf(state, c.peer));
+  else paintAvatar(b.querySelector('.avatar'), c.peer, online, pictureOf(state, c.peer), name);
   const last = c.last;
   const preview = previewText(last, state.session.username, isGroup, (u) => nameIn(state, c.key, u));
   b.querySelector('.preview').textContent = preview;

@@ -22,14 +22,16 @@ export function announce(text) {
 }
 
 /**
- * A person's avatar: a circle in their colour with their initials, or their picture (a same-origin URL) when
- * there is one; a dot when online. A picture already shown is kept (no reload, no flicker on a re-render).
+ * A person's avatar: a circle in their colour with the initials of the name shown for them (`shown`: their display
+ * name, or the username), or their picture (a same-origin URL) when there is one; a dot when online. The colour
+ * follows the username, so it stays when the display name changes. A picture already shown is kept (no reload, no
+ * flicker on a re-render).
  */
-export function paintAvatar(node, name, online = false, picture = null) {
+export function paintAvatar(node, name, online = false, picture = null, shown = name) {
   node.style.setProperty('--hue', String(hueOf(name)));
   const img = node.firstElementChild;
   if (!picture || !img || img.tagName !== 'IMG' || img.getAttribute('src') !== picture) {
-    node.textContent = personInitials(name);
+    node.textContent = personInitials(name, shown);
     paintPicture(node, picture);
   }
   node.classList.toggle('online', online);
@@ -66,7 +68,7 @@ export function fillPersonRow(b, shown, online = false, picture = null) {
   const user = b.querySelector('.person-user');
   user.textContent = shown === name ? '' : '@' + name;
   user.hidden = shown === name;
-  paintAvatar(b.querySelector('.avatar'), name, online, picture);
+  paintAvatar(b.querySelector('.avatar'), name, online, picture, shown);
 }
 
 /** A group's avatar: a rounded square with the initials of its name's first two words. */

@@ -1,8 +1,8 @@
 // What the socket says (through chat-client.js's events), into the state and onto the screen: messages, their
 // states, edits and deletes, group changes, reads on other devices, the peer's seen notices, the connection.
 import {
-  applyReadElsewhere, applySeen, countsAsUnread, dropConversation, ensureConv, groupKey, hasGroup, msgKey, nameIn, newer,
-  state,
+  applyReadElsewhere, applySeen, countsAsUnread, dropConversation, ensureConv, groupKey, groupNotice, hasGroup, msgKey,
+  nameIn, newer, state,
 } from './store.js';
 import { $, announce, hideBanner, showBanner } from './dom.js';
 import { ensureGroup, isReading, loadConversations, renderConversations } from './conversations.js';
@@ -144,9 +144,7 @@ export function onGroupChange(f) {
   if (f.change === 'renamed' && typeof f.name === 'string') conv.name = f.name;
   fetchGroup(String(f.group));
   if (state.threads.get(key)) {
-    // A line of the conversation, never sent or acked: keyed by the change so a repeated notice shows once.
-    const id = `notice:${f.change}:${f.user || ''}:${f.name || ''}:${Date.now()}`;
-    upsert(key, { id, from: '', notice: true, body: text, ts: Date.now(), state: 'received' });
+    upsert(key, groupNotice(f, Date.now()));
   }
   renderConversations();
   if (state.openPeer === key) announce(text);

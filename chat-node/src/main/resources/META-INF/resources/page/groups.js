@@ -262,7 +262,7 @@ export function renderMembers() {
     const av = el('span', 'avatar');
     av.setAttribute('aria-hidden', 'true');
     const want = i < MEMBER_PROFILES;
-    paintAvatar(av, m.username, false, pictureOf(state, m.username, want));
+    paintAvatar(av, m.username, false, pictureOf(state, m.username, want), shownName(state, m.username, want));
     const you = m.username === state.session.username ? ' (you)' : '';
     const shown = nameAmong(state, m.username, around, want);
     const name = el('span', 'member-name', shown + you);

@@ -54,6 +54,13 @@ export function createProfiles({ fetch, onChange = () => {}, now = () => Date.no
       }
       return e ? e.profile : null;
     },
+    /**
+     * What the page learnt of a name without asking (the person's own profile, just saved): kept as a fetched
+     * answer would be, `onChange` when it differs from what was known.
+     */
+    learn(name, view) {
+      if (!closed && view) store(name, view);
+    },
     /** The name to show: the display name when there is one, else the username. */
     nameOf(name, want = true) {
       const p = this.get(name, want);

@@ -1,6 +1,7 @@
 // The page's state, in one place, and the rules that change it. No DOM, no network, no timers: the view
 // modules read and change `state` only through these functions or plainly (a field per thing shown), and the
 // rules are unit-tested on their own (page-spec.js, PageModulesTest).
+import { groupChangeText } from './text.js';
 
 /** How far a message of the person's own has come; a state only moves forward (failed → sending is a retry). */
 export const STATE_RANK = { sending: 1, failed: 1, sent: 2, delivered: 3 };
@@ -139,7 +140,12 @@ export function namesAround(s, key) {
   if (s.session) names.add(s.session.username);
   for (const k of s.convs.keys()) if (!isGroupKey(k)) names.add(k);
   const t = key && s.threads.get(key);
-  if (t) for (const m of t.msgs.values()) if (!m.notice && m.from) names.add(m.from);
+  if (t) {
+    for (const m of t.msgs.values()) {
+      if (!m.notice && m.from) names.add(m.from);
+      else if (m.change) for (const u of [m.change.by, m.change.user]) if (u) names.add(u);
+    }
+  }
   const gm = s.groupMembers;
   if (gm && key === groupKey(gm.id)) for (const m of gm.members) names.add(m.username);
   return names;
@@ -148,6 +154,24 @@ export function namesAround(s, key) {
 /** A person's name as shown in a conversation: `nameAmong` the people around it. */
 export function nameIn(s, key, username, want = true) {
   return nameAmong(s, username, namesAround(s, key), want);
+}
+
+/**
+ * A group change notice (a `group` frame) as a line of the group's conversation at `ts`, never sent or acked. It
+ * keeps who did what, not the words: the line names people as they are shown when it is drawn (noticeText), so a
+ * display name that comes or changes later shows there too. `body` is the words when it came, in usernames.
+ */
+export function groupNotice(f, ts) {
+  const change = { change: f.change, by: f.by, user: f.user, name: f.name, role: f.role };
+  return { id: `notice:${f.change}:${f.user || ''}:${f.name || ''}:${ts}`, from: '', notice: true, group: String(f.group),
+    change, body: groupChangeText(change), ts, state: 'received' };
+}
+
+/** A notice's words, naming people as shown now among `around` (the people of its group: namesAround). */
+export function noticeText(s, m, around) {
+  const text = m.change ? groupChangeText(m.change, (u) => nameAmong(s, u, around || namesAround(s, groupKey(m.group))))
+    : null;
+  return text || m.body;
 }
 
 /** A conversation's name as shown: the peer's (display) name, or the group's name. */

@@ -52,17 +52,27 @@ export function hueOf(name) {
   return h;
 }
 
-/** A person's initials: one letter, two for names in parts ("mary.jones" → mj). */
-export function personInitials(name) {
-  const parts = name.split(/[._-]+/).filter((p) => /^[a-z]/i.test(p));
-  return parts.length > 1 ? parts[0][0] + parts[1][0] : name.slice(0, 1);
+/**
+ * A person's initials, from the name people see: the display name's first two words ("Grace Hopper" → GH) when
+ * there is one with a letter or digit, else the username's: one letter, two for names in parts ("mary.jones" → mj).
+ */
+export function personInitials(username, displayName = null) {
+  const shown = typeof displayName === 'string' && displayName !== username ? wordInitials(displayName) : '';
+  if (shown) return shown;
+  const parts = username.split(/[._-]+/).filter((p) => /^[a-z]/i.test(p));
+  return parts.length > 1 ? parts[0][0] + parts[1][0] : username.slice(0, 1);
 }
 
 /** A group's initials: the first letters of its name's first two words; '#' when it has none. */
 export function groupInitials(name) {
-  const words = name.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  return wordInitials(name) || '#';
+}
+
+/** The first letters (or digits) of text's first two words that have one; '' when none has. */
+function wordInitials(text) {
+  const words = text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
   const first = (w) => [...w.replace(/^[^\p{L}\p{N}]+/u, '')][0] || '';
-  return words.length > 1 ? first(words[0]) + first(words[1]) : words.length ? first(words[0]) : '#';
+  return words.length > 1 ? first(words[0]) + first(words[1]) : words.length ? first(words[0]) : '';
 }
 
 /** A local calendar day, as a key to compare. */

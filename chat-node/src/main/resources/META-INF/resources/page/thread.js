@@ -2,7 +2,8 @@
 // and actions, the composer (send and edit), and marking it read.
 import {
   applyLastChange, convName, DELETED_TEXT, ensureConv, groupIdOf, groupKey, hasGroup, hooks, isGroupKey, mergeHistory,
-  msgKey, nameAmong, namesAround, newer, pictureOf, readUpTo, sortedMessages, state, threadOf, upsertMessage,
+  msgKey, nameAmong, namesAround, newer, noticeText, pictureOf, readUpTo, shownName, sortedMessages, state, threadOf,
+  upsertMessage,
 } from './store.js';
 import { $, announce, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -123,7 +124,7 @@ export function renderPeerHeader() {
     return;
   }
   const online = state.presence.get(peer) === true;
-  paintAvatar($('peer-avatar'), peer, online, pictureOf(state, peer));
+  paintAvatar($('peer-avatar'), peer, online, pictureOf(state, peer), shownName(state, peer));
   st.textContent = state.presence.has(peer) ? (online ? 'Online' : 'Offline') : '';
   st.classList.toggle('online', online);
 }
@@ -273,7 +274,7 @@ function refreshSeparators(peer) {
 
 /**
  * Others' names in the open conversation follow what is known of them now (a display name came, or two people
- * now share one): sender lines and the words read out before each message.
+ * now share one): sender lines, the words read out before each message, and the group's change lines.
  */
 export function refreshNames() {
   const peer = state.openPeer;
@@ -282,7 +283,8 @@ export function refreshNames() {
   const around = namesAround(state, peer);
   for (const [key, li] of t.els) {
     const m = t.msgs.get(key);
-    if (m && !m.notice && m.from !== state.session.username) fillMessage(li, m, around);
+    if (m && m.notice) li.textContent = noticeText(state, m, around);
+    else if (m && m.from !== state.session.username) fillMessage(li, m, around);
   }
 }
 
@@ -294,7 +296,7 @@ function senderName(m, around) {
 
 function buildMessage(m, around) {
   if (m.notice) {
-    const li = el('li', 'group-notice', m.body);
+    const li = el('li', 'group-notice', noticeText(state, m, around));
     li.dataset.ts = String(m.ts);
     li.dataset.notice = 'true';
     return li;

@@ -315,6 +315,13 @@ final class ChatPage {
                 + "   body: li.querySelector('.bubble').lastChild.textContent}));");
     }
 
+    /** The open group's change lines ("alice added bob"), oldest first. */
+    @SuppressWarnings("unchecked")
+    List<String> groupNotices() {
+        return (List<String>) browser.js(
+                "return [...document.querySelectorAll('#messages li.group-notice')].map(li => li.textContent);");
+    }
+
     long count(String body) {
         return messages().stream().filter(m -> body.equals(m.get("body"))).count();
     }
@@ -349,6 +356,12 @@ final class ChatPage {
 
     String text(String id) {
         return (String) browser.js("const e = document.getElementById(arguments[0]); return e ? e.textContent.trim() : null;", id);
+    }
+
+    /** The letters an avatar shows (its initials; empty when it shows a picture), or null when none matches. */
+    String avatarText(String cssSelector) {
+        return (String) browser.js("const a = document.querySelector(arguments[0]); return a ? a.textContent : null;",
+                cssSelector);
     }
 
     boolean visible(String id) {

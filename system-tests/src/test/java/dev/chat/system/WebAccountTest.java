@@ -95,14 +95,19 @@ class WebAccountTest {
             ChatPage a = signedIn(ab, p.name, p.password);
             ChatPage phone = signedIn(bb, p.name, p.password);
 
-            // Profile: a display name and a picture, shown in the header.
+            // Profile: a display name, shown in the header, its initials on the avatar; then a picture.
             a.click("account-open");
             ab.waitFor("the account dialog", () -> a.visible("profile-display-name"));
             type(ab, "profile-display-name", "Ada L.");
-            ab.driver().findElement(By.id("profile-avatar-file")).sendKeys(picture.toString());
             a.click("profile-save");
             ab.waitFor("the profile saved", () -> "Saved.".equals(a.text("profile-status")));
             assertEquals("Ada L.", a.text("me-name"));
+            assertEquals("AL", a.avatarText("#me-avatar"), "the avatar's initials follow the new display name");
+            assertEquals("AL", a.avatarText("#profile-avatar"));
+            ab.driver().findElement(By.id("profile-avatar-file")).sendKeys(picture.toString());
+            a.click("profile-save");
+            ab.waitFor("the picture saved", () -> "Saved.".equals(a.text("profile-status"))
+                    && Boolean.TRUE.equals(ab.js("return !!document.querySelector('#me-avatar img');")));
             ab.waitFor("the picture shown in the header", () -> Boolean.TRUE.equals(ab.js(
                     "const i = document.querySelector('#me-avatar img'); return !!i && i.complete && i.naturalWidth === 64;")));
             String src = (String) ab.js("return document.querySelector('#me-avatar img').getAttribute('src');");

@@ -31,7 +31,8 @@ import io.restassured.http.ContentType;
  * people" and on his group messages' sender lines; a group message that @mentions alice is highlighted and notified
  * while she reads another conversation (a plain one is not); in a background tab the title counts the unread
  * messages, the favicon shows the count, each message is notified, and coming back to the tab clears the count.
- * Saves {@code docs/page-mention.png}, shown in the README.
+ * Avatars show the initials of display names; a group's change line names the people as shown now (a name that
+ * came after the line). Saves {@code docs/page-mention.png}, shown in the README.
  */
 class WebNotificationsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -84,7 +85,8 @@ class WebNotificationsTest {
         String bobToken = Accounts.login(stack, bob, ChatPage.passwordOf(bob));
         given().baseUri(stack.baseUrl()).auth().oauth2(bobToken).contentType(ContentType.JSON)
                 .body(Map.of("displayName", bobShown)).patch("/api/users/me").then().statusCode(200);
-        given().baseUri(stack.baseUrl()).auth().oauth2(Accounts.login(stack, alice, ChatPage.passwordOf(alice)))
+        String aliceToken = Accounts.login(stack, alice, ChatPage.passwordOf(alice));
+        given().baseUri(stack.baseUrl()).auth().oauth2(aliceToken)
                 .contentType(ContentType.JSON).body(Map.of("displayName", "Alice")).patch("/api/users/me")
                 .then().statusCode(200);
 
@@ -104,9 +106,13 @@ class WebNotificationsTest {
             ab.waitFor("bob found, shown by his display name", () -> List.of(bobShown, "@" + bob).equals(ab.js(
                     "const b = document.querySelector(arguments[0]); return b && [b.querySelector('.person-name')"
                     + ".textContent, b.querySelector('.person-user').textContent];", row)));
+            assertEquals("BB", a.avatarText(row + " .avatar"), "his avatar's initials are his display name's");
             a.clickWhenThere(By.cssSelector(row));
             a.awaitOpenConversation(bob);
             ab.waitFor("bob's display name in the header", () -> bobShown.equals(a.text("peer-name")));
+            ab.waitFor("his display name's initials on his avatars in the header and the list",
+                    () -> "BB".equals(a.avatarText("#peer-avatar"))
+                            && "BB".equals(a.avatarText("#conversation-list li[data-peer='" + bob + "'] .avatar")));
 
             // The permission is asked once, when alice first sends (she pressed a key: a moment she is engaged).
             a.send("Hi Bob");
@@ -145,6 +151,17 @@ class WebNotificationsTest {
                     + ".join() === arguments[0];", mention));
             ab.js("document.activeElement && document.activeElement.blur();");
             ab.screenshot(docs("page-mention.png"));
+
+            // carol, whom alice's page never named, is added: the change line names her as shown once her
+            // display name comes (it is drawn from who did what, not from words fixed when it came).
+            String carol = person(stack, "ncar_" + run);
+            given().baseUri(stack.baseUrl()).auth().oauth2(Accounts.login(stack, carol, ChatPage.passwordOf(carol)))
+                    .contentType(ContentType.JSON).body(Map.of("displayName", "Carol C.")).patch("/api/users/me")
+                    .then().statusCode(200);
+            given().baseUri(stack.baseUrl()).auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                    .body(Map.of("username", carol)).post("/api/groups/" + groupId + "/members").then().statusCode(201);
+            ab.waitFor("the change line naming carol by her display name",
+                    () -> a.groupNotices().contains("Alice added Carol C."));
 
             // alice opens bob's conversation, then another tab: her chat tab is in the background.
             a.openConversation(bob);

@@ -535,7 +535,11 @@ class WebPageTest {
 
     // ------------------------------------------------------------------ where sockets are
 
-    /** The one node {@code user}'s one socket is on, once presence-service reports exactly one, twice in a row. */
+    /**
+     * The one node {@code user}'s one socket is on, once presence-service reports exactly one, twice in a row. A 503
+     * (presence's Redis did not answer within its bound: "retry shortly") is asked again until the deadline: on a
+     * loaded machine it came three runs in a row.
+     */
     private static String soleNode(String user, String token) {
         Instant deadline = Instant.now().plus(WAIT);
         String previous = null;
