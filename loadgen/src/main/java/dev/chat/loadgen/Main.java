@@ -1,6 +1,7 @@
 package dev.chat.loadgen;
 
 import dev.chat.loadgen.scenario.ChaosCommand;
+import dev.chat.loadgen.bench.BenchChartCommand;
 import dev.chat.loadgen.bench.BenchCommand;
 import dev.chat.loadgen.bench.BenchCompareCommand;
 import dev.chat.loadgen.bench.BenchWorkerCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Clients of the chat contract: resilient sockets, a ledger of every message, scenarios.",
         subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, BusiestCommand.class, SoakCommand.class,
                 SoakReportCommand.class,
-                BenchCommand.class, BenchWorkerCommand.class, BenchCompareCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, BenchWorkerCommand.class, BenchCompareCommand.class, BenchChartCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Main());
