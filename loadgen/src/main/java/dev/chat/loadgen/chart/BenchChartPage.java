@@ -122,8 +122,9 @@ public final class BenchChartPage {
                 maxMs = max(maxMs, target);
             }
         }
-        double xMax = ChartPage.niceCeiling(maxOffered);
-        Frame rate = new Frame("throughput", 0, 0, xMax, ChartPage.niceCeiling(maxRate), false);
+        // Both axes of the throughput panel alike, so that "delivered = offered" is the diagonal.
+        double xMax = roomy(Math.max(maxOffered, maxRate));
+        Frame rate = new Frame("throughput", 0, 0, xMax, xMax, false);
         rate.open(svg, "msgs/s: delivered (solid) and sent (dotted) per step; grey dashed: delivered = offered", maxRate);
         svg.append(String.format(Locale.ROOT,
                 "<line class=\"offered\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"%s\"/>\n",
@@ -327,6 +328,24 @@ public final class BenchChartPage {
             }
         }
         return l;
+    }
+
+    /**
+     * A round number a little above {@code v} (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten, at least
+     * 5 % above), so that the highest step is not drawn on the frame.
+     */
+    static double roomy(double v) {
+        if (!(v > 0)) {
+            return 1;
+        }
+        double want = v * 1.05;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(want)));
+        for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+            if (m * magnitude >= want) {
+                return m * magnitude;
+            }
+        }
+        return 10 * magnitude;
     }
 
     private static double max(double a, double b) {

@@ -131,19 +131,22 @@ class BenchChartPageTest {
         assertEquals("false", fifth.getAttribute("data-pass"));
         assertEquals("#ffffff", fifth.getAttribute("fill"), "a missed step is hollow");
         assertNotEquals("#ffffff", steps.get(0).getAttribute("fill"));
-        // Both axes of the throughput panel run from 0 to 5000 (the nice ceiling of 2500 offered): the delivered line
-        // sits on the diagonal until the last step, which falls below it.
-        assertEquals("5000", rate.getAttribute("data-axis-max"));
+        // Both axes of the throughput panel run from 0 to 3000 (a round number above 2500 offered): the delivered
+        // line sits on the diagonal until the last step, which falls below it.
+        assertEquals("3000", rate.getAttribute("data-axis-max"));
         double[] f = frame(rate);
         List<double[]> delivered = points(paths(rate, "run", "delivered").get(0));
         assertEquals(5, delivered.size());
         for (int k = 0; k < 4; k++) {
             double[] p = delivered.get(k);
             double offered = 500 * (k + 1);
-            assertEquals(f[0] + (f[2] - f[0]) * offered / 5000, p[0], 0.06, "x of step " + k);
-            assertEquals(f[3] - (f[3] - f[1]) * offered / 5000, p[1], 0.06, "y of step " + k);
+            assertEquals(f[0] + (f[2] - f[0]) * offered / 3000, p[0], 0.06, "x of step " + k);
+            assertEquals(f[3] - (f[3] - f[1]) * offered / 3000, p[1], 0.06, "y of step " + k);
         }
-        assertTrue(delivered.get(4)[1] > f[3] - (f[3] - f[1]) * 2500 / 5000.0, "the saturated step is below the diagonal");
+        assertTrue(delivered.get(4)[1] > f[3] - (f[3] - f[1]) * 2500 / 3000.0, "the saturated step is below the diagonal");
+        assertEquals(600.0, BenchChartPage.roomy(500));
+        assertEquals(5000.0, BenchChartPage.roomy(4000));
+        assertEquals(1.0, BenchChartPage.roomy(0));
         // The latency panel: p99 10, 40, 90, 160, 250 ms against the 100 ms target, on an axis to 500.
         Element latency = panel(d, "latency");
         assertEquals("250", latency.getAttribute("data-max"));
