@@ -6,6 +6,7 @@ import dev.chat.loadgen.bench.BenchCommand;
 import dev.chat.loadgen.bench.BenchCompareCommand;
 import dev.chat.loadgen.bench.BenchWorkerCommand;
 import dev.chat.loadgen.bench.JfrTop;
+import dev.chat.loadgen.scenario.AwaitSteadyCommand;
 import dev.chat.loadgen.scenario.BusiestCommand;
 import dev.chat.loadgen.scenario.ChatCommand;
 import dev.chat.loadgen.scenario.DrillCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar loadgen.jar COMMAND ...}: clients of the chat contract. */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, version = "loadgen 0.1",
         description = "Clients of the chat contract: resilient sockets, a ledger of every message, scenarios.",
-        subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, BusiestCommand.class, SoakCommand.class,
+        subcommands = {DrillCommand.class, ChatCommand.class, ChaosCommand.class, BusiestCommand.class, AwaitSteadyCommand.class, SoakCommand.class,
                 SoakReportCommand.class,
                 BenchCommand.class, BenchWorkerCommand.class, BenchCompareCommand.class, BenchChartCommand.class, JfrTop.Cli.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
