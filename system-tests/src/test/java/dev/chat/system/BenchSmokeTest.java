@@ -17,9 +17,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A short run of the benchmark ({@code scripts/bench}, docs/performance.md) against the shared stack, in two load
- * processes: it must lose nothing, show nothing twice and get every message acked. Only correctness is asserted:
- * the figures it prints (latencies, rates, memory, CPU) go to the build log, never into an assertion, since these
- * machines are shared and noisy.
+ * processes: it must lose nothing, show nothing twice and get every message acked, and leave its report (text,
+ * JSON, and the chart drawn from the JSON) in its report dir. Only correctness is asserted: the figures it prints
+ * (latencies, rates, memory, CPU) go to the build log, never into an assertion, since these machines are shared
+ * and noisy.
  */
 class BenchSmokeTest {
     private static final Path ROOT = LocalStack.projectRoot();
@@ -30,6 +31,14 @@ class BenchSmokeTest {
         ScriptRun.Result mode = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--mode", "warp"), 60);
         assertNotEquals(0, mode.exit());
         assertTrue(mode.output().contains("unknown mode 'warp'"), mode.output());
+        // The report dir is the run's own: a dir holding anything else is refused before any load.
+        Path foreign = Files.createDirectories(ROOT.resolve("system-tests/target/bench-foreign"));
+        Files.writeString(foreign.resolve("notes.md"), "not a report");
+        ScriptRun.Result dir = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", "http://127.0.0.1:9",
+                "--report-dir", foreign.toString()), 60);
+        assertNotEquals(0, dir.exit());
+        assertTrue(dir.output().contains("holds notes.md, which is no benchmark report's"), dir.output());
+        assertEquals("not a report", Files.readString(foreign.resolve("notes.md")));
     }
 
     @Test
@@ -40,9 +49,13 @@ class BenchSmokeTest {
         LocalStack stack = LocalStack.shared();
         Path json = Files.createDirectories(ROOT.resolve("system-tests/target")).resolve("bench-smoke.json");
         Files.deleteIfExists(json);
+        Path reports = ROOT.resolve("system-tests/target/bench-smoke");
+        for (String f : List.of("report.txt", "report.json", "chart.html")) {
+            Files.deleteIfExists(reports.resolve(f));
+        }
         ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--pids-dir",
                 stack.runDir().resolve("pids").toString(), "--users", "20", "--rate", "5", "--warmup", "2", "--duration",
-                "5", "--procs", "2", "--json", json.toString()), 300);
+                "5", "--procs", "2", "--json", json.toString(), "--report-dir", reports.toString()), 300);
         // The figures belong in the build log; they are never asserted.
         System.out.println(r.output());
         assertTrue(Files.isRegularFile(json), "no JSON summary:\n" + r.output());
@@ -55,5 +68,21 @@ class BenchSmokeTest {
         assertEquals(0, whole.path("unacked").asLong(), "messages never acked:\n" + r.output());
         assertEquals(whole.path("sent").asLong(), whole.path("delivered").asLong(), r.output());
         assertEquals(0, r.exit(), r.output());
+        // The report dir: what it printed, the same summary, and the chart of the run drawn from it, with the
+        // second-by-second record of both load processes and the measured window on it.
+        assertTrue(Files.readString(reports.resolve("report.txt")).contains("verdict   PASS"), r.output());
+        assertEquals(s, new ObjectMapper().readTree(reports.resolve("report.json").toFile()));
+        JsonNode timeline = s.path("timeline");
+        assertTrue(timeline.path("seconds").size() >= 5, "the traffic second by second: " + timeline);
+        assertEquals("measured", timeline.path("windows").path(0).path("name").asText(), timeline.toString());
+        long sentBySecond = 0;
+        for (JsonNode sec : timeline.path("seconds")) {
+            sentBySecond += sec.path("sent").asLong();
+        }
+        assertTrue(sentBySecond > 0 && sentBySecond <= whole.path("sent").asLong(), timeline.toString());
+        String chart = Files.readString(reports.resolve("chart.html"));
+        assertTrue(chart.contains("<svg") && chart.contains("id=\"curve\"") && chart.contains("id=\"rate\""),
+                "the chart has the latency curve and the per-second panels");
+        assertTrue(chart.contains("class=\"window\" data-name=\"measured\""), "the measured window is shaded");
     }
 }

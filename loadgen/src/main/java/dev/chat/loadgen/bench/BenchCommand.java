@@ -470,6 +470,7 @@ public final class BenchCommand implements Callable<Integer> {
         summary.set("measured", w.toJson(offered));
         summary.set("usage", usageJson(s0, s1));
         summary.set("store", cost.toJson(json));
+        summary.set("timeline", timeline(List.of(new Named("measured", measured))));
         return verdict(0, tail);
     }
 
@@ -483,6 +484,7 @@ public final class BenchCommand implements Callable<Integer> {
                 "ack p99", "del p50", "del p99", "del p99.9", "del max", "lost", "unacked", "tool CPU", "lag p99", "machine",
                 "WAL B/msg", "PG µs/msg", "");
         ArrayNode steps = summary.putArray("ramp");
+        List<Named> stepWindows = new ArrayList<>();
         double best = 0;
         double keptUp = 0;
         int first = -1;
@@ -495,6 +497,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (first < 0) {
                 first = w;
             }
+            stepWindows.add(new Named(String.format(Locale.ROOT, "%.0f/s", total), w));
             Engine.sleep(stepSeconds * 1000);
             markAll();
             Sample s1 = sample();
@@ -531,6 +534,8 @@ public final class BenchCommand implements Callable<Integer> {
         rateAll(0);
         int last = markAll();
         summary.put("highestSustained", best).put("highestKeptUp", keptUp);
+        summary.put("p99TargetMillis", p99TargetMillis);
+        summary.set("timeline", timeline(stepWindows));
         out.printf(Locale.ROOT, "highest   %.0f msgs/s sustained with p99 send->delivery < %.0f ms and nothing lost%s%n", best,
                 p99TargetMillis, best == 0 ? " (none: the first step missed it)" : "");
         out.printf(Locale.ROOT, "saturates %s%n", keptUp == 0 ? "at the first step"
@@ -678,8 +683,34 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("deliveredPerSecond", arrivals / secs).put("latencyUnknown", latencyUnknown);
             o.set("sendToAck", ack.percentilesJson(json));
             o.set("sendToDelivery", delivery.percentilesJson(json));
+            ((ObjectNode) o.path("sendToAck")).set("curve", ack.curveJson(json));
+            ((ObjectNode) o.path("sendToDelivery")).set("curve", delivery.curveJson(json));
             return o;
         }
+    }
+
+    /** A window with a name for the chart (the measured window, or a ramp step's). */
+    private record Named(String name, int window) {
+    }
+
+    /**
+     * The run second by second for the chart, every load process merged ({@link PerSecond#merge}), with where each
+     * of {@code windows} began and ended on that clock (the first load process's).
+     */
+    private ObjectNode timeline(List<Named> windows) {
+        List<JsonNode> parts = callAll("seconds");
+        ObjectNode t = json.createObjectNode();
+        t.set("seconds", PerSecond.merge(json, parts));
+        ArrayNode named = t.putArray("windows");
+        JsonNode starts = parts.get(0).path("windowStarts");
+        for (Named n : windows) {
+            double from = starts.path(n.window()).asDouble(Double.NaN);
+            double to = starts.path(n.window() + 1).asDouble(Double.NaN);
+            if (Double.isFinite(from) && Double.isFinite(to)) {
+                named.addObject().put("name", n.name()).put("from", from).put("to", to);
+            }
+        }
+        return t;
     }
 
     private Window report(int w) {

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.chat.client.Backoff;
@@ -148,6 +149,7 @@ final class Engine implements AutoCloseable {
     private final long[] redelivered = new long[MAX_WINDOWS];
     private final long[] latencyUnknown = new long[MAX_WINDOWS];
     private final long[] sentInWindow = new long[MAX_WINDOWS];
+    private final PerSecond perSecond = new PerSecond();
     private long misrouted;
     private long drops;
     private long connects;
@@ -520,6 +522,9 @@ final class Engine implements AutoCloseable {
             }
             ratePerUser = perUser;
             rateT0 = now;
+            if (perUser > 0) {
+                perSecond.start(now);
+            }
             if (perUser > 0 && tickTimer < 0) {
                 tickTimer = vertx.setPeriodic(TICK_MS, id -> tick());
             } else if (perUser <= 0 && tickTimer >= 0) {
@@ -579,6 +584,7 @@ final class Engine implements AutoCloseable {
         u.sentSeq[i] = s;
         u.unacked++;
         sentInWindow[window]++;
+        perSecond.sent(now);
         write(u, s, now);
     }
 
@@ -713,8 +719,10 @@ final class Engine implements AutoCloseable {
         int i = (int) (s & ringMask);
         if (sender.sentSeq[i] == s) {
             delLat[w].recordNanos(now - sender.sentAt[i]);
+            perSecond.shown(now, now - sender.sentAt[i]);
         } else {
             latencyUnknown[w]++;
+            perSecond.shown(now, -1);
         }
     }
 
@@ -801,6 +809,21 @@ final class Engine implements AutoCloseable {
                     .put("latencyUnknown", latencyUnknown[w]).put("durationNanos", end - windowStartNanos[w]);
             o.set("ack", ackLat[w].toJson(json));
             o.set("delivery", delLat[w].toJson(json));
+            return o;
+        });
+    }
+
+    /**
+     * The traffic second by second since it first started ({@link PerSecond}), and where each window began on that
+     * clock ({@code windowStarts}, seconds, one per window so far; NaN before the traffic started).
+     */
+    ObjectNode seconds() {
+        return onLoop(() -> {
+            ObjectNode o = perSecond.toJson(json, System.nanoTime());
+            ArrayNode starts = o.putArray("windowStarts");
+            for (int w = 0; w <= window; w++) {
+                starts.add(perSecond.at(windowStartNanos[w]));
+            }
             return o;
         });
     }

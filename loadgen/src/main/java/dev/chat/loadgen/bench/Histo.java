@@ -146,6 +146,27 @@ public final class Histo {
         return h;
     }
 
+    /** The quantiles of {@link #curveJson}: from the median out to the tail, where latency charts look. */
+    static final double[] CURVE = {0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999};
+
+    /**
+     * The latency by quantile, for charts: {@code [[q, ms], ...]} at each of {@link #CURVE} whose rank a sample
+     * fills on its own (no 99.99th percentile from 500 samples), then {@code [1, max]}; empty when empty.
+     */
+    public ArrayNode curveJson(ObjectMapper json) {
+        ArrayNode a = json.createArrayNode();
+        if (n == 0) {
+            return a;
+        }
+        for (double q : CURVE) {
+            if (n * (1 - q) >= 1) {
+                a.addArray().add(q).add(percentileMillis(q));
+            }
+        }
+        a.addArray().add(1.0).add(maxMillis());
+        return a;
+    }
+
     /** Percentiles as JSON, for the machine-readable summary. */
     public ObjectNode percentilesJson(ObjectMapper json) {
         ObjectNode o = json.createObjectNode();

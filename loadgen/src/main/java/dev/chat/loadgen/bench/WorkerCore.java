@@ -20,6 +20,7 @@ import dev.chat.loadgen.client.Endpoint;
  * {"op":"rate", "perUser": R}                                 every user sends R msgs/s to its partner (0 stops)
  * {"op":"mark"}                                               a new window starts; answers its number
  * {"op":"report", "window": W, "settleMillis": S}            W's counts and latencies, after waiting up to S ms
+ * {"op":"seconds"}                                            the traffic second by second, and where each window began
  * {"op":"monitor"}                                            CPU, GC, lag since the previous monitor
  * {"op":"counters"}                                           drops, reconnects, error frames of the whole run
  * {"op":"close"}                                              closes every socket
@@ -46,6 +47,7 @@ final class WorkerCore implements AutoCloseable {
             case "connect" -> engine.connectRest();
             case "mark" -> json.createObjectNode().put("window", engine.mark());
             case "report" -> engine.report(req.path("window").asInt(), req.path("settleMillis").asLong());
+            case "seconds" -> engine.seconds();
             case "monitor" -> monitor.interval(json);
             case "counters" -> engine.counters();
             case "close" -> {

@@ -1,7 +1,7 @@
 /**
  * The scenarios an operator or a system test runs: the failover drill and the chaos run (driven by their scripts'
  * commands on stdin, {@link ControllerLink}), the soak with its misbehaving clients, the plain chat crowd, and the
- * one-shot helpers the scripts call ({@code busiest}, {@code soak-report}). Each command measures through
+ * one-shot helpers the scripts call ({@code busiest}, {@code await-steady}, {@code soak-report}). Each command measures through
  * {@code measure}, judges through {@code report}, draws through {@code chart}, and decides the exit code: the scripts
  * are the plumbing, the verdict is made here.
  */

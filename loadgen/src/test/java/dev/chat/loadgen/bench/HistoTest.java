@@ -61,4 +61,25 @@ class HistoTest {
         assertEquals(0.063, h.percentileMillis(0.6), 1e-9);
         assertTrue(Double.isNaN(new Histo().percentileMillis(0.5)));
     }
+
+    @Test
+    void theCurveHoldsOnlyQuantilesTheSamplesFillThenTheMaximum() {
+        ObjectMapper json = new ObjectMapper();
+        Histo h = new Histo();
+        for (int i = 1; i <= 1000; i++) {
+            h.record(i * 1000L);
+        }
+        var curve = h.curveJson(json);
+        // 1,000 samples fill 0.5 .. 0.999 (one sample above the 99.9th) but not 0.9995 or 0.9999; then the maximum.
+        assertEquals(8, curve.size(), curve.toString());
+        assertEquals(0.5, curve.get(0).get(0).asDouble());
+        assertEquals(h.percentileMillis(0.5), curve.get(0).get(1).asDouble(), 1e-9);
+        assertEquals(0.999, curve.get(6).get(0).asDouble());
+        assertEquals(1.0, curve.get(7).get(0).asDouble());
+        assertEquals(1000.0, curve.get(7).get(1).asDouble(), 1e-9);
+        for (int k = 1; k < curve.size(); k++) {
+            assertTrue(curve.get(k).get(1).asDouble() >= curve.get(k - 1).get(1).asDouble(), "never falls: " + curve);
+        }
+        assertEquals(0, new Histo().curveJson(json).size());
+    }
 }
