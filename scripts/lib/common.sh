@@ -99,9 +99,10 @@ set_run_dir() {
 # forgets them (a new stack starts with the configuration's nodes).
 SCALED_NODE_RE='^chat-node-[4-9]$'
 
-# scaled_nodes: the recorded nodes of $RUN, one a line.
+# scaled_nodes: the recorded nodes of $RUN, one a line (none while RUN is not known yet: scripts/chaos lists the
+# stack's components before it picks the run dir).
 scaled_nodes() {
-  [[ -f "$RUN/scaled-nodes" ]] || return 0
+  [[ -n "${RUN:-}" && -f "$RUN/scaled-nodes" ]] || return 0
   grep -E "$SCALED_NODE_RE" "$RUN/scaled-nodes" | sort -u || true
 }
 

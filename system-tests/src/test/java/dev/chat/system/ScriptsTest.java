@@ -98,6 +98,16 @@ class ScriptsTest {
     }
 
     @Test
+    void chaosWithHaNamesOnlyTheBadFaultAndNoShellError() {
+        // scripts/chaos --ha lists the replicated stack's components before it knows its run dir: the scaled-node
+        // lookup must not trip over the unset RUN (it printed "RUN: unbound variable" first).
+        Result r = run(Map.of(), "bash", "scripts/chaos", "--ha", "--faults", "bogus");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.output().contains("unknown fault 'bogus'"), r.output());
+        assertFalse(r.output().contains("unbound variable"), r.output());
+    }
+
+    @Test
     void benchRefusesTopologyOptionsThatContradictEachOther() {
         Result both = run(Map.of(), "bash", "scripts/bench", "--compare-ha", "--ha");
         assertNotEquals(0, both.exit());
