@@ -42,37 +42,29 @@ class ChartInBrowserTest {
         Path dir = Files.createDirectories(LocalStack.projectRoot().resolve("system-tests/target/charts"));
         Path file = dir.resolve("chart.html");
         ChartPage.write(file, run());
-        try (WebBrowser b = WebBrowser.open("chart", WebBrowser.DESKTOP)) {
-            b.get(file.toUri().toString());
-            b.waitFor("the chart's SVG", () -> b.js("return document.querySelector('svg#chart') !== null;"));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> seen = (Map<String, Object>) b.js("""
-                    const size = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-                    const all = s => Array.from(document.querySelectorAll(s));
-                    return {
-                      svg: size(document.querySelector('svg#chart')),
-                      panels: all('g.panel').filter(size).length,
-                      bands: all('rect.fault').length,
-                      bandsSized: all('rect.fault').filter(size).length,
-                      bandNames: all('g.fault').map(g => g.getAttribute('data-name')).join(','),
-                      lines: all('path.series').length,
-                      linesDrawn: all('path.series').filter(p => p.getTotalLength() > 0 && size(p)).length,
-                      owners: all('rect.owner').filter(size).length,
-                      ticks: all('text.tick').filter(size).length,
-                      title: document.title
-                    };""");
-            b.screenshot(dir.resolve("chart.png"));
-            assertEquals(Boolean.TRUE, seen.get("svg"), "the SVG has a size: " + seen);
-            assertEquals(4L, seen.get("panels"), "three panels and the VIP strip: " + seen);
-            assertEquals(2L, seen.get("bands"), "one band per fault: " + seen);
-            assertEquals(2L, seen.get("bandsSized"), "every band has a size: " + seen);
-            assertEquals("node-stop,node-kill", seen.get("bandNames"));
-            assertEquals(4L, seen.get("lines"), "connected, acked, shown, p99: " + seen);
-            assertEquals(4L, seen.get("linesDrawn"), "every line drawn with a length: " + seen);
-            assertEquals(3L, seen.get("owners"), "proxy-a, nobody, proxy-b: " + seen);
-            assertTrue(((Number) seen.get("ticks")).intValue() > 6, "axis labels laid out: " + seen);
-            assertEquals("chaos run chart-in-browser", seen.get("title"));
-        }
+        Map<String, Object> seen = renderInChromium(file, "chart.png", """
+                return {
+                  svg: size(document.querySelector('svg#chart')),
+                  panels: all('g.panel').filter(size).length,
+                  bands: all('rect.fault').length,
+                  bandsSized: all('rect.fault').filter(size).length,
+                  bandNames: all('g.fault').map(g => g.getAttribute('data-name')).join(','),
+                  lines: all('path.series').length,
+                  linesDrawn: all('path.series').filter(p => p.getTotalLength() > 0 && size(p)).length,
+                  owners: all('rect.owner').filter(size).length,
+                  ticks: all('text.tick').filter(size).length,
+                  title: document.title
+                };""");
+        assertEquals(Boolean.TRUE, seen.get("svg"), "the SVG has a size: " + seen);
+        assertEquals(4L, seen.get("panels"), "three panels and the VIP strip: " + seen);
+        assertEquals(2L, seen.get("bands"), "one band per fault: " + seen);
+        assertEquals(2L, seen.get("bandsSized"), "every band has a size: " + seen);
+        assertEquals("node-stop,node-kill", seen.get("bandNames"));
+        assertEquals(4L, seen.get("lines"), "connected, acked, shown, p99: " + seen);
+        assertEquals(4L, seen.get("linesDrawn"), "every line drawn with a length: " + seen);
+        assertEquals(3L, seen.get("owners"), "proxy-a, nobody, proxy-b: " + seen);
+        assertTrue(((Number) seen.get("ticks")).intValue() > 6, "axis labels laid out: " + seen);
+        assertEquals("chaos run chart-in-browser", seen.get("title"));
     }
 
     /** A ramp of 4 steps, 10 s each, as loadgen's bench records it; {@code slower} scales its latencies. */
@@ -95,35 +87,46 @@ class ChartInBrowserTest {
         Path dir = Files.createDirectories(LocalStack.projectRoot().resolve("system-tests/target/charts"));
         Path file = dir.resolve("bench-chart.html");
         BenchChartPage.write(file, "bench ramp in a browser", List.of(ramp("main 1", "main", 1), ramp("work 1", "work", 1.5)));
-        try (WebBrowser b = WebBrowser.open("bench-chart", WebBrowser.DESKTOP)) {
+        Map<String, Object> seen = renderInChromium(file, "bench-chart.png", """
+                return {
+                  svg: size(document.querySelector('svg#chart')),
+                  panels: all('g.panel').filter(size).map(g => g.id).join(','),
+                  steps: all('circle.step').filter(size).length,
+                  windows: all('rect.window').filter(size).length,
+                  lines: all('path.series').length,
+                  linesDrawn: all('path.series').filter(p => p.getTotalLength() > 0 && size(p)).length,
+                  target: all('line.target').length,
+                  ticks: all('text.tick').filter(size).length,
+                  title: document.title
+                };""");
+        assertEquals(Boolean.TRUE, seen.get("svg"), "the SVG has a size: " + seen);
+        assertEquals("throughput,latency,rate,p99", seen.get("panels"), "four panels laid out: " + seen);
+        assertEquals(16L, seen.get("steps"), "2 runs x 4 steps x 2 panels: " + seen);
+        assertEquals(4L, seen.get("windows"), "one shaded window per step: " + seen);
+        // Per run: delivered and sent, p99 and p50 per step; delivered and sent, p99 and p50 per second.
+        assertEquals(16L, seen.get("lines"), seen.toString());
+        assertEquals(16L, seen.get("linesDrawn"), "every line drawn with a length: " + seen);
+        assertEquals(1L, seen.get("target"), seen.toString());
+        assertTrue(((Number) seen.get("ticks")).intValue() > 20, "axis labels laid out: " + seen);
+        assertEquals("bench ramp in a browser", seen.get("title"));
+    }
+
+    /**
+     * Opens {@code file} in Chromium as an operator would (a file URL, no network), waits for the chart's SVG, saves a
+     * screenshot as {@code png} beside the file and answers what {@code measure} returns: JavaScript run in the page,
+     * with {@code size(e)} (laid out with a width and a height) and {@code all(selector)} (an array) at hand.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> renderInChromium(Path file, String png, String measure) throws Exception {
+        try (WebBrowser b = WebBrowser.open(png.replace(".png", ""), WebBrowser.DESKTOP)) {
             b.get(file.toUri().toString());
             b.waitFor("the chart's SVG", () -> b.js("return document.querySelector('svg#chart') !== null;"));
-            @SuppressWarnings("unchecked")
             Map<String, Object> seen = (Map<String, Object>) b.js("""
                     const size = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
                     const all = s => Array.from(document.querySelectorAll(s));
-                    return {
-                      svg: size(document.querySelector('svg#chart')),
-                      panels: all('g.panel').filter(size).map(g => g.id).join(','),
-                      steps: all('circle.step').filter(size).length,
-                      windows: all('rect.window').filter(size).length,
-                      lines: all('path.series').length,
-                      linesDrawn: all('path.series').filter(p => p.getTotalLength() > 0 && size(p)).length,
-                      target: all('line.target').length,
-                      ticks: all('text.tick').filter(size).length,
-                      title: document.title
-                    };""");
-            b.screenshot(dir.resolve("bench-chart.png"));
-            assertEquals(Boolean.TRUE, seen.get("svg"), "the SVG has a size: " + seen);
-            assertEquals("throughput,latency,rate,p99", seen.get("panels"), "four panels laid out: " + seen);
-            assertEquals(16L, seen.get("steps"), "2 runs x 4 steps x 2 panels: " + seen);
-            assertEquals(4L, seen.get("windows"), "one shaded window per step: " + seen);
-            // Per run: delivered and sent, p99 and p50 per step; delivered and sent, p99 and p50 per second.
-            assertEquals(16L, seen.get("lines"), seen.toString());
-            assertEquals(16L, seen.get("linesDrawn"), "every line drawn with a length: " + seen);
-            assertEquals(1L, seen.get("target"), seen.toString());
-            assertTrue(((Number) seen.get("ticks")).intValue() > 20, "axis labels laid out: " + seen);
-            assertEquals("bench ramp in a browser", seen.get("title"));
+                    """ + measure);
+            b.screenshot(file.resolveSibling(png));
+            return seen;
         }
     }
 }

@@ -52,19 +52,14 @@ class PeersOverTlsTest {
     private static final int LOGIN_LIMIT = 3;
     private static final Pattern LOGIN_RATE = Pattern.compile("key=::ffff:127\\.0\\.0\\.1 .*http_req_rate\\(60000\\)=(\\d+)");
 
-    private final List<Process> proxies = new ArrayList<>();
+    private final List<ShippedHaproxy> proxies = new ArrayList<>();
     private Path sockets;
     private Socket nowhere;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @AfterEach
-    void stopProxies() throws InterruptedException, IOException {
-        for (Process p : proxies) {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    void stopProxies() throws IOException {
+        proxies.forEach(ShippedHaproxy::close);
         if (nowhere != null) {
             nowhere.close();
         }
@@ -76,7 +71,7 @@ class PeersOverTlsTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aLoginCountCrossesToTheTwinOverTlsAndNotToAPeerOfAnotherCa() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")) || onPath("haproxy"), "haproxy is not installed");
+        assumeTrue(ShippedHaproxy.installed(), "haproxy is not installed");
         Path dir = Files.createTempDirectory(Files.createDirectories(ROOT.resolve("system-tests/target")), "peers-tls-");
         Path pair = dir.resolve("pair");
         Path stranger = dir.resolve("stranger");
@@ -89,8 +84,8 @@ class PeersOverTlsTest {
         int closed = nowhere.getLocalPort();
         String peer1 = "127.0.0.1:" + freePort();
         String peer2 = "127.0.0.1:" + freePort();
-        Proxy p1 = start(dir, sockets, "proxy1", pair, peer1, peer2, closed);
-        Proxy p2 = start(dir, sockets, "proxy2", pair, peer1, peer2, closed);
+        Proxy p1 = start(dir, "proxy1", pair, peer1, peer2, closed);
+        Proxy p2 = start(dir, "proxy2", pair, peer1, peer2, closed);
 
         // Over the limit on proxy1 ...
         int status = 0;
@@ -109,9 +104,9 @@ class PeersOverTlsTest {
         assertEquals(429, login(p2), "the twin gave 127.0.0.1 a fresh allowance");
 
         // proxy2 again, with a certificate of another CA: proxy1 tries to teach it its table and is refused.
-        p2.process().destroy();
-        assertTrue(p2.process().waitFor(10, TimeUnit.SECONDS));
-        Proxy foreign = start(dir, sockets, "proxy2", stranger, peer1, peer2, closed);
+        p2.haproxy().close();
+        assertFalse(p2.haproxy().process().isAlive());
+        Proxy foreign = start(dir, "proxy2", stranger, peer1, peer2, closed);
         // Its attempts to reach proxy1 fail and are retried: a second new connection means the first came to nothing.
         String seen = Poll.until(Duration.ofSeconds(30), () -> admin(foreign, "show peers"),
                 s -> Pattern.compile("id=proxy1\\(remote[^\\n]*\\n[^\\n]*new_conn=([2-9]|\\d\\d)").matcher(s).find(),
@@ -120,47 +115,21 @@ class PeersOverTlsTest {
         assertEquals(0, loginRate(foreign), "a peer of another CA learnt the table: " + admin(foreign, "show table st_login_per_src"));
     }
 
-    private record Proxy(Process process, int front, Path socket) {
+    private record Proxy(ShippedHaproxy haproxy, int front) {
     }
 
-    private Proxy start(Path dir, Path sockets, String name, Path certs, String peer1, String peer2, int closed)
-            throws IOException {
+    private Proxy start(Path dir, String name, Path certs, String peer1, String peer2, int closed) throws IOException {
         int front = freePort();
-        int stats = freePort();
-        Path socket = sockets.resolve(name + "-" + proxies.size() + ".sock");
-        String nowhere = "127.0.0.1:" + closed;
-        Map<String, String> env = new HashMap<>(Map.ofEntries(Map.entry("CHAT_BIND_ADDR", "127.0.0.1"),
-                Map.entry("CHAT_FRONT_PORT", Integer.toString(front)), Map.entry("CHAT_STATS_PORT", Integer.toString(stats)),
-                Map.entry("CHAT_LOGIN_RATE_LIMIT", Integer.toString(LOGIN_LIMIT)),
-                Map.entry("CHAT_USER_SERVICE_ADDR", nowhere), Map.entry("CHAT_PRESENCE_SERVICE_ADDR", nowhere),
-                Map.entry("CHAT_NODE_1_ADDR", nowhere), Map.entry("CHAT_NODE_2_ADDR", nowhere),
-                Map.entry("CHAT_NODE_3_ADDR", nowhere), Map.entry("CHAT_HAPROXY_SOCKET", socket.toString()),
-                Map.entry("CHAT_PEERS_LOCAL", name), Map.entry("CHAT_PEER_1_NAME", "proxy1"), Map.entry("CHAT_PEER_1_ADDR", peer1),
-                Map.entry("CHAT_PEER_2_NAME", "proxy2"), Map.entry("CHAT_PEER_2_ADDR", peer2),
-                Map.entry("CHAT_PEERS_CERT", certs.resolve("peers-" + name + ".pem").toString()),
-                Map.entry("CHAT_PEERS_CA", certs.resolve("peers-ca.pem").toString())));
-        Path log = dir.resolve(name + "-" + proxies.size() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(onPath("haproxy") ? "haproxy" : "/usr/sbin/haproxy", "-db", "-f",
-                "haproxy/haproxy.cfg").directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        proxies.add(p);
-        Proxy proxy = new Proxy(p, front, socket);
-        Poll.until(Duration.ofSeconds(20), () -> p.isAlive() && answers(proxy), ok -> ok || !p.isAlive(),
-                ok -> name + " did not start");
-        assertTrue(p.isAlive(), name + " exited: " + read(log));
-        return proxy;
-    }
-
-    private boolean answers(Proxy p) {
-        try {
-            admin(p, "show info");
-            return true;
-        } catch (UncheckedIOException e) {
-            return false;
-        }
+        Map<String, String> env = ShippedHaproxy.env(front, freePort(), sockets.resolve(name + "-" + proxies.size() + ".sock"),
+                "127.0.0.1:" + closed);
+        env.putAll(Map.of("CHAT_LOGIN_RATE_LIMIT", Integer.toString(LOGIN_LIMIT),
+                "CHAT_PEERS_LOCAL", name, "CHAT_PEER_1_NAME", "proxy1", "CHAT_PEER_1_ADDR", peer1,
+                "CHAT_PEER_2_NAME", "proxy2", "CHAT_PEER_2_ADDR", peer2,
+                "CHAT_PEERS_CERT", certs.resolve("peers-" + name + ".pem").toString(),
+                "CHAT_PEERS_CA", certs.resolve("peers-ca.pem").toString()));
+        ShippedHaproxy h = ShippedHaproxy.start(name, env, dir.resolve(name + "-" + proxies.size() + ".log"));
+        proxies.add(h);
+        return new Proxy(h, front);
     }
 
     private int login(Proxy p) {
@@ -184,20 +153,7 @@ class PeersOverTlsTest {
 
     /** One command on the proxy's runtime API. */
     private static String admin(Proxy p, String command) {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(p.socket()));
-            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
-            ch.shutdownOutput();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(8192);
-            while (ch.read(buf) >= 0) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            return out.toString(StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return p.haproxy().admin(command);
     }
 
     private static void run(String... cmd) throws IOException, InterruptedException {
@@ -208,27 +164,10 @@ class PeersOverTlsTest {
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
     /** A port nobody uses now, for a listener this test starts (never for "nobody listens here"). */
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -56,62 +56,39 @@ class ProxyEdgeTest {
     private static final int CONN_LIMIT = 6;
 
     private static Path dir;
-    private static Process haproxy;
+    private static ShippedHaproxy haproxy;
+    private static Socket nowhere;
     private static final Map<String, Integer> PORTS = new LinkedHashMap<>();
 
     @BeforeAll
     static void startHaproxy() throws Exception {
-        assumeTrue(onPath("haproxy") || Files.isExecutable(Path.of("/usr/sbin/haproxy")), "haproxy is not installed");
+        assumeTrue(ShippedHaproxy.installed(), "haproxy is not installed");
         dir = Files.createTempDirectory(Files.createDirectories(ROOT.resolve("system-tests/target")), "edge-");
         // The certificate exactly as scripts/up makes it.
         run(List.of("bash", "-c", "source scripts/lib/common.sh && ensure_tls_cert \"$1\" IP:127.0.0.1 DNS:localhost",
                 "edge-test", dir.toString()));
-        for (String name : List.of("front", "tls", "stats", "redirect", "closed")) {
+        for (String name : List.of("front", "tls", "stats", "redirect")) {
             PORTS.put(name, freePort());
         }
-        String closed = "127.0.0.1:" + PORTS.get("closed");
-        Map<String, String> env = new HashMap<>(Map.ofEntries(Map.entry("CHAT_BIND_ADDR", "127.0.0.1"),
-                Map.entry("CHAT_FRONT_PORT", PORTS.get("front").toString()),
-                Map.entry("CHAT_TLS_PORT", PORTS.get("tls").toString()),
-                Map.entry("CHAT_STATS_PORT", PORTS.get("stats").toString()),
-                Map.entry("CHAT_HTTP_PORT", PORTS.get("redirect").toString()),
-                Map.entry("CHAT_TLS_CERT", dir.resolve("tls.pem").toString()),
-                Map.entry("CHAT_PROXY_NAME", "edge-test"),
-                Map.entry("CHAT_LOGIN_RATE_LIMIT", Integer.toString(LOGIN_LIMIT)),
-                Map.entry("CHAT_CONN_RATE_LIMIT", Integer.toString(CONN_LIMIT)),
-                Map.entry("CHAT_USER_SERVICE_ADDR", closed), Map.entry("CHAT_PRESENCE_SERVICE_ADDR", closed),
-                Map.entry("CHAT_NODE_1_ADDR", closed), Map.entry("CHAT_NODE_2_ADDR", closed),
-                Map.entry("CHAT_NODE_3_ADDR", closed),
-                Map.entry("CHAT_HAPROXY_SOCKET", SocketDirs.create("edge").resolve("haproxy.sock").toString())));
-        ProcessBuilder pb = new ProcessBuilder(haproxyBin(), "-db", "-f", "haproxy/haproxy.cfg").directory(ROOT.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
-        pb.environment().putAll(env);
-        haproxy = pb.start();
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (true) {
-            try {
-                if (raw("127.0.0.1", PORTS.get("stats"), "GET /healthz HTTP/1.0\r\n\r\n").status() == 200) {
-                    break;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            if (!haproxy.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("HAProxy did not start:\n" + Files.readString(dir.resolve("haproxy.log")));
-            }
-            Thread.sleep(50);
-        }
+        // The services' address: a port this test holds, bound and never listening, so nothing answers there.
+        nowhere = new Socket();
+        nowhere.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        String closed = "127.0.0.1:" + nowhere.getLocalPort();
+        Map<String, String> env = ShippedHaproxy.env(PORTS.get("front"), PORTS.get("stats"),
+                SocketDirs.create("edge").resolve("haproxy.sock"), closed);
+        env.putAll(Map.of("CHAT_TLS_PORT", PORTS.get("tls").toString(), "CHAT_HTTP_PORT", PORTS.get("redirect").toString(),
+                "CHAT_TLS_CERT", dir.resolve("tls.pem").toString(), "CHAT_PROXY_NAME", "edge-test",
+                "CHAT_LOGIN_RATE_LIMIT", Integer.toString(LOGIN_LIMIT), "CHAT_CONN_RATE_LIMIT", Integer.toString(CONN_LIMIT)));
+        haproxy = ShippedHaproxy.start("HAProxy", env, dir.resolve("haproxy.log"));
     }
 
     @AfterAll
-    static void stopHaproxy() throws InterruptedException {
+    static void stopHaproxy() throws IOException {
         if (haproxy != null) {
-            haproxy.destroy();
-            if (!haproxy.waitFor(10, TimeUnit.SECONDS)) {
-                haproxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            haproxy.close();
+        }
+        if (nowhere != null) {
+            nowhere.close();
         }
     }
 
@@ -350,18 +327,5 @@ class ProxyEdgeTest {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new AssertionError("failed: " + cmd + "\n" + out);
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String haproxyBin() {
-        return onPath("haproxy") ? "haproxy" : "/usr/sbin/haproxy";
     }
 }

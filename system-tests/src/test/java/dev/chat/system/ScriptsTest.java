@@ -196,7 +196,7 @@ class ScriptsTest {
             sockets = Path.of(Files.readString(run.resolve("sockdir")).strip());
             assertTrue(sockets.toString().length() + "/proxy2/haproxy.sock".length() <= SocketDirs.HAPROXY_MAX_SOCKET_PATH,
                     "socket folder " + sockets + " is not short");
-            String info = adminCommand(sockets.resolve("haproxy.sock"), "show info");
+            String info = ShippedHaproxy.admin(sockets.resolve("haproxy.sock"), "show info");
             assertTrue(info.contains("Name: HAProxy"), info);
             assertTrue(up.output().contains(sockets.resolve("haproxy.sock").toString()), up.output());
             // The operator's drain script finds the socket through the run dir's record (and then refuses to
@@ -215,40 +215,23 @@ class ScriptsTest {
         }
     }
 
-    /** One command on HAProxy's runtime API, through its unix socket. */
-    private static String adminCommand(Path socket, String command) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
-            ch.shutdownOutput();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer buf = ByteBuffer.allocate(8192);
-            while (ch.read(buf) >= 0) {
-                out.write(buf.array(), 0, buf.position());
-                buf.clear();
-            }
-            return out.toString(StandardCharsets.US_ASCII);
-        }
-    }
-
     // ------------------------------------------------------------------ shipped configs
 
+    /** The shipped haproxy.cfg's settings with sample values (ShippedHaproxy's, plus a node's own check port). */
     private static Map<String, String> haproxySampleEnv(Path socketDir) {
-        return Map.of("CHAT_BIND_ADDR", "127.0.0.1", "CHAT_FRONT_PORT", "18080", "CHAT_STATS_PORT", "18084",
-                "CHAT_USER_SERVICE_ADDR", "127.0.0.1:18081", "CHAT_PRESENCE_SERVICE_ADDR", "127.0.0.1:18082",
-                "CHAT_NODE_1_ADDR", "127.0.0.1:18091", "CHAT_NODE_2_ADDR", "127.0.0.1:18092",
-                "CHAT_NODE_3_ADDR", "127.0.0.1:18093", "CHAT_HAPROXY_SOCKET", socketDir.resolve("haproxy.sock").toString(),
-                "CHAT_NODE_1_CHECK_PORT", "18121");
+        Map<String, String> env = ShippedHaproxy.env(18080, 18084, socketDir.resolve("haproxy.sock"), "127.0.0.1:18081");
+        env.put("CHAT_NODE_1_CHECK_PORT", "18121");
+        return env;
     }
 
     @Test
     void haproxyAcceptsItsConfigWithSampleValues() throws IOException {
         Path dir = SocketDirs.create("haproxy-check");
-        Result ok = run(haproxySampleEnv(dir), haproxy(), "-c", "-f", "haproxy/haproxy.cfg");
+        Result ok = run(haproxySampleEnv(dir), ShippedHaproxy.binary(), "-c", "-f", "haproxy/haproxy.cfg");
         assertEquals(0, ok.exit(), ok.output());
         assertTrue(ok.output().contains("Configuration file is valid"), ok.output());
         // The addresses really come from the environment: without it the file does not parse.
-        Result bare = run(Map.of(), haproxy(), "-c", "-f", "haproxy/haproxy.cfg");
+        Result bare = run(Map.of(), ShippedHaproxy.binary(), "-c", "-f", "haproxy/haproxy.cfg");
         assertNotEquals(0, bare.exit(), bare.output());
     }
 
@@ -260,12 +243,12 @@ class ScriptsTest {
         Result env = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "env");
         assertEquals(0, env.exit(), env.output());
         assertTrue(env.output().contains("CHAT_NODE_4_ADDR=127.0.0.1:18094\n"), env.output());
-        Result ok = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), haproxy(), "-c", "-f",
+        Result ok = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), ShippedHaproxy.binary(), "-c", "-f",
                 "haproxy/haproxy.cfg");
         assertEquals(0, ok.exit(), ok.output());
         // haproxy.cfg makes a server of it: a bad address there is refused, and named.
         Files.writeString(scaled, "CHAT_NODE_4_ADDR=127.0.0.1:99999\n");
-        Result bad = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), haproxy(), "-c", "-f",
+        Result bad = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), ShippedHaproxy.binary(), "-c", "-f",
                 "haproxy/haproxy.cfg");
         assertNotEquals(0, bad.exit(), bad.output());
         assertTrue(bad.output().contains("node-4"), bad.output());
@@ -499,10 +482,6 @@ class ScriptsTest {
             }
         }
         return false;
-    }
-
-    private static String haproxy() {
-        return onPath("haproxy") ? "haproxy" : "/usr/sbin/haproxy";
     }
 
     private static String keepalived() {

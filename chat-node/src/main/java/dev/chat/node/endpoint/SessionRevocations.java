@@ -1,83 +1,72 @@
 package dev.chat.node.endpoint;
 
-import java.time.OffsetDateTime;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
+import dev.chat.common.security.RevokedSessionView;
 import dev.chat.node.config.ChatLog;
-import dev.chat.node.postgres.PostgresCalls;
-import dev.chat.node.sockets.LocalSockets;
-import io.quarkus.scheduler.Scheduled;
 import dev.chat.node.protocol.CloseCode;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import dev.chat.node.sockets.LocalSockets;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Closes, within about a second, every socket of this node whose session (the token's {@code sid}) was revoked:
  * logout, logout everywhere, a reused refresh token. user-service records revocations in its {@code sessions}
- * table (the node sees only its view {@code revoked_sessions}); every node asks it once a second for those since
- * its last look (one indexed query, however many sockets), and closes the matching sockets with 1008
- * {@code signed out}. The table is the one source of truth: a revocation
+ * table (the node sees only its view {@code revoked_sessions}), which the node reads through its one
+ * {@link RevokedSessionView} (shared with the REST check: one query serves both). This class listens to the view
+ * and closes the sockets of each session it newly learns of with 1008 {@code signed out}; while any socket is open it
+ * makes the view refresh once a second (a refresh started after that tick: one indexed query, however many sockets),
+ * so a revocation is seen within a second and the query it took. The table is the one source of truth: a revocation
  * is seen iff it committed, and a node that could not ask for a while (database away) catches up on the next
- * answer, since it asks from its last answer's time on.
+ * answer, since the view asks from its last answer's time on.
  */
+// Created at start, so that it listens to the view before the first socket opens.
+@Startup
 @Singleton
-class SessionRevocations {
+class SessionRevocations implements RevokedSessionView.Listener {
     private static final ChatLog LOG = ChatLog.of(SessionRevocations.class);
-    /** Looks back this far before the last answer: a revocation's time is its transaction's start, not its commit. */
-    private static final String SINCE = """
-            SELECT id, now() AS asked FROM revoked_sessions
-            WHERE revoked_at > COALESCE($1, now()) - interval '5 seconds'""";
 
-    private final Pool pool;
-    private final PostgresCalls calls;
+    private final RevokedSessionView view;
     private final LocalSockets sockets;
-    private volatile OffsetDateTime lastAsked;
     private volatile boolean warned;
 
-    SessionRevocations(Pool pool, PostgresCalls calls, LocalSockets sockets) {
-        this.pool = pool;
-        this.calls = calls;
+    SessionRevocations(RevokedSessionView view, LocalSockets sockets) {
+        this.view = view;
         this.sockets = sockets;
+        view.listen(this);
     }
 
+    /**
+     * Once a second while any socket is open: a refresh of the view that starts now (the REST side's refreshes tell
+     * this class too, in between). Bounded by the view's timeout; a look that fails is logged once until one succeeds.
+     */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    io.smallrye.mutiny.Uni<Void> closeRevoked() {
+    Uni<Void> refresh() {
         if (sockets.total() == 0) {
-            lastAsked = null;
-            return io.smallrye.mutiny.Uni.createFrom().voidItem();
+            return Uni.createFrom().voidItem();
         }
-        // Bounded: a look that hangs (database frozen, a failover) must not hold up the next one (SKIP).
-        return calls.bounded(pool.preparedQuery(SINCE).execute(Tuple.of(lastAsked))).invoke(rows -> {
-            Set<String> revoked = new HashSet<>();
-            OffsetDateTime asked = null;
-            for (Row row : rows) {
-                revoked.add(row.getUUID("id").toString());
-                asked = row.getOffsetDateTime("asked");
-            }
-            if (asked != null) {
-                lastAsked = asked;
-            }
-            warned = false;
-            if (!revoked.isEmpty()) {
-                close(revoked);
-            }
-        }).onFailure().invoke(e -> {
+        return view.refreshedWithin(Duration.ZERO).invoke(x -> warned = false).onFailure().invoke(e -> {
             if (!warned) {
                 warned = true;
                 LOG.info(null, null, "revoked sessions could not be read: %s", e.toString());
             }
-        }).onFailure().recoverWithNull().replaceWithVoid();
+        }).onFailure().recoverWithNull();
     }
 
-    private void close(Set<String> revoked) {
+    /** Closes the open sockets of {@code revoked} with 1008 {@code signed out}; the others are untouched. */
+    @Override
+    public void revoked(Set<UUID> revoked) {
+        Set<String> ids = new HashSet<>();
+        revoked.forEach(id -> ids.add(id.toString()));
         sockets.forEach((user, connection) -> {
             String session = connection.userData().get(UpgradeChecks.SESSION);
-            if (session != null && revoked.contains(session) && connection.isOpen()) {
+            if (session != null && ids.contains(session) && connection.isOpen()) {
                 LOG.info(user, null, "user=%s socket=%s closed: session %s revoked", user, connection.id(), session);
                 connection.close(CloseCode.SIGNED_OUT.closeReason()).subscribe().with(x -> {
                 }, e -> {

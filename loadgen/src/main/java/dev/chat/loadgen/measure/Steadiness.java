@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * "The system is steady": every check holds, and has held without a break for a while. scripts/chaos waits for
  * it after restoring each fault, so that the next fault starts from a whole stack (every service ready, every
- * server UP in HAProxy) and not from one still recovering from the last. The wait has a deadline and answers an
+ * server UP in HAProxy) and not from one still recovering from the last; scripts/drill likewise, for its keepalived
+ * pair ({@link #vrrpPair}) and both HAProxies. The wait has a deadline and answers an
  * {@link Outcome} either way: steady, or not steady by the deadline with what was not.
  */
 public final class Steadiness {
@@ -180,34 +181,65 @@ public final class Steadiness {
     /** {@code command} (run by {@code bash -c}) exits 0 within {@code timeout}; its last output line says why not. */
     public static Check command(String name, String command, Duration timeout) {
         return () -> {
-            try {
-                Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
-                p.getOutputStream().close();
-                // Read while it runs: a full pipe would stall it.
-                CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return p.getInputStream().readAllBytes();
-                    } catch (IOException e) {
-                        return new byte[0];
-                    }
-                });
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    return name + ": no answer within " + timeout.toSeconds() + " s";
-                }
-                if (p.exitValue() == 0) {
-                    return null;
-                }
-                String text = new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip();
-                String lastLine = text.substring(text.lastIndexOf('\n') + 1);
-                return name + ": exit " + p.exitValue() + (lastLine.isEmpty() ? "" : " (" + lastLine + ")");
-            } catch (IOException | ExecutionException | TimeoutException e) {
-                return name + ": " + e.getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return name + ": interrupted";
+            Ran r = run(command, timeout);
+            if (r.failure() != null) {
+                return name + ": " + r.failure();
             }
+            if (r.exit() == 0) {
+                return null;
+            }
+            String lastLine = r.output().substring(r.output().lastIndexOf('\n') + 1);
+            return name + ": exit " + r.exit() + (lastLine.isEmpty() ? "" : " (" + lastLine + ")");
         };
+    }
+
+    /**
+     * A keepalived pair is steady ({@link VrrpPair#whyNot(String)}): {@code command} (run by {@code bash -c}) exits 0
+     * within {@code timeout} printing each host's state, and the states are one MASTER holding the VIP and BACKUPs.
+     * The command only reads the states; whether they are steady is judged here.
+     */
+    public static Check vrrpPair(String name, String command, Duration timeout) {
+        return () -> {
+            Ran r = run(command, timeout);
+            if (r.failure() != null) {
+                return name + ": " + r.failure();
+            }
+            if (r.exit() != 0) {
+                String lastLine = r.output().substring(r.output().lastIndexOf('\n') + 1);
+                return name + ": state unreadable, exit " + r.exit() + (lastLine.isEmpty() ? "" : " (" + lastLine + ")");
+            }
+            String why = VrrpPair.whyNot(r.output());
+            return why == null ? null : name + ": " + why;
+        };
+    }
+
+    /** How a command ended: its exit code and stripped output, or why it did not finish ({@code failure} not null). */
+    private record Ran(int exit, String output, String failure) {
+    }
+
+    private static Ran run(String command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            // Read while it runs: a full pipe would stall it.
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return new Ran(-1, "", "no answer within " + timeout.toSeconds() + " s");
+            }
+            return new Ran(p.exitValue(), new String(out.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip(), null);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            return new Ran(-1, "", String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Ran(-1, "", "interrupted");
+        }
     }
 }

@@ -15,12 +15,14 @@ import picocli.CommandLine.Option;
 /**
  * Waits, up to a deadline, until the system is steady ({@link Steadiness}): every service answers its readiness
  * check, every server in HAProxy is UP, every {@code --check} command succeeds, all of it without a break for
- * {@code --hold}. scripts/chaos asks it after restoring each fault and before the first, so that when the next
- * fault may start is decided here and not by waits in the script. Exit 0 when steady; 1, naming what was not
+ * {@code --hold}, and every {@code --vrrp-pair} reports one MASTER holding the VIP and BACKUPs ({@link
+ * dev.chat.loadgen.measure.VrrpPair}). scripts/chaos and scripts/drill ask it after restoring each fault and before
+ * the first, so that when the next fault may start is decided here and not by waits in the scripts. Exit 0 when steady; 1, naming what was not
  * steady, when the deadline passed first; 2 on bad options.
  */
 @Command(name = "await-steady", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Wait until every service is ready, every HAProxy server UP and every --check passes, without a break "
+        description = {"Wait until every service is ready, every HAProxy server UP, every --check passes and every --vrrp-pair "
+                + "has one MASTER holding the VIP, without a break "
                 + "for --hold seconds; give up at --deadline.", "Exit 0 steady, 1 not steady by the deadline (what was not is printed)."})
 public final class AwaitSteadyCommand implements Callable<Integer> {
     @Option(names = "--ready", paramLabel = "NAME=URL", description = "a service and its readiness URL (2xx: ready)")
@@ -34,6 +36,10 @@ public final class AwaitSteadyCommand implements Callable<Integer> {
 
     @Option(names = "--check", paramLabel = "NAME=COMMAND", description = "a shell command (bash -c) that exits 0 when its part is steady")
     List<String> commands = new ArrayList<>();
+
+    @Option(names = "--vrrp-pair", paramLabel = "NAME=COMMAND", description = "a shell command (bash -c) printing one line a "
+            + "keepalived host, NAME STATE vip|-: steady when one MASTER holds the VIP and every other host is BACKUP without it")
+    List<String> vrrpPairs = new ArrayList<>();
 
     @Option(names = "--hold", defaultValue = "5", paramLabel = "S", description = "seconds every check must hold without a break (default: ${DEFAULT-VALUE})")
     double holdSeconds;
@@ -62,8 +68,12 @@ public final class AwaitSteadyCommand implements Callable<Integer> {
                 String[] nv = nameValue(c, "--check");
                 checks.add(Steadiness.command(nv[0], nv[1], Duration.ofSeconds(30)));
             }
+            for (String c : vrrpPairs) {
+                String[] nv = nameValue(c, "--vrrp-pair");
+                checks.add(Steadiness.vrrpPair(nv[0], nv[1], Duration.ofSeconds(30)));
+            }
             if (checks.isEmpty()) {
-                throw new IllegalArgumentException("nothing to wait for: give --ready, --haproxy-stats or --check");
+                throw new IllegalArgumentException("nothing to wait for: give --ready, --haproxy-stats, --check or --vrrp-pair");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("loadgen await-steady: " + e.getMessage());

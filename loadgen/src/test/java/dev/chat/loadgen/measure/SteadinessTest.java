@@ -96,6 +96,41 @@ class SteadinessTest {
         assertThrows(IllegalArgumentException.class, () -> new Steadiness(List.of(), () -> 0, ms -> { }));
     }
 
+    /**
+     * The drill's wait after keepalived-stop, on the fake clock: the pair's reports as the script would read them
+     * (keepalived of proxy1 stopped, proxy2 MASTER at once, proxy1 back as BACKUP at 2 s, a VRRP flap from 2.6 s to
+     * 2.8 s that shows the VIP on both), and both HAProxies UP only from 1.5 s. Steady only a whole hold after the
+     * last flap, and while waiting the outcome names the pair's part that is not steady.
+     */
+    @Test
+    void theDrillsPairIsSteadyAHoldAfterItsLastFlap() {
+        FakeTime t = new FakeTime();
+        Steadiness.Check pair = () -> {
+            long ms = t.now / MS - 1_000;
+            t.now += 30 * MS; // bash reading the states
+            String report = ms < 2_000 ? "proxy1 DOWN -\nproxy2 MASTER vip"
+                    : ms >= 2_600 && ms < 2_800 ? "proxy1 BACKUP vip\nproxy2 MASTER vip"
+                    : "proxy1 BACKUP -\nproxy2 MASTER vip";
+            String why = VrrpPair.whyNot(report);
+            return why == null ? null : "keepalived pair: " + why;
+        };
+        Steadiness s = new Steadiness(List.of(pair, holdsFrom(t, 1_500, -1, -1, "haproxy: chat_nodes/node-2 DOWN")),
+                () -> t.now, t::sleep);
+        assertEquals(List.of("keepalived pair: proxy1 keepalived not running", "haproxy: chat_nodes/node-2 DOWN"), s.notSteadyNow());
+        Steadiness.Outcome o = s.await(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(100));
+        assertTrue(o.steady(), o.toString());
+        assertTrue(o.seconds() >= 3.7 && o.seconds() < 4.0, "a hold of 1 s after the flap ended at 2.8 s: " + o);
+
+        FakeTime t2 = new FakeTime();
+        Steadiness never = new Steadiness(List.of(() -> {
+            t2.now += 30 * MS;
+            return "keepalived pair: " + VrrpPair.whyNot("proxy1 FAULT -\nproxy2 MASTER vip");
+        }), () -> t2.now, t2::sleep);
+        Steadiness.Outcome late = never.await(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(100));
+        assertFalse(late.steady());
+        assertEquals(List.of("keepalived pair: proxy1 FAULT, not BACKUP"), late.notSteady());
+    }
+
     @Test
     void haproxyIsSteadyWhenEveryServerOutsideTheIgnoredBackendsIsUp() {
         String csv = """
@@ -140,5 +175,11 @@ class SteadinessTest {
         assertNull(Steadiness.command("ok", "true", Duration.ofSeconds(10)).whyNot());
         assertEquals("pg pair: exit 1 (no sync standby)",
                 Steadiness.command("pg pair", "echo checking; echo no sync standby; exit 1", Duration.ofSeconds(10)).whyNot());
+        assertNull(Steadiness.vrrpPair("keepalived pair", "printf 'proxy1 BACKUP -\\nproxy2 MASTER vip\\n'",
+                Duration.ofSeconds(10)).whyNot());
+        assertEquals("keepalived pair: proxy2 FAULT, not BACKUP", Steadiness.vrrpPair("keepalived pair",
+                "echo proxy1 MASTER vip; echo proxy2 FAULT -", Duration.ofSeconds(10)).whyNot());
+        assertEquals("keepalived pair: state unreadable, exit 2 (no run dir)",
+                Steadiness.vrrpPair("keepalived pair", "echo no run dir; exit 2", Duration.ofSeconds(10)).whyNot());
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;
 
-/** The command scripts/chaos calls: its exit codes and what it says, with checks that answer at once. */
+/** The command scripts/chaos and scripts/drill call: its exit codes and what it says, with checks that answer at once. */
 class AwaitSteadyCommandTest {
     private record Run(int exit, String out, String err) {
     }
@@ -45,6 +45,19 @@ class AwaitSteadyCommandTest {
                 "0.3", "--poll", "50");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains("not steady within 0.3 s: pg pair: exit 1 (no sync standby)"), r.out());
+    }
+
+    @Test
+    void theDrillsPairIsJudgedFromTheStatesItsCommandPrints() {
+        Run steady = run("--vrrp-pair", "keepalived pair=echo proxy1 MASTER vip; echo proxy2 BACKUP -", "--hold", "0", "--deadline", "10");
+        assertEquals(0, steady.exit(), steady.toString());
+        Run not = run("--vrrp-pair", "keepalived pair=echo proxy1 MASTER vip; echo proxy2 MASTER vip", "--hold", "0", "--deadline",
+                "0.3", "--poll", "50");
+        assertEquals(1, not.exit(), not.toString());
+        assertTrue(not.out().contains("not steady within 0.3 s: keepalived pair: the VIP on proxy1 and proxy2"), not.out());
+        Run bad = run("--vrrp-pair", "nameless");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--vrrp-pair must be NAME=VALUE"), bad.err());
     }
 
     @Test

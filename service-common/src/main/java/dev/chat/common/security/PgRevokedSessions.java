@@ -20,7 +20,7 @@ public final class PgRevokedSessions implements RevokedSessionSource {
      * Looks back 5 s before {@code since}: a revocation's time is its transaction's start ({@code now()}), which
      * may come before the previous answer though it committed after it. user-service's revoking transactions are a
      * few statements, far shorter. The LEFT JOIN answers one row with the time even when nothing was revoked, so
-     * {@code since} moves on with every answer. Chat-node's socket-side SessionRevocations looks back the same way.
+     * {@code since} moves on with every answer. Chat-node's sockets read the same view (SessionRevocations listens to it).
      */
     private static final String SINCE = """
             SELECT n.asked, r.id, r.revoked_at

@@ -47,7 +47,15 @@ public abstract class RevokedSessionCheck implements SecurityIdentityAugmentor {
     private final RevokedSessionView view;
 
     protected RevokedSessionCheck(Pool pool, Duration timeout, Duration maxStaleness, MeterRegistry registry) {
-        this.view = new RevokedSessionView(new PgRevokedSessions(pool), maxStaleness, timeout, KEEP, System::nanoTime);
+        this(postgresView(pool, timeout, maxStaleness), registry);
+    }
+
+    /**
+     * A check that answers from {@code view}, which the service shares with other readers (chat-node's sockets:
+     * SessionRevocations), so that they ride on the same refreshes. Registers the view's metrics.
+     */
+    protected RevokedSessionCheck(RevokedSessionView view, MeterRegistry registry) {
+        this.view = view;
         FunctionCounter.builder("chat.revoked.sessions.checks", view, RevokedSessionView::checks)
                 .description("bearer tokens with a session checked against the revoked sessions").register(registry);
         FunctionCounter.builder("chat.revoked.sessions.queries", view, RevokedSessionView::queries)
@@ -57,6 +65,14 @@ public abstract class RevokedSessionCheck implements SecurityIdentityAugmentor {
                 .description("refreshes of the revoked sessions that failed or timed out").register(registry);
         Gauge.builder("chat.revoked.sessions.held", view, RevokedSessionView::size)
                 .description("revoked sessions held in memory").register(registry);
+    }
+
+    /**
+     * The view of PostgreSQL's {@code revoked_sessions} a service's check reads: bound {@code maxStaleness}, each
+     * refresh failing after {@code timeout}, a revocation kept an hour ({@link #KEEP}).
+     */
+    public static RevokedSessionView postgresView(Pool pool, Duration timeout, Duration maxStaleness) {
+        return new RevokedSessionView(new PgRevokedSessions(pool), maxStaleness, timeout, KEEP, System::nanoTime);
     }
 
     /** The view this check answers from, for tests and metrics. */

@@ -2,9 +2,13 @@ package dev.chat.common.security;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -32,9 +36,26 @@ import io.smallrye.mutiny.Uni;
  * {@code keep} after its revocation (user-service keeps revoked rows one hour, access tokens live 10 minutes), so
  * the view holds at most the revocations of the last {@code keep}.
  *
+ * <p><b>Listeners.</b> A holder of something that must end with its session (chat-node's sockets) registers a
+ * {@link Listener}: after every successful refresh, whoever asked for it, it is told the sessions that refresh added
+ * to the view. A node refreshes the one view for its REST checks and for its sockets ({@link #refreshedWithin}), so
+ * the two share their queries. Since refreshes are incremental from the source's last answer, a refresh after the
+ * source was away reports every revocation made meanwhile.
+ *
  * <p>Counters {@link #checks()} and {@link #queries()} show the ratio; the services export them as metrics.
  */
 public final class RevokedSessionView {
+    /** Told of the sessions each successful refresh added to the view (the ones revoked since the one before). */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * Called once per refresh that added any, on the thread that completed the refresh, with a set that is never
+         * empty; must not block. Its failure is the listener's own: the refresh and the other listeners go on.
+         */
+        void revoked(Set<UUID> sessions);
+    }
+
+
     private final RevokedSessionSource source;
     private final long maxStalenessNanos;
     private final Duration timeout;
@@ -43,6 +64,7 @@ public final class RevokedSessionView {
 
     private final Map<UUID, OffsetDateTime> revoked = new ConcurrentHashMap<>();
     private final AtomicReference<Flight> flight = new AtomicReference<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong checks = new AtomicLong();
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -81,7 +103,28 @@ public final class RevokedSessionView {
         if (fresh(now)) {
             return Uni.createFrom().item(revoked.containsKey(session));
         }
-        return refresh(now).map(x -> revoked.containsKey(session));
+        return refresh(now, maxStalenessNanos).map(x -> revoked.containsKey(session));
+    }
+
+    /**
+     * Completes once a refresh that started at most {@code maxAge} before this call has succeeded: at once when the
+     * latest successful one is that recent, else the latest refresh in flight if it started that recently, else a
+     * new one (each shared with every concurrent caller). Fails as {@link #isRevoked} does. A caller that needs to
+     * see every revocation committed before it calls passes {@code Duration.ZERO}; the {@link Listener}s hear of
+     * what the refresh added before this completes.
+     */
+    public Uni<Void> refreshedWithin(Duration maxAge) {
+        long now = nanoTime.getAsLong();
+        long age = maxAge.toNanos();
+        if (loaded && now - freshFrom < age) {
+            return Uni.createFrom().voidItem();
+        }
+        return refresh(now, age);
+    }
+
+    /** From now on, {@code listener} hears of every session a successful refresh adds to the view. */
+    public void listen(Listener listener) {
+        listeners.add(listener);
     }
 
     /** Checks answered so far (every call of {@link #isRevoked}). */
@@ -109,14 +152,14 @@ public final class RevokedSessionView {
     }
 
     /**
-     * A refresh that started no earlier than {@code maxStaleness} before {@code now}: the latest one (in flight,
-     * or done, or failed) if it is that recent, else a new one. A refresh started before the caller is good enough
-     * for the bound, as long as it started within it.
+     * A refresh that started less than {@code maxAgeNanos} before {@code now}: the latest one (in flight, or done,
+     * or failed) if it is that recent, else a new one. A refresh started before the caller is good enough for the
+     * bound, as long as it started within it.
      */
-    private Uni<Void> refresh(long now) {
+    private Uni<Void> refresh(long now, long maxAgeNanos) {
         while (true) {
             Flight current = flight.get();
-            if (current != null && now - current.started < maxStalenessNanos) {
+            if (current != null && now - current.started < maxAgeNanos) {
                 return current.result;
             }
             Flight mine = new Flight(nanoTime.getAsLong());
@@ -130,20 +173,44 @@ public final class RevokedSessionView {
         return asked;
     }
 
-    private synchronized void apply(long started, RevokedSessionSource.Revocations answer) {
-        revoked.putAll(answer.revoked());
+    /** Takes an answer in; returns the sessions it added (none already held). */
+    private synchronized Set<UUID> apply(long started, RevokedSessionSource.Revocations answer) {
+        Set<UUID> added = new HashSet<>();
+        answer.revoked().forEach((id, at) -> {
+            if (revoked.put(id, at) == null) {
+                added.add(id);
+            }
+        });
         if (answer.asked() != null && (asked == null || answer.asked().isAfter(asked))) {
             asked = answer.asked();
         }
         if (asked != null) {
             OffsetDateTime forget = asked.minus(keep);
             revoked.values().removeIf(at -> at.isBefore(forget));
+            // One forgotten at once (older than keep) was not added: nothing of it is still alive to end.
+            added.retainAll(revoked.keySet());
         }
         // After the entries: a caller that sees the new freshFrom sees them too (volatile write, then read).
         if (!loaded || started - freshFrom > 0) {
             freshFrom = started;
         }
         loaded = true;
+        return added;
+    }
+
+    /** Outside the lock: a listener closing sockets must not hold up the next refresh's answer. */
+    private void tell(Set<UUID> added) {
+        if (added.isEmpty()) {
+            return;
+        }
+        Set<UUID> sessions = Set.copyOf(added);
+        for (Listener l : listeners) {
+            try {
+                l.revoked(sessions);
+            } catch (RuntimeException e) {
+                // The listener's own failure (see Listener): the view and the other listeners are not its to stop.
+            }
+        }
     }
 
     /** One refresh: started at {@code started}, its result shared by every caller (memoized). */
@@ -158,7 +225,7 @@ public final class RevokedSessionView {
                         return source.since(askedSoFar());
                     })
                     .ifNoItem().after(timeout).fail()
-                    .invoke(answer -> apply(started, answer))
+                    .invoke(answer -> tell(apply(started, answer)))
                     .onFailure().invoke(e -> failures.incrementAndGet())
                     .replaceWithVoid()
                     .memoize().indefinitely();

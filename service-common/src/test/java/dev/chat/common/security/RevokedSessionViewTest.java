@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The in-memory view of revoked sessions against an in-memory source: a revocation is seen within the staleness
  * bound, a request costs no query while the view is fresh, concurrent requests share one query, and a source that is
- * away fails checks (503 in the services) without a query per request.
+ * away fails checks (503 in the services) without a query per request. Listeners (chat-node's sockets) hear of each
+ * newly revoked session once, from whichever refresh learnt of it, including one after the source was away.
  */
 class RevokedSessionViewTest {
     private static final Duration STALENESS = Duration.ofSeconds(1);
@@ -153,6 +157,84 @@ class RevokedSessionViewTest {
         source.revoke(session);
         Poll.until(Duration.ofSeconds(5), () -> real.isRevoked(session).await().atMost(AWAIT), r -> r,
                 r -> "a revoked session still accepted after 5 s (bound 300 ms)");
+    }
+
+    private Uni<Void> refreshNow() {
+        return view.refreshedWithin(Duration.ZERO);
+    }
+
+    @Test
+    void listenersHearOfEachNewlyRevokedSessionOnceFromWhicheverRefreshLearntOfIt() {
+        List<Set<UUID>> heard = new CopyOnWriteArrayList<>();
+        view.listen(heard::add);
+        UUID laptop = UUID.randomUUID();
+        UUID phone = UUID.randomUUID();
+        refreshNow().await().atMost(AWAIT);
+        assertEquals(List.of(), heard, "nothing revoked, nothing told");
+        source.revoke(laptop);
+        // A REST check's refresh tells the listeners too.
+        clock.addAndGet(STALENESS.toNanos());
+        assertTrue(revoked(laptop));
+        assertEquals(List.of(Set.of(laptop)), heard);
+        source.revoke(phone);
+        refreshNow().await().atMost(AWAIT);
+        assertEquals(List.of(Set.of(laptop), Set.of(phone)), heard, "only what the refresh added");
+        assertEquals(3, source.queries());
+        // A refresh recent enough is not repeated; ZERO always asks.
+        view.refreshedWithin(STALENESS).await().atMost(AWAIT);
+        assertEquals(3, source.queries());
+        refreshNow().await().atMost(AWAIT);
+        assertEquals(4, source.queries());
+        assertEquals(2, heard.size(), "nothing new, nothing told");
+    }
+
+    @Test
+    void aSessionTheSourceReportsAgainIsToldOnlyOnce() {
+        // PostgreSQL's answer looks back 5 s before the last one: the same revocation comes back several times.
+        UUID session = UUID.randomUUID();
+        OffsetDateTime at = OffsetDateTime.now();
+        RevokedSessionView repeating = new RevokedSessionView(
+                since -> Uni.createFrom().item(new RevokedSessionSource.Revocations(OffsetDateTime.now(), Map.of(session, at))),
+                STALENESS, TIMEOUT, Duration.ofHours(1), clock::get);
+        List<Set<UUID>> heard = new CopyOnWriteArrayList<>();
+        repeating.listen(heard::add);
+        for (int i = 0; i < 3; i++) {
+            repeating.refreshedWithin(Duration.ZERO).await().atMost(AWAIT);
+        }
+        assertEquals(List.of(Set.of(session)), heard);
+    }
+
+    @Test
+    void afterTheSourceWasAwayTheNextRefreshToldEveryRevocationMadeMeanwhile() {
+        List<Set<UUID>> heard = new CopyOnWriteArrayList<>();
+        view.listen(heard::add);
+        refreshNow().await().atMost(AWAIT);
+        source.down(true);
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        source.revoke(a);
+        assertThrows(IllegalStateException.class, () -> refreshNow().await().atMost(AWAIT));
+        source.revoke(b);
+        assertThrows(IllegalStateException.class, () -> refreshNow().await().atMost(AWAIT));
+        assertEquals(List.of(), heard);
+        source.down(false);
+        refreshNow().await().atMost(AWAIT);
+        assertEquals(List.of(Set.of(a, b)), heard, "caught up on the first answer");
+    }
+
+    @Test
+    void aListenerThatFailsStopsNeitherTheRefreshNorTheOthers() {
+        List<Set<UUID>> heard = new CopyOnWriteArrayList<>();
+        view.listen(s -> {
+            throw new IllegalStateException("a listener's bug");
+        });
+        view.listen(heard::add);
+        UUID session = UUID.randomUUID();
+        source.revoke(session);
+        refreshNow().await().atMost(AWAIT);
+        assertEquals(List.of(Set.of(session)), heard);
+        assertTrue(revoked(session));
+        assertEquals(0, view.failures());
     }
 
     @Test
