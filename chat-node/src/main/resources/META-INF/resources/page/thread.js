@@ -67,6 +67,7 @@ export function openConversation(peer) {
   // Where the person left off: the divider stands before the first of the messages unread until now.
   const opened = state.convs.get(peer);
   t.unreadCount = opened && opened.unread > 0 ? opened.unread : 0;
+  t.unreadFrom = null;
   // Unsent messages of an earlier visit (or page) belong here too.
   for (const p of state.client ? state.client.pending() : []) {
     if (isGroup ? p.group !== undefined && groupKey(p.group) === peer : p.to === peer) {
@@ -250,9 +251,15 @@ function refreshSeparators(peer) {
   const items = [...ol.children];
   let unreadAt = null;
   if (t.unreadCount > 0) {
-    const me = state.session.username;
-    const theirs = items.filter((li) => li.classList.contains('msg') && li.dataset.from !== me);
-    unreadAt = theirs.length >= t.unreadCount ? theirs[theirs.length - t.unreadCount] : null;
+    // Found once by counting back from the newest, then kept by its key: messages that come while the conversation
+    // is open go below it instead of moving it (counting back again would put it one message later each time).
+    unreadAt = t.unreadFrom ? t.els.get(t.unreadFrom) || null : null;
+    if (!unreadAt) {
+      const me = state.session.username;
+      const theirs = items.filter((li) => li.classList.contains('msg') && li.dataset.from !== me);
+      unreadAt = theirs.length >= t.unreadCount ? theirs[theirs.length - t.unreadCount] : null;
+      if (unreadAt) t.unreadFrom = msgKey(unreadAt.dataset.from, unreadAt.dataset.id);
+    }
   }
   let day = null;
   for (const li of items) {

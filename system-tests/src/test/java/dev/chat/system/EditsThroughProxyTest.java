@@ -213,6 +213,7 @@ class EditsThroughProxyTest {
         Account owner = Accounts.create(stack(), "owner");
         Account alice = Accounts.create(stack(), "alice");
         Account carol = Accounts.create(stack(), "carol");
+        Account dave = Accounts.create(stack(), "dave");
         try (ChatClient o = ChatClient.connect(ws(), owner.token());
                 ChatClient a = ChatClient.connect(ws(), alice.token());
                 ChatClient c = ChatClient.connect(ws(), carol.token())) {
@@ -233,6 +234,22 @@ class EditsThroughProxyTest {
             given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
                     .body(Map.of("name", "live again")).put("/api/groups/" + group).then().statusCode(204);
             assertEquals("live again", a.await(change(group, "renamed"), WAIT).path("name").asText());
+            // A role, and someone joining by the invite code: every member hears of both.
+            given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                    .body(Map.of("role", "admin")).put("/api/groups/" + group + "/members/" + alice.name() + "/role")
+                    .then().statusCode(204);
+            for (ChatClient x : List.of(o, a, c)) {
+                JsonNode role = x.await(change(group, "role"), WAIT);
+                assertEquals(alice.name(), role.path("user").asText(), role.toString());
+                assertEquals("admin", role.path("role").asText(), role.toString());
+            }
+            String code = given().baseUri(stack().baseUrl()).auth().oauth2(owner.token())
+                    .post("/api/groups/" + group + "/invite").then().statusCode(200).extract().path("code");
+            given().baseUri(stack().baseUrl()).auth().oauth2(dave.token()).contentType(ContentType.JSON)
+                    .body(Map.of("code", code)).post("/api/groups/join").then().statusCode(200);
+            for (ChatClient x : List.of(o, a, c)) {
+                assertEquals(dave.name(), x.await(change(group, "joined"), WAIT).path("user").asText());
+            }
             given().baseUri(stack().baseUrl()).auth().oauth2(owner.token())
                     .delete("/api/groups/" + group + "/members/" + carol.name()).then().statusCode(204);
             // The removed member learns it too, and the others.
@@ -244,6 +261,44 @@ class EditsThroughProxyTest {
             given().baseUri(stack().baseUrl()).auth().oauth2(alice.token())
                     .delete("/api/groups/" + group + "/members/" + alice.name()).then().statusCode(204);
             assertEquals(alice.name(), o.await(change(group, "left"), WAIT).path("user").asText());
+        }
+    }
+
+    @Test
+    void aMemberWhoJoinedAfterAMessageIsNeverCountedAsHavingSeenIt() {
+        Account owner = Accounts.create(stack(), "owner");
+        Account late = Accounts.create(stack(), "late");
+        String group = given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "seen", "members", List.of())).post("/api/groups").then().statusCode(201).extract()
+                .path("id");
+        String before = id("b");
+        String after = id("a");
+        try (ChatClient o = ChatClient.connect(ws(), owner.token())) {
+            o.send("{\"type\":\"send\",\"id\":\"" + before + "\",\"group\":\"" + group + "\",\"body\":\"before\"}");
+            assertEquals("ack", answer(o, before).path("type").asText(), o.frames().toString());
+            given().baseUri(stack().baseUrl()).auth().oauth2(owner.token()).contentType(ContentType.JSON)
+                    .body(Map.of("username", late.name())).post("/api/groups/" + group + "/members").then().statusCode(201);
+            o.send("{\"type\":\"send\",\"id\":\"" + after + "\",\"group\":\"" + group + "\",\"body\":\"after\"}");
+            assertEquals("ack", answer(o, after).path("type").asText(), o.frames().toString());
+        }
+        // The late member sees only the message after their joining, and reads it.
+        JsonPath theirs = given().baseUri(stack().baseUrl()).auth().oauth2(late.token())
+                .get("/api/groups/" + group + "/messages").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(after), theirs.getList("id"), theirs.prettify());
+        given().baseUri(stack().baseUrl()).auth().oauth2(late.token()).contentType(ContentType.JSON)
+                .body(Map.of("ts", theirs.getLong("[0].ts"))).put("/api/groups/" + group + "/read").then().statusCode(204);
+        // Their read mark is past the first message too, but they never saw it: "seen by" counts them on the second only.
+        JsonPath mine = given().baseUri(stack().baseUrl()).auth().oauth2(owner.token())
+                .get("/api/groups/" + group + "/messages").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(after, before), mine.getList("id"), mine.prettify());
+        assertEquals(1, mine.getInt("[0].seenBy"), mine.prettify());
+        assertEquals(0, mine.getInt("[1].seenBy"), "nobody could see the first: " + mine.prettify());
+        for (int i = 0; i < 2; i++) {
+            JsonPath seen = given().baseUri(stack().baseUrl()).auth().oauth2(owner.token())
+                    .get("/api/groups/" + group + "/messages/" + mine.getLong("[" + i + "].seq") + "/seen")
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(i == 0 ? List.of(late.name()) : List.of(), seen.getList("names"), seen.prettify());
+            assertEquals(i == 0 ? 1 : 0, seen.getInt("count"), seen.prettify());
         }
     }
 

@@ -313,6 +313,28 @@ public final class LocalStack implements AutoCloseable {
         script("down", "--run-dir", runDir.toString(), "--only", checkName(name));
     }
 
+    /**
+     * Runs one command of HAProxy's runtime API on its admin socket (e.g. {@code set server chat_nodes/node-1 state
+     * maint}) and answers HAProxy's reply, trimmed: empty when a {@code set} command was taken.
+     */
+    public String haproxy(String command) {
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            ch.connect(java.net.UnixDomainSocketAddress.of(haproxySocket()));
+            ch.write(java.nio.ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
+            StringBuilder out = new StringBuilder();
+            while (ch.read(buf) > 0) {
+                buf.flip();
+                out.append(StandardCharsets.UTF_8.decode(buf));
+                buf.clear();
+            }
+            return out.toString().trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot talk to HAProxy's admin socket " + haproxySocket(), e);
+        }
+    }
+
     /** Runs SQL in database {@code chat} as role {@code chat} and returns psql's unaligned output. */
     public String psql(String sql) {
         Path psql = postgresBin().resolve("psql");

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import io.restassured.http.ContentType;
 
@@ -120,6 +121,19 @@ class WebGroupsTest {
             assertEquals(1, b.count(hello), "carol's message once for bob");
             assertEquals(1, c.count(hello), "carol's message once for herself");
             assertEquals(List.of(hello), c.messages().stream().map(m -> m.get("body")).toList());
+
+            // "Seen by" under alice's first message (groups have no live receipts: it comes with the history, here
+            // after a reload): bob read it; carol, whose read mark is past it but who joined after it, is not counted.
+            a.reload();
+            a.awaitConnected();
+            a.openGroup(group);
+            ab.waitFor("Seen by 1 under alice's welcome", () -> "Seen by 1".equals(ab.js("const li = [...document"
+                    + ".querySelectorAll('#messages li.msg')].find(li => li.querySelector('.bubble').lastChild.textContent"
+                    + " === arguments[0]); const s = li && li.querySelector('.seen-by'); return s && s.textContent;",
+                    welcome)));
+            a.clickWhenThere(By.cssSelector("#messages li.msg .seen-by"));
+            ab.waitFor("who: bob", () -> bob.name.equals(ab.js(
+                    "const s = document.querySelector('#messages li.msg .seen-by'); return s && s.title;")));
 
             // carol leaves: the group is gone from her list, and alice's panel no longer lists her.
             c.leaveGroup();

@@ -150,7 +150,8 @@ public class GroupLog {
                          AS body, m.ts, c.kind AS change,
                                (SELECT count(*) FROM group_inbox i WHERE i.seq = m.seq AND i.acked_at IS NOT NULL) AS delivered_to,
                                (SELECT count(*) FROM group_members s WHERE s.group_id = $1 AND s.read_ts >= m.ts
-                                                                      AND s.username <> m.sender) AS seen_by
+                                                                      AND s.username <> m.sender
+                                                                      AND s.joined_seq < m.seq) AS seen_by
                           FROM group_members me, messages m
                         """ + HistoryMessage.NEWEST_CHANGE + """
 
@@ -168,7 +169,8 @@ public class GroupLog {
     }
 
     /**
-     * Who has read group message {@code seq} (their read mark reached it), but its sender: at most {@code limit}
+     * Who has read group message {@code seq} (their read mark reached it), among the members who joined before it
+     * (a later member's mark passes it too, but they never saw it), but its sender: at most {@code limit}
      * names, in order, and how many in all; null when {@code user} may not see the message (not a member, joined
      * after it, or no such message in the group). Read from the index of read marks, on demand: nothing is pushed
      * when a mark moves.
@@ -176,12 +178,13 @@ public class GroupLog {
     public Uni<GroupViews.SeenBy> seenBy(long id, String user, long seq, int limit) {
         return pool.preparedQuery("""
                 WITH msg AS (
-                  SELECT m.ts, m.sender FROM messages m JOIN group_members me ON me.group_id = m.group_id
+                  SELECT m.seq, m.ts, m.sender FROM messages m JOIN group_members me ON me.group_id = m.group_id
                    WHERE m.seq = $2 AND m.group_id = $1 AND m.kind IS NULL AND me.username = $3
                      AND m.seq > me.joined_seq
                 ), readers AS (
                   SELECT s.username FROM group_members s, msg
                    WHERE s.group_id = $1 AND s.read_ts >= msg.ts AND s.username <> msg.sender
+                     AND s.joined_seq < msg.seq
                 )
                 SELECT (SELECT count(*) FROM msg) AS visible, (SELECT count(*) FROM readers) AS total,
                        ARRAY(SELECT username FROM readers ORDER BY username LIMIT $4) AS names""")
