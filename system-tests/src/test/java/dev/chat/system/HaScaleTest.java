@@ -63,7 +63,8 @@ class HaScaleTest {
             assertEquals(0, in.exit(), in.output());
             assertEquals(Optional.empty(), nodeStatus(base, "node-4"));
             assertFalse(supervisorctl(run, "status").contains("chat-node-4"), "supervisord still has chat-node-4");
-            assertFalse(Files.exists(run.resolve("haproxy-scaled.env")), "a node is still recorded for HAProxy's next start");
+            assertFalse(Files.readString(run.resolve("haproxy-scaled.cfg")).matches("(?s).*\\n\\s*setenv .*"),
+                    "a node is still recorded for HAProxy's next start or reload");
         } finally {
             ScriptRun.Result down = ScriptRun.run(List.of("bash", "scripts/down", "--run-dir", dir, "--purge"), 240);
             assertEquals(0, down.exit(), down.output());
