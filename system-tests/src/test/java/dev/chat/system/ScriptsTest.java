@@ -114,6 +114,19 @@ class ScriptsTest {
     // ------------------------------------------------------------------ down
 
     @Test
+    void drainKnowsTheNodesScaleAddedAndNoOthers() throws IOException {
+        Path run = Files.createTempDirectory(mkTarget(), "drain-scaled-");
+        Files.writeString(run.resolve("port-base"), "18000\n");
+        Files.writeString(run.resolve("scaled-nodes"), "chat-node-4\n");
+        // A recorded node is one of the stack's (this run dir has no HAProxy, so that is where it stops).
+        Result added = run(Map.of(), "bash", "scripts/drain", "--run-dir", run.toString(), "chat-node-4");
+        assertTrue(added.output().contains("no HAProxy admin socket"), added.output());
+        Result other = run(Map.of(), "bash", "scripts/drain", "--run-dir", run.toString(), "chat-node-5");
+        assertEquals(2, other.exit(), other.output());
+        assertTrue(other.output().contains("'chat-node-5' is not a chat node of the stack"), other.output());
+    }
+
+    @Test
     void downIsHarmlessWhenNothingRuns() throws IOException {
         Path empty = Files.createTempDirectory(mkTarget(), "empty-run-");
         Result r = run(Map.of(), "bash", "scripts/down", "--run-dir", empty.toString());
