@@ -156,28 +156,6 @@ class MonitoringTest {
         assertTrue(checked >= 15, "the dashboard's queries were all checked: " + checked);
     }
 
-    /**
-     * A chat node scripts/scale adds is scraped (job chat-node, from the targets file scale rewrites) without touching
-     * Prometheus, and leaves the job when scale takes it out. (The replicated topology: HaScaleTest.)
-     */
-    @Test
-    void aNodeScaleAddsIsScrapedAndOneItTakesOutIsNot() throws Exception {
-        String dir = stack().runDir().toString();
-        String up = "up{job=\"chat-node\",instance=\"127.0.0.1:" + (stack().portBase() + 44) + "\"}";
-        Result out = ScriptRun.run(List.of("bash", "scripts/scale", "out", "--node", "chat-node-4", "--run-dir", dir,
-                "--timeout", "300"), 420);
-        assertEquals(0, out.exit(), out.output()); // (a failed 'out' stops the node it started)
-        try {
-            Poll.until(Duration.ofSeconds(60), () -> query(up), b -> b.contains("\"1\"]"),
-                    b -> "Prometheus does not scrape the node scripts/scale added: " + b);
-        } finally {
-            Result in = ScriptRun.run(List.of("bash", "scripts/scale", "in", "chat-node-4", "--run-dir", dir), 240);
-            assertEquals(0, in.exit(), in.output());
-        }
-        Poll.until(Duration.ofSeconds(60), () -> query(up), b -> b.contains("\"result\":[]"),
-                b -> "Prometheus still scrapes the node scripts/scale took out: " + b);
-    }
-
     @Test
     void theScriptAnswersHelpAndRefusesUnknownOptions() throws Exception {
         ScriptRun.answersHelpAndRefusesUnknownOptions("scripts/monitoring");

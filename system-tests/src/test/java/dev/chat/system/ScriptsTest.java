@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -453,10 +454,17 @@ class ScriptsTest {
                 assertEquals("UP", haproxyServers(http, stack).get("node-1"), "node-1 not back in rotation");
                 pids.add(stack.pid("chat-node-1"));
 
-                // A fourth node joins the running HAProxy (runtime API, no file edited); scripts/down stops it with the rest.
+                // A fourth node joins the running HAProxy (runtime API, no file edited) and the running Prometheus's
+                // targets (scripts/monitoring; scripts/down stops both with the rest).
+                Result monitoring = run(Map.of(), "bash", "scripts/monitoring", "start", "--run-dir", stack.runDir().toString());
+                assertEquals(0, monitoring.exit(), monitoring.output());
                 Result scale = run(Map.of(), "bash", "scripts/scale", "--run-dir", stack.runDir().toString(), "out");
                 assertEquals(0, scale.exit(), scale.output());
                 assertEquals("UP", haproxyServers(http, stack).get("node-4"), scale.output());
+                String node4 = URLEncoder.encode("up{job=\"chat-node\",instance=\"127.0.0.1:" + (stack.portBase() + 44) + "\"}",
+                        StandardCharsets.UTF_8);
+                awaitTrue(Duration.ofSeconds(60), () -> body(http, "http://127.0.0.1:" + (stack.portBase() + 33)
+                        + "/api/v1/query?query=" + node4).contains("\"1\"]"), "Prometheus scraping the added node-4");
                 // (LocalStack knows the configuration's components only: the added node's pid from its file.)
                 pids.add(Long.parseLong(Files.readString(stack.runDir().resolve("pids").resolve("chat-node-4.pid")).trim()));
 
@@ -491,6 +499,18 @@ class ScriptsTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String body(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(" + e + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
