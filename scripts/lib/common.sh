@@ -116,14 +116,15 @@ scalable_nodes() {
   fi
 }
 
-# HAProxy forgets servers added through its runtime API when it restarts ('add server' lives only in the running
-# process; its server-state-file does not bring them back either: it restores the state of servers the
+# HAProxy forgets servers added through its runtime API when it restarts or reloads ('add server' lives only in the
+# running process; its server-state-file does not bring them back either: it restores the state of servers the
 # configuration names, and nothing else). So the recorded nodes are also written, as the variables
-# haproxy/haproxy.cfg reads for node-4..9 (CHAT_NODE_N_ADDR, CHAT_NODE_N_CHECK_PORT), into RUN/haproxy-scaled.env,
-# and every start of this run dir's HAProxies reads that file (scripts/lib/haproxy-run): a proxy that restarts,
-# for whatever reason and by whatever starts it again, comes back with the nodes.
+# haproxy/haproxy.cfg reads for node-4..9 (CHAT_NODE_N_ADDR, CHAT_NODE_N_CHECK_PORT), into RUN/haproxy-scaled.cfg: a
+# configuration file of 'setenv' lines (haproxy/haproxy-scaled.cfg plus the nodes) that every HAProxy of this run
+# dir reads before haproxy.cfg (scripts/lib/haproxy-run puts it first), at each start and at each reload: a proxy
+# that restarts or reloads, for whatever reason and by whatever starts it, comes back with exactly those nodes.
 scaled_env_file() {
-  echo "$RUN/haproxy-scaled.env"
+  echo "$RUN/haproxy-scaled.cfg"
 }
 
 # service_host: where HAProxy reaches this run dir's services: the address they listen on (scripts/up
@@ -137,24 +138,41 @@ service_host() {
   echo "$h"
 }
 
-# write_scaled_env: RUN/haproxy-scaled.env made again from RUN/scaled-nodes (replaced at once, never half
-# written); no file when no node is recorded. Needs RUN/port-base.
+# write_scaled_env: RUN/haproxy-scaled.cfg made again from RUN/scaled-nodes (replaced at once, never half
+# written); with no node recorded it is haproxy/haproxy-scaled.cfg as committed (it stays: a running master-worker
+# HAProxy reads it again at its next reload). Needs RUN/port-base when a node is recorded.
 write_scaled_env() {
-  local file n base host
+  local file n base="" host
   file="$(scaled_env_file)"
-  if [[ -z "$(scaled_nodes)" ]]; then
-    rm -f "$file"
-    return 0
+  if [[ -n "$(scaled_nodes)" ]]; then
+    base="$(tr -d '[:space:]' <"$RUN/port-base")" || die "no port base recorded in $RUN"
   fi
-  base="$(tr -d '[:space:]' <"$RUN/port-base")" || die "no port base recorded in $RUN"
   host="$(service_host)"
   {
-    echo "# Written by scripts/scale from $RUN/scaled-nodes; read by scripts/lib/haproxy-run at every HAProxy start."
+    cat "$CHAT_ROOT/haproxy/haproxy-scaled.cfg"
+    echo "    # Written by scripts/scale from $RUN/scaled-nodes."
     for n in $(scaled_nodes); do
-      echo "CHAT_NODE_${n#chat-node-}_ADDR=$host:$(component_port "$n" "$base")"
-      echo "CHAT_NODE_${n#chat-node-}_CHECK_PORT=$(management_port "$n" "$base")"
+      echo "    setenv CHAT_NODE_${n#chat-node-}_ADDR $host:$(component_port "$n" "$base")"
+      echo "    setenv CHAT_NODE_${n#chat-node-}_CHECK_PORT $(management_port "$n" "$base")"
     done
   } >"$file.tmp" || die "could not write $file"
+  mv "$file.tmp" "$file"
+}
+
+# write_scrape_targets: the chat nodes Prometheus scrapes (scripts/monitoring, job chat-node), the configuration's
+# three and the recorded ones, as RUN/monitoring/chat-nodes.json (Prometheus's file_sd format: their management
+# ports), written whenever the record changes and at each monitoring start. Prometheus reads the file again when it
+# changes, so a node scripts/scale adds is scraped from then on and one it takes out leaves the job (no reload, no
+# restart). Nothing when monitoring never ran for RUN (no RUN/monitoring). Needs RUN/port-base.
+write_scrape_targets() {
+  [[ -d "$RUN/monitoring" ]] || return 0
+  local file="$RUN/monitoring/chat-nodes.json" base n out=""
+  base="$(tr -d '[:space:]' <"$RUN/port-base")" || die "no port base recorded in $RUN"
+  for n in chat-node-1 chat-node-2 chat-node-3 $(scaled_nodes); do
+    out+="${out:+, }\"127.0.0.1:$(management_port "$n" "$base")\""
+  done
+  echo "[{\"targets\": [$out]}]" >"$file.tmp" || die "could not write $file"
+  chmod 644 "$file.tmp"
   mv "$file.tmp" "$file"
 }
 

@@ -564,7 +564,7 @@ EOF
         service_env "$c"
         sv_program "$c" 500 SERVICE_ENV "$JAVA_BIN" "${opts[@]}" -jar "$(jar_of "$c")"
       done
-      # Through scripts/lib/haproxy-run, which reads RUN/haproxy-scaled.env at every start: when supervisord
+      # Through scripts/lib/haproxy-run, which has it read RUN/haproxy-scaled.cfg at every start: when supervisord
       # restarts a crashed HAProxy, it comes back with the nodes scripts/scale added.
       sv_program haproxy 600 HAPROXY_ENV "$(command -v bash)" "$CHAT_ROOT/scripts/lib/haproxy-run" "$(scaled_env_file)" \
         "$HAPROXY_BIN" -db -f "$CHAT_ROOT/haproxy/haproxy.cfg"

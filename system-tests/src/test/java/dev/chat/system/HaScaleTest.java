@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Timeout;
 import dev.chat.testing.Poll;
 
 /**
- * scripts/scale on the replicated topology (scripts/up --ha): a fourth chat node joins as a supervisord program and
- * a server of the stack's HAProxy; when HAProxy is killed (kill -9, by PID) supervisord starts it again, and the
- * restarted proxy routes to the added node by itself, with no 'scripts/scale sync'; 'in' takes the node out of
- * HAProxy and out of supervisord. The stack is the test's own (no shared --ha stack exists), stopped with
+ * scripts/scale on the replicated topology (scripts/up --ha --monitoring): a fourth chat node joins as a supervisord
+ * program and a server of the stack's HAProxy, and Prometheus scrapes it; when HAProxy is killed (kill -9, by PID)
+ * supervisord starts it again, and the restarted proxy routes to the added node by itself, with no 'scripts/scale
+ * sync'; scripts/drain takes the added node and a configuration node out and back through supervisord; 'in' takes
+ * the node out of HAProxy, supervisord and Prometheus's targets. The stack is the test's own (no shared --ha stack exists), stopped with
  * scripts/down --purge whatever happens.
  */
 class HaScaleTest {
@@ -40,7 +41,7 @@ class HaScaleTest {
         Path run = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target/ha-scale-" + base));
         String dir = run.toString();
         try {
-            ScriptRun.Result up = ScriptRun.run(List.of("bash", "scripts/up", "--ha", "--no-install", "--no-build",
+            ScriptRun.Result up = ScriptRun.run(List.of("bash", "scripts/up", "--ha", "--monitoring", "--no-install", "--no-build",
                     "--port-base", Integer.toString(base), "--run-dir", dir, "--timeout", "600"), 660);
             assertEquals(0, up.exit(), up.output());
 
@@ -50,6 +51,14 @@ class HaScaleTest {
             assertTrue(out.output().contains("chat_nodes/node-4 (127.0.0.1:" + (base + 38) + ","), out.output());
             assertEquals("RUNNING", programState(run, "chat-node-4"), out.output());
             assertEquals("UP", nodeStatus(base, "node-4").orElse("absent"));
+            String node4 = "up{job=\"chat-node\",instance=\"127.0.0.1:" + (base + 44) + "\"}";
+            Poll.until(Duration.ofSeconds(60), () -> prometheus(base, node4), b -> b.contains("\"1\"]"),
+                    b -> "Prometheus (scripts/up --ha --monitoring) does not scrape the added node: " + b);
+            // ... and the replicated tier: both user- and presence-services, one Patroni primary (PostgresNoPrimary's figure).
+            Poll.until(Duration.ofSeconds(60), () -> prometheus(base, "count(up{job=~\"user-service|presence-service\"} == 1)"),
+                    b -> b.contains("\"4\"]"), b -> "Prometheus does not scrape both user- and presence-services: " + b);
+            Poll.until(Duration.ofSeconds(60), () -> prometheus(base, "sum(patroni_primary)"), b -> b.contains("\"1\"]"),
+                    b -> "Prometheus does not see one Patroni primary: " + b);
 
             long before = programPid(run, "haproxy");
             ProcessHandle.of(before).ifPresent(ProcessHandle::destroyForcibly);
@@ -58,12 +67,26 @@ class HaScaleTest {
             Poll.until(Duration.ofSeconds(60), () -> nodeStatus(base, "node-4"), s -> s.equals(Optional.of("UP")),
                     s -> "the HAProxy supervisord restarted (pid " + after + ") does not route to node-4: " + s.orElse("absent"));
 
+            // A drain on the replicated topology: the added node and a configuration node leave and come back
+            // through supervisord (scripts/down and scripts/up --only), UP in HAProxy again.
+            for (String node : List.of("chat-node-4", "chat-node-2")) {
+                long pid = programPid(run, node);
+                ScriptRun.Result drain = ScriptRun.run(List.of("bash", "scripts/drain", "--restart", node, "--run-dir", dir,
+                        "--timeout", "300"), 420);
+                assertEquals(0, drain.exit(), drain.output());
+                assertNotEquals(pid, programPid(run, node), node + " was not restarted: " + drain.output());
+                assertEquals("UP", nodeStatus(base, "node-" + node.substring(10)).orElse("absent"), drain.output());
+            }
+
             ScriptRun.Result in = ScriptRun.run(List.of("bash", "scripts/scale", "in", "chat-node-4", "--run-dir", dir,
                     "--timeout", "120"), 240);
             assertEquals(0, in.exit(), in.output());
             assertEquals(Optional.empty(), nodeStatus(base, "node-4"));
             assertFalse(supervisorctl(run, "status").contains("chat-node-4"), "supervisord still has chat-node-4");
-            assertFalse(Files.exists(run.resolve("haproxy-scaled.env")), "a node is still recorded for HAProxy's next start");
+            assertFalse(Files.readString(run.resolve("haproxy-scaled.cfg")).matches("(?s).*\\n\\s*setenv .*"),
+                    "a node is still recorded for HAProxy's next start or reload");
+            Poll.until(Duration.ofSeconds(60), () -> prometheus(base, node4), b -> b.contains("\"result\":[]"),
+                    b -> "Prometheus still scrapes the node scale took out: " + b);
         } finally {
             ScriptRun.Result down = ScriptRun.run(List.of("bash", "scripts/down", "--run-dir", dir, "--purge"), 240);
             assertEquals(0, down.exit(), down.output());
@@ -89,6 +112,20 @@ class HaScaleTest {
             }
         }
         return Optional.empty();
+    }
+
+    /** Prometheus's answer (scripts/monitoring, B+33) to an instant query. */
+    private String prometheus(int base, String promql) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 33) + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(no answer from Prometheus: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String programState(Path run, String name) {

@@ -6,19 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.chat.testing.Poll;
 import dev.chat.testing.SocketDirs;
 
 /**
@@ -121,6 +119,19 @@ class ScriptsTest {
     }
 
     // ------------------------------------------------------------------ down
+
+    @Test
+    void drainKnowsTheNodesScaleAddedAndNoOthers() throws IOException {
+        Path run = Files.createTempDirectory(mkTarget(), "drain-scaled-");
+        Files.writeString(run.resolve("port-base"), "18000\n");
+        Files.writeString(run.resolve("scaled-nodes"), "chat-node-4\n");
+        // A recorded node is one of the stack's (this run dir has no HAProxy, so that is where it stops).
+        Result added = run(Map.of(), "bash", "scripts/drain", "--run-dir", run.toString(), "chat-node-4");
+        assertTrue(added.output().contains("no HAProxy admin socket"), added.output());
+        Result other = run(Map.of(), "bash", "scripts/drain", "--run-dir", run.toString(), "chat-node-5");
+        assertEquals(2, other.exit(), other.output());
+        assertTrue(other.output().contains("'chat-node-5' is not a chat node of the stack"), other.output());
+    }
 
     @Test
     void downIsHarmlessWhenNothingRuns() throws IOException {
@@ -238,29 +249,92 @@ class ScriptsTest {
     @Test
     void haproxyRunStartsHaproxyWithTheScaledNodesAndRefusesAnythingElseInTheirFile() throws IOException {
         Path dir = SocketDirs.create("haproxy-run");
-        Path scaled = dir.resolve("haproxy-scaled.env");
-        Files.writeString(scaled, "# written by scripts/scale\nCHAT_NODE_4_ADDR=127.0.0.1:18094\nCHAT_NODE_4_CHECK_PORT=18134\n");
-        Result env = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "env");
-        assertEquals(0, env.exit(), env.output());
-        assertTrue(env.output().contains("CHAT_NODE_4_ADDR=127.0.0.1:18094\n"), env.output());
+        Path scaled = dir.resolve("haproxy-scaled.cfg");
+        String none = Files.readString(ROOT.resolve("haproxy/haproxy-scaled.cfg"));
+        // No file (nothing added yet): made from the committed one, which names no node, so that a reload finds it.
+        Result args = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "echo", "-c");
+        assertEquals("-f " + scaled + " -c\n", args.output());
+        assertEquals(none, Files.readString(scaled));
+        Files.writeString(scaled, none + "    setenv CHAT_NODE_4_ADDR 127.0.0.1:18094\n    setenv CHAT_NODE_4_CHECK_PORT 18134\n");
         Result ok = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), ShippedHaproxy.binary(), "-c", "-f",
                 "haproxy/haproxy.cfg");
         assertEquals(0, ok.exit(), ok.output());
         // haproxy.cfg makes a server of it: a bad address there is refused, and named.
-        Files.writeString(scaled, "CHAT_NODE_4_ADDR=127.0.0.1:99999\n");
+        Files.writeString(scaled, "global\n    setenv CHAT_NODE_4_ADDR 127.0.0.1:99999\n");
         Result bad = run(haproxySampleEnv(dir), "bash", "scripts/lib/haproxy-run", scaled.toString(), ShippedHaproxy.binary(), "-c", "-f",
                 "haproxy/haproxy.cfg");
         assertNotEquals(0, bad.exit(), bad.output());
         assertTrue(bad.output().contains("node-4"), bad.output());
-        // The file is data: any other variable is refused before anything runs.
-        Files.writeString(scaled, "CHAT_NODE_4_ADDR=127.0.0.1:18094\nLD_PRELOAD=/tmp/x.so\n");
+        // The file is data: any other line is refused before anything runs.
+        Files.writeString(scaled, "global\n    setenv CHAT_NODE_4_ADDR 127.0.0.1:18094\n    setenv LD_PRELOAD /tmp/x.so\n");
         Result refused = run(Map.of(), "bash", "scripts/lib/haproxy-run", scaled.toString(), "echo", "ran");
         assertEquals(1, refused.exit(), refused.output());
-        assertTrue(refused.output().contains("line 2") && !refused.output().contains("ran\n"), refused.output());
-        // No file (nothing added): HAProxy starts as configured.
-        Result none = run(Map.of(), "bash", "scripts/lib/haproxy-run", dir.resolve("missing.env").toString(), "echo", "ran");
-        assertEquals("ran\n", none.output());
+        assertTrue(refused.output().contains("line 3") && !refused.output().contains("ran\n"), refused.output());
         SocketDirs.delete(dir);
+    }
+
+    /**
+     * A reload keeps the nodes scripts/scale added: HAProxy started as chat-haproxy.service starts it (master-worker,
+     * through scripts/lib/haproxy-run here), the record written as scripts/scale writes it, then SIGUSR2 to the master
+     * (the unit's ExecReload). A master-worker HAProxy keeps its start's environment across reloads, so a record read
+     * only into the environment at start would be lost; a node taken out must leave with the next reload too.
+     */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aReloadKeepsTheNodesScaleAddedAndDropsTheOnesItTookOut() throws Exception {
+        Path dir = SocketDirs.create("haproxy-reload");
+        int base = ScriptRun.freePortBase(5);
+        Files.writeString(dir.resolve("port-base"), base + "\n");
+        Map<String, String> env = new HashMap<>(haproxySampleEnv(dir));
+        env.putAll(Map.of("CHAT_FRONT_PORT", Integer.toString(base), "CHAT_STATS_PORT", Integer.toString(base + 4)));
+        String record = "source scripts/lib/common.sh && set_run_dir \"$1\" && write_scaled_env && scaled_env_file";
+        String file = run(Map.of(), "bash", "-c", record, "_", dir.toString()).output().strip();
+        Path socket = dir.resolve("haproxy.sock");
+        ProcessBuilder pb = new ProcessBuilder("bash", "scripts/lib/haproxy-run", file, ShippedHaproxy.binary(), "-W", "-db", "-f",
+                "haproxy/haproxy.cfg").directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        pb.environment().putAll(env);
+        Process master = pb.start();
+        try {
+            Poll.until(Duration.ofSeconds(20), () -> servers(socket), s -> s.contains("node-1"), s -> "HAProxy not up: " + s);
+            assertFalse(servers(socket).contains("node-4"));
+
+            Files.writeString(dir.resolve("scaled-nodes"), "chat-node-4\n");
+            assertEquals(0, run(Map.of(), "bash", "-c", record, "_", dir.toString()).exit());
+            assertEquals(0, run(Map.of(), "kill", "-USR2", Long.toString(master.pid())).exit());
+            Poll.until(Duration.ofSeconds(20), () -> servers(socket), s -> s.contains("node-4"),
+                    s -> "the reloaded HAProxy lacks node-4: " + s);
+
+            Files.writeString(dir.resolve("scaled-nodes"), "");
+            assertEquals(0, run(Map.of(), "bash", "-c", record, "_", dir.toString()).exit());
+            assertEquals(0, run(Map.of(), "kill", "-USR2", Long.toString(master.pid())).exit());
+            Poll.until(Duration.ofSeconds(20), () -> servers(socket), s -> s.contains("node-1") && !s.contains("node-4"),
+                    s -> "the reloaded HAProxy still has node-4: " + s);
+            assertTrue(master.isAlive(), Files.readString(dir.resolve("haproxy.log")));
+        } finally {
+            master.destroy();
+            if (!master.waitFor(20, TimeUnit.SECONDS)) {
+                master.destroyForcibly();
+            }
+            SocketDirs.delete(dir);
+        }
+    }
+
+    /** The chat_nodes servers of the HAProxy on SOCKET ('show stat'), or why there are none. */
+    private static List<String> servers(Path socket) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (String line : ShippedHaproxy.admin(socket, "show stat").split("\n")) {
+                String[] f = line.split(",", -1);
+                if (f.length > 1 && f[0].equals("chat_nodes") && !f[1].equals("BACKEND")) {
+                    names.add(f[1]);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            names.add("(no answer: " + e.getMessage() + ")");
+        }
+        return names;
     }
 
     @Test
@@ -369,10 +443,17 @@ class ScriptsTest {
                 assertEquals("UP", haproxyServers(http, stack).get("node-1"), "node-1 not back in rotation");
                 pids.add(stack.pid("chat-node-1"));
 
-                // A fourth node joins the running HAProxy (runtime API, no file edited); scripts/down stops it with the rest.
+                // A fourth node joins the running HAProxy (runtime API, no file edited) and the running Prometheus's
+                // targets (scripts/monitoring; scripts/down stops both with the rest).
+                Result monitoring = run(Map.of(), "bash", "scripts/monitoring", "start", "--run-dir", stack.runDir().toString());
+                assertEquals(0, monitoring.exit(), monitoring.output());
                 Result scale = run(Map.of(), "bash", "scripts/scale", "--run-dir", stack.runDir().toString(), "out");
                 assertEquals(0, scale.exit(), scale.output());
                 assertEquals("UP", haproxyServers(http, stack).get("node-4"), scale.output());
+                String node4 = URLEncoder.encode("up{job=\"chat-node\",instance=\"127.0.0.1:" + (stack.portBase() + 44) + "\"}",
+                        StandardCharsets.UTF_8);
+                awaitTrue(Duration.ofSeconds(60), () -> body(http, "http://127.0.0.1:" + (stack.portBase() + 33)
+                        + "/api/v1/query?query=" + node4).contains("\"1\"]"), "Prometheus scraping the added node-4");
                 // (LocalStack knows the configuration's components only: the added node's pid from its file.)
                 pids.add(Long.parseLong(Files.readString(stack.runDir().resolve("pids").resolve("chat-node-4.pid")).trim()));
 
@@ -407,6 +488,18 @@ class ScriptsTest {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             throw new IllegalStateException("GET " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String body(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "(" + e + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
