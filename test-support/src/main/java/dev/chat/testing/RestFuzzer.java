@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,6 +96,13 @@ public final class RestFuzzer {
         public final List<String> contractNotes = new ArrayList<>();
         /** The contract notes by kind (operation, status, what): how often each. */
         public final Map<String, Integer> contractNoteKinds = new TreeMap<>();
+        /** What requests broke: "METHOD PATH path|query|body NAME", each a {@link #targets} of its operation. */
+        public final Set<String> broken = new TreeSet<>();
+        /**
+         * The targets of the document that no request of the run broke (the run ended first): must be empty for a
+         * run to have fuzzed every endpoint and every field.
+         */
+        public final List<String> unbroken = new ArrayList<>();
 
         Report(long seed) {
             this.seed = seed;
@@ -102,7 +111,8 @@ public final class RestFuzzer {
         @Override
         public String toString() {
             return "seed=" + seed + " requests=" + requests + " statuses=" + statuses + " error codes=" + codes
-                    + " failures=" + failures.size() + " contract notes=" + contractNotes.size() + " " + contractNoteKinds;
+                    + " failures=" + failures.size() + " contract notes=" + contractNotes.size() + " " + contractNoteKinds
+                    + " targets broken=" + broken.size() + " unbroken=" + unbroken;
         }
     }
 
@@ -113,28 +123,69 @@ public final class RestFuzzer {
 
     /**
      * Sends at most {@code requests} requests, stopping early at {@code deadline}; never throws for an answer, only
-     * for a request it could not send at all (the service is gone).
+     * for a request it could not send at all (the service is gone). Each operation's first requests break its
+     * {@link #targets} one after another (so a run of a few rounds of the operations has broken every parameter and
+     * body field of every endpoint: {@link Report#unbroken} says what it has not); the rest break one thing at random.
      */
     public Report run(long seed, int requests, Duration deadline) {
         Random random = new Random(seed);
         Report report = new Report(seed);
         List<OpenApiContract.Operation> ops = contract.operations();
+        Map<String, Integer> visits = new java.util.HashMap<>();
         long end = System.nanoTime() + deadline.toNanos();
         for (int i = 0; i < requests && System.nanoTime() < end; i++) {
-            Request request = random.nextInt(12) == 0 ? stray(random) : request(ops.get(i % ops.size()), random);
+            OpenApiContract.Operation op = ops.get(i % ops.size());
+            List<String> targets = targets(op);
+            int visit = visits.merge(op.key(), 1, Integer::sum) - 1;
+            String forced = visit < targets.size() ? targets.get(visit) : null;
+            Request request = forced == null && random.nextInt(12) == 0 ? stray(random) : request(op, random, forced);
             HttpResponse<String> response = send(request);
             report.requests++;
+            report.broken.addAll(request.broke());
             judge(request, response, report);
+        }
+        for (OpenApiContract.Operation op : ops) {
+            targets(op).stream().filter(t -> !report.broken.contains(t)).forEach(report.unbroken::add);
         }
         return report;
     }
 
-    private record Request(String method, String path, String contentType, String body, String bearer, String what) {
+    /**
+     * What the fuzz breaks in an operation, each at least once in a run that gets far enough: every path parameter
+     * ("METHOD PATH path NAME"), every query parameter ("... query NAME"), every property of a JSON body
+     * ("... body NAME").
+     */
+    public List<String> targets(OpenApiContract.Operation op) {
+        List<String> out = new ArrayList<>();
+        Matcher m = PARAM.matcher(op.path());
+        while (m.find()) {
+            out.add(op.key() + " path " + m.group(1));
+        }
+        for (JsonNode p : op.node().path("parameters")) {
+            if ("query".equals(p.path("in").asText())) {
+                out.add(op.key() + " query " + p.path("name").asText());
+            }
+        }
+        JsonNode schema = contract.resolve(op.node().path("requestBody").path("content").path("application/json").path("schema"));
+        schema.path("properties").fieldNames().forEachRemaining(name -> out.add(op.key() + " body " + name));
+        return out;
     }
 
-    private Request request(OpenApiContract.Operation op, Random r) {
+    private record Request(String method, String path, String contentType, String body, String bearer, String what,
+            List<String> broke) {
+    }
+
+    /** A request of {@code op} with one thing broken: {@code forced} (one of its {@link #targets}), else at random. */
+    private Request request(OpenApiContract.Operation op, Random r, String forced) {
+        List<String> broke = new ArrayList<>();
+        String forcedKind = forced == null ? null : forced.substring(op.key().length() + 1).split(" ", 2)[0];
+        String forcedName = forced == null ? null : forced.substring(op.key().length() + 1).split(" ", 2)[1];
         // One thing broken per request: which one.
-        int breakWhat = r.nextInt(10);
+        int breakWhat = forced == null ? r.nextInt(10) : switch (forcedKind) {
+            case "path" -> 0;
+            case "query" -> 3;
+            default -> 6;
+        };
         List<String> names = new ArrayList<>();
         Matcher m = PARAM.matcher(op.path());
         while (m.find()) {
@@ -142,7 +193,8 @@ public final class RestFuzzer {
         }
         String what = op.key();
         StringBuilder path = new StringBuilder();
-        int pick = names.isEmpty() || breakWhat > 2 ? -1 : r.nextInt(names.size());
+        int pick = names.isEmpty() || breakWhat > 2 ? -1
+                : "path".equals(forcedKind) ? names.indexOf(forcedName) : r.nextInt(names.size());
         m = PARAM.matcher(op.path());
         int at = 0;
         int n = 0;
@@ -152,6 +204,7 @@ public final class RestFuzzer {
             if (n == pick) {
                 value = brokenScalar(r);
                 what += " path " + m.group(1) + "=" + clip(value);
+                broke.add(op.key() + " path " + m.group(1));
             } else {
                 value = String.valueOf(example(m.group(1), r));
             }
@@ -170,6 +223,7 @@ public final class RestFuzzer {
                 String value = brokenScalar(r);
                 query.add(name + "=" + encode(value, false));
                 what += " query " + name + "=" + clip(value);
+                broke.add(op.key() + " query " + name);
             } else if (r.nextBoolean()) {
                 query.add(name + "=" + encode(String.valueOf(example(name, r)), false));
             }
@@ -189,9 +243,12 @@ public final class RestFuzzer {
             contentType = json ? "application/json" : bodySchema.fieldNames().next().replace("*/*", "application/octet-stream");
             JsonNode valid = json ? instance(bodySchema.path("application/json").path("schema"), "", r, 0) : NODES.textNode("");
             if (breakWhat >= 6) {
-                String[] broken = brokenBody(valid, r);
+                String[] broken = brokenBody(valid, r, "body".equals(forcedKind) ? forcedName : null);
                 body = broken[0];
                 what += " body " + broken[1];
+                if (broken.length > 2) {
+                    broke.add(op.key() + " body " + broken[2]);
+                }
             } else {
                 body = json ? valid.toString() : "";
             }
@@ -205,7 +262,7 @@ public final class RestFuzzer {
             contentType = r.nextBoolean() ? "text/plain" : "application/x-www-form-urlencoded";
             what += " content-type " + contentType;
         }
-        return new Request(op.method(), path.toString(), contentType, body, bearer, what);
+        return new Request(op.method(), path.toString(), contentType, body, bearer, what, broke);
     }
 
     /** A request to no operation: an unknown path under /api, or a method the path does not allow. */
@@ -221,7 +278,7 @@ public final class RestFuzzer {
             default -> method = METHODS[r.nextInt(METHODS.length)];
         }
         return new Request(method, path.isEmpty() ? "/" : path, "application/json", "{}", token.get(),
-                "stray " + method + " " + clip(path));
+                "stray " + method + " " + clip(path), List.of());
     }
 
     private Object example(String name, Random r) {
@@ -268,14 +325,19 @@ public final class RestFuzzer {
         };
     }
 
-    /** The valid body with one thing broken, and what: {body, description}. */
-    private String[] brokenBody(JsonNode valid, Random r) {
-        if (valid instanceof ObjectNode o && o.size() > 0 && r.nextInt(4) != 0) {
+    /**
+     * The valid body with one thing broken, and what: {body, description}, or {body, description, field} when a
+     * field's value was broken. {@code forcedField}: that field's value is the thing broken.
+     */
+    private String[] brokenBody(JsonNode valid, Random r, String forcedField) {
+        boolean forced = forcedField != null && valid instanceof ObjectNode f && f.has(forcedField);
+        if (forced || valid instanceof ObjectNode o0 && o0.size() > 0 && r.nextInt(4) != 0) {
+            ObjectNode o = (ObjectNode) valid;
             List<String> fields = new ArrayList<>();
             o.fieldNames().forEachRemaining(fields::add);
-            String field = fields.get(r.nextInt(fields.size()));
+            String field = forced ? forcedField : fields.get(r.nextInt(fields.size()));
             ObjectNode copy = o.deepCopy();
-            int k = r.nextInt(4);
+            int k = forced ? 2 : r.nextInt(4);
             if (k == 0) {
                 copy.remove(field);
                 return new String[] {copy.toString(), "without " + field};
@@ -287,7 +349,7 @@ public final class RestFuzzer {
             // Spliced as text: deep JSON and huge strings are written out rather than built as trees.
             String broken = brokenValueText(r);
             copy.put(field, "@@FUZZ@@");
-            return new String[] {copy.toString().replace("\"@@FUZZ@@\"", broken), field + "=" + clip(broken)};
+            return new String[] {copy.toString().replace("\"@@FUZZ@@\"", broken), field + "=" + clip(broken), field};
         }
         return switch (r.nextInt(8)) {
             case 0 -> new String[] {"", "empty"};

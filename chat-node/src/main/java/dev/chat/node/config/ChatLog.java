@@ -27,6 +27,10 @@ public final class ChatLog {
         log(Logger.Level.WARN, user, msg, format, args);
     }
 
+    public void error(String user, String msg, String format, Object... args) {
+        log(Logger.Level.ERROR, user, msg, format, args);
+    }
+
     public void debug(String user, String msg, String format, Object... args) {
         log(Logger.Level.DEBUG, user, msg, format, args);
     }

@@ -21,7 +21,10 @@ import dev.chat.node.sockets.SocketRegistry;
 import dev.chat.node.sockets.UserSockets;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPingMessage;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -182,17 +185,48 @@ public class ChatSocket {
                 out.send(connection, user, frames.frameRateLimited(id, verdict.retryAfterMs()));
                 return false;
             default:
-                if (!connection.isOpen()) {
-                    return false;
-                }
-                rate.flooded();
-                LOG.warn(user, id, "user=%s socket=%s closed as a flood: it kept sending past its frame rate",
-                        user, connection.id());
-                connection.close(CloseCode.FRAME_FLOOD.closeReason()).subscribe().with(x -> {
-                }, e -> {
-                });
+                closeAsFlood(connection, user, id);
                 return false;
         }
+    }
+
+    private void closeAsFlood(WebSocketConnection connection, String user, String id) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        rate.flooded();
+        LOG.warn(user, id, "user=%s socket=%s closed as a flood: it kept sending past its frame rate", user,
+                connection.id());
+        connection.close(CloseCode.FRAME_FLOOD.closeReason()).subscribe().with(x -> {
+        }, e -> {
+        });
+    }
+
+    /**
+     * A WebSocket ping (a control frame; the contract's own ping is a text frame), already answered by the framework
+     * with its pong before this runs. It takes a token of the socket's frame rate like any frame (a flood of them is
+     * closed 1008; one merely over the rate cannot be refused, its pong being written already), and its pong counts
+     * against the socket's bound on frames not taken ({@link UserSockets#pongAfterPing}), so a client that pings and
+     * never reads is cut off (1008) instead of queueing pongs on the node for as long as it pings.
+     */
+    @OnPingMessage
+    Uni<Void> controlPing(Buffer data, WebSocketConnection connection) {
+        String user = user(connection);
+        if (rate.take(connection).outcome() == FrameRate.Verdict.Outcome.FLOOD) {
+            closeAsFlood(connection, user, null);
+        } else {
+            out.pongAfterPing(connection, user);
+        }
+        return done();
+    }
+
+    /** A WebSocket pong (unsolicited: the node sends no pings) writes nothing, but is a frame: it takes its token. */
+    @OnPongMessage
+    Uni<Void> controlPong(Buffer data, WebSocketConnection connection) {
+        if (rate.take(connection).outcome() == FrameRate.Verdict.Outcome.FLOOD) {
+            closeAsFlood(connection, user(connection), null);
+        }
+        return done();
     }
 
     private static Uni<Void> done() {
@@ -218,6 +252,24 @@ public class ChatSocket {
         }
         return reply(connection, user(connection), frames.error(null, ErrorCode.BINARY_NOT_SUPPORTED,
                 "frames are JSON text; binary frames are ignored"));
+    }
+
+    /**
+     * The framework refuses a text or binary message over {@code quarkus.websockets-next.server.max-message-size}
+     * (64 KiB) with this exception, whether it came in one frame or in fragments; left to the framework, the socket
+     * would be closed with 1011 (a server failure), not the documented 1009 ({@link CloseCode#TOO_BIG}). Any other
+     * such failure is a defect of ours: logged and closed as the framework would ({@link CloseCode#SERVER_ERROR}).
+     */
+    @OnError
+    Uni<Void> failed(IllegalStateException e, WebSocketConnection connection) {
+        String user = user(connection);
+        boolean tooBig = e.getMessage() != null && e.getMessage().contains("overflow max message size");
+        if (tooBig) {
+            LOG.warn(user, null, "user=%s socket=%s closed: %s", user, connection.id(), e.getMessage());
+        } else {
+            LOG.error(user, null, "user=%s socket=%s failed: %s", user, connection.id(), e.toString());
+        }
+        return connection.close((tooBig ? CloseCode.TOO_BIG : CloseCode.SERVER_ERROR).closeReason());
     }
 
     @OnClose

@@ -23,8 +23,13 @@ public enum CloseCode {
     TOKEN_EXPIRED(1008, "token expired", Reconnect.WITH_A_FRESH_TOKEN),
     /** The socket's session was revoked (sign-out, sign-out everywhere, a reused refresh token). */
     SIGNED_OUT(1008, "signed out", Reconnect.WITH_A_FRESH_TOKEN),
-    /** A frame larger than the socket's message limit: closed by the framework (websockets-next). */
+    /**
+     * A message larger than the socket's limit ({@code quarkus.websockets-next.server.max-message-size}), in one frame
+     * or in fragments: refused by the framework, closed with this by the socket's error handler.
+     */
     TOO_BIG(1009, "message too big", Reconnect.AFTER_BACKOFF),
+    /** A failure of the node's own while handling the socket (a defect): what the framework closes with too. */
+    SERVER_ERROR(1011, "internal server error", Reconnect.AFTER_BACKOFF),
     /** The node is shutting down (SIGTERM): unacked messages wait in PostgreSQL for the next node. */
     DRAINING(1012, "node draining; reconnect", Reconnect.AT_ONCE);
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
@@ -19,6 +20,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.chat.node.protocol.CloseCode;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /** The sockets open on this node, by user: where a message for a user on this node is written. */
 @Singleton
@@ -143,7 +146,7 @@ public class LocalSockets implements HeldSockets, UserSockets {
             }
             return false;
         }
-        return write(c, user, frame, out);
+        return write(c, user, () -> c.sendText(frame), out);
     }
 
     /**
@@ -161,12 +164,31 @@ public class LocalSockets implements HeldSockets, UserSockets {
             cut(c, user, out, maxPendingWrites + " frames not taken by the network");
             return false;
         }
-        return write(c, user, frame, out);
+        return write(c, user, () -> c.sendText(frame), out);
     }
 
-    private boolean write(WebSocketConnection c, String user, String frame, Outbound out) {
+    /**
+     * The empty pong after the framework's own (see {@link UserSockets#pongAfterPing}), under the bound of
+     * {@link #send(WebSocketConnection, String, String)}: a socket's writes are taken by its network in order, so
+     * once this one is taken, so is the framework's pong written before it; until then both count as one frame not
+     * taken.
+     */
+    @Override
+    public boolean pongAfterPing(WebSocketConnection c, String user) {
+        if (!c.isOpen()) {
+            return false;
+        }
+        Outbound out = pendingWrites.computeIfAbsent(c.id(), id -> new Outbound());
+        if (out.pending.get() >= maxPendingWrites) {
+            cut(c, user, out, maxPendingWrites + " frames not taken by the network");
+            return false;
+        }
+        return write(c, user, () -> c.sendPong(Buffer.buffer()), out);
+    }
+
+    private boolean write(WebSocketConnection c, String user, Supplier<Uni<Void>> frame, Outbound out) {
         out.pending.incrementAndGet();
-        c.sendText(frame).subscribe().with(ok -> taken(out), e -> {
+        frame.get().subscribe().with(ok -> taken(out), e -> {
             taken(out);
             LOG.debugf("write to socket %s of user=%s failed: %s", c.id(), user, e.toString());
         });

@@ -31,4 +31,12 @@ public interface UserSockets {
      * they are, is cut off instead. Answers whether the socket took the frame.
      */
     boolean send(WebSocketConnection connection, String user, String frame);
+
+    /**
+     * Counts the framework's answer to a WebSocket ping (a control frame, answered with a pong before any handler of
+     * ours runs, outside every write counted above) under that same bound, by following it with an empty unsolicited
+     * pong of our own (RFC 6455 section 5.5.3: a client expects no answer to it and reads no message in it): a
+     * client that pings and never reads is cut off like any other. Answers whether the socket took it.
+     */
+    boolean pongAfterPing(WebSocketConnection connection, String user);
 }

@@ -91,6 +91,27 @@ class FrameLimitsTest {
         }
     }
 
+    /**
+     * A frame over {@code quarkus.websockets-next.server.max-message-size} (64 KiB) closes its socket with the close
+     * code docs/protocol.md gives for it ({@code CloseCode.TOO_BIG}, 1009), and only that socket.
+     */
+    @Test
+    void aFrameOverTheSizeLimitClosesItsSocketWithTheDocumentedCode() {
+        String big = create("bigframe");
+        String ann = create("ann");
+        String bob = create("bob");
+        try (ChatClient x = ChatClient.connect(ws(), token(big)); ChatClient a = ChatClient.connect(ws(), token(ann));
+                ChatClient b = ChatClient.connect(ws(), token(bob))) {
+            x.send("{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + bob + "\",\"body\":\"" + "x".repeat(70_000) + "\"}");
+            Poll.until(WAIT, x::closeCode, c -> c != null, c -> "the socket that sent 70,000 bytes is still open");
+            assertEquals(dev.chat.node.protocol.CloseCode.TOO_BIG.status(), x.closeCode(), "the documented close code");
+            String id = UUID.randomUUID().toString();
+            a.sendMessage(id, bob, "still here");
+            a.await(frame("ack", id), WAIT);
+            b.await(frame("msg", id), WAIT);
+        }
+    }
+
     @Test
     void aUserMayHoldSixteenSocketsOnANodeAndTheNextUpgradeIsRefused429() {
         String user = create("manytabs");

@@ -55,6 +55,11 @@ class UnreadRepliesTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Far more pongs than the kernel's buffers on loopback and the node's bound hold together. */
     private static final int MAX_PINGS = 3_000_000;
+    /**
+     * Control pings: their pongs (125 bytes each) would take tens of MiB queued on a node that never cut the socket
+     * off (on main), which the heap margin catches before the test JVM runs short.
+     */
+    private static final int MAX_CONTROL_PINGS = 300_000;
     /** What the heap may grow by across the test: 3 million queued pongs would take hundreds of MiB. */
     private static final long HEAP_MARGIN = 32L << 20;
 
@@ -109,6 +114,49 @@ class UnreadRepliesTest {
             a.await(frame("ack", id), WAIT);
             b.await(frame("msg", id), WAIT);
             assertTrue(a.isOpen() && b.isOpen());
+        }
+    }
+
+    /**
+     * The same client with WebSocket pings (control frames, which the framework answers with a pong of its own
+     * before any handler of ours sees them): failed on main, where nothing of ours saw them, so nothing cut the
+     * socket off while its pongs queued on the node. Now each takes a token of the frame rate like any frame, and
+     * its pong counts against the socket's frames not taken: the socket is cut off (1008), the heap stays flat, and
+     * the other users of the node keep chatting.
+     */
+    @Test
+    void aClientThatSendsControlPingsAndNeverReadsIsCutOffAndOthersKeepChatting() throws Exception {
+        URI ws = URI.create(http.toString().replaceFirst("^http", "ws"));
+        String reader = create("neverreadsctl");
+        String ann = create("ann");
+        String bob = create("bob");
+        try (ChatClient a = ChatClient.connect(ws, token(ann)); ChatClient b = ChatClient.connect(ws, token(bob));
+                Socket raw = new Socket()) {
+            raw.setReceiveBufferSize(4096);
+            raw.connect(new InetSocketAddress("127.0.0.1", http.getPort()));
+            upgrade(raw, token(reader));
+            Poll.until(WAIT, () -> sockets.count(reader), n -> n == 1, n -> n + " sockets of the reader");
+            long heapBefore = heapAfterGc();
+            double cutBefore = cuts();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread pinger = new Thread(() -> controlPingsUntil(raw, stop), "control-pinger");
+            pinger.setDaemon(true);
+            pinger.start();
+            try {
+                Poll.until(WAIT, () -> sockets.count(reader), n -> n == 0,
+                        n -> "a client that sends WebSocket pings and never reads was not cut off");
+            } finally {
+                stop.set(true);
+                pinger.join(Duration.ofSeconds(5).toMillis());
+            }
+            long grown = heapAfterGc() - heapBefore;
+            assertTrue(grown < HEAP_MARGIN, "heap grew by " + grown / 1024 + " KiB");
+            assertTrue(cuts() > cutBefore, "counted as a slow consumer or a flood");
+            closeCode(raw).ifPresent(code -> assertEquals(1008, code, "the documented code for a client that never reads"));
+            String id = UUID.randomUUID().toString();
+            a.sendMessage(id, bob, "still here");
+            a.await(frame("ack", id), WAIT);
+            b.await(frame("msg", id), WAIT);
         }
     }
 
@@ -184,6 +232,29 @@ class UnreadRepliesTest {
             head.append((char) c);
         }
         assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+    }
+
+    /**
+     * Masked WebSocket ping control frames of 125 bytes (the most a control frame carries, each answered by a pong as
+     * large), as fast as the node takes them, until told to stop, the node closes, or {@link #MAX_CONTROL_PINGS}.
+     */
+    private static void controlPingsUntil(Socket raw, AtomicBoolean stop) {
+        byte[] frame = new byte[2 + 4 + 125];
+        frame[0] = (byte) 0x89;
+        frame[1] = (byte) (0x80 | 125);
+        java.util.Arrays.fill(frame, 6, frame.length, (byte) 'p');
+        try {
+            OutputStream out = new BufferedOutputStream(raw.getOutputStream(), 1 << 16);
+            for (int i = 0; i < MAX_CONTROL_PINGS && !stop.get(); i++) {
+                out.write(frame);
+                if (i % 256 == 255) {
+                    out.flush();
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            // The node closed the connection (or the test did): the end of the pings.
+        }
     }
 
     /** Masked text frames (a zero mask: the payload as is) of pings, until told to stop or the node closes. */

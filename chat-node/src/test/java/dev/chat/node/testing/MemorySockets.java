@@ -72,6 +72,12 @@ public final class MemorySockets implements UserSockets {
         return true;
     }
 
+    /** A control frame, not recorded among the frames: taken when the user has a socket here. */
+    @Override
+    public boolean pongAfterPing(WebSocketConnection connection, String user) {
+        return sockets.containsKey(user);
+    }
+
     @Override
     public int send(String user, String frame) {
         return write(user, frame);
