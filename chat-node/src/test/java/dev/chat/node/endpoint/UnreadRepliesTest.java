@@ -186,6 +186,13 @@ class UnreadRepliesTest {
             return readUntilClose(raw, in);
         } catch (java.io.EOFException e) {
             return java.util.Optional.empty();
+        } catch (java.net.SocketException e) {
+            // The node closed the connection while the client's pings were still unread in its receive buffer:
+            // TCP answers that with a reset instead of a FIN, so the connection ends without a close frame here too.
+            if (String.valueOf(e.getMessage()).contains("reset")) {
+                return java.util.Optional.empty();
+            }
+            throw e;
         }
     }
 
