@@ -65,7 +65,8 @@ class SchemaTest {
         Set<String> views = new TreeSet<>();
         query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")
                 .forEach(r -> views.add(r.getString(0)));
-        assertEquals(Set.of("account_names", "revoked_sessions"), views);
+        // V11: profile_changes, the changed display names and avatar versions chat nodes tell contacts about.
+        assertEquals(Set.of("account_names", "profile_changes", "revoked_sessions"), views);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
