@@ -85,7 +85,7 @@ class ProfileNotices {
                 asked = row.getOffsetDateTime("asked");
                 Change c = new Change(row.getString("username"), row.getString("display_name"),
                         row.getInteger("avatar_version"), row.getOffsetDateTime("changed_at"));
-                if (firstTime(c, lastAsked)) {
+                if (firstTime(c)) {
                     fresh.add(c);
                 }
             }
@@ -107,15 +107,8 @@ class ProfileNotices {
         }).onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** True unless this very change was told already; the first look (no last answer) tells nothing old. */
-    private boolean firstTime(Change c, OffsetDateTime since) {
-        if (since == null) {
-            // Just started asking (first socket): remember what is there, tell nothing of the past.
-            synchronized (told) {
-                told.put(c.user(), c.at());
-            }
-            return false;
-        }
+    /** True unless this very change was told already (the look-back window shows it again for a few seconds). */
+    private boolean firstTime(Change c) {
         synchronized (told) {
             OffsetDateTime before = told.put(c.user(), c.at());
             return before == null || before.isBefore(c.at());
