@@ -45,7 +45,9 @@ class SchemaTest {
                 "display_name|text|YES|NO|null|null",
                 "avatar|bytea|YES|NO|null|null",
                 "avatar_type|text|YES|NO|null|null",
-                "avatar_version|integer|NO|NO|null|0"), columns);
+                "avatar_version|integer|NO|NO|null|0",
+                // V11: when the display name or avatar last changed (chat nodes tell contacts)
+                "profile_changed_at|timestamp with time zone|YES|NO|null|null"), columns);
 
         String unique = query("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
                 + " WHERE conrelid = 'accounts'::regclass AND contype = 'u'").iterator().next().getString(0);
