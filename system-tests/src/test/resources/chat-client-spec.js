@@ -332,6 +332,59 @@ try {
     check(events.seen.length === 1 && events.seen[0].by === 'bob' && events.seen[0].ts === 10, 'a seen receipt');
     c.close();
   }
+
+  // The account service's 503 busy is asked again after its Retry-After (issue 17); a wait past 30 s is not waited
+  // out, and a 4xx is never retried. A profile frame (extension) reaches the page as a 'frame' event.
+  {
+    const answers = [];
+    const calls = [];
+    const api = new mod.ChatApi({
+      base: 'http://api.test',
+      fetch: async (url, init) => {
+        calls.push({ url, at: Date.now() });
+        const [status, after, body] = answers.shift() || [201, null, { id: 1, username: 'ann' }];
+        return {
+          ok: status < 400,
+          status,
+          headers: { get: (h) => (h === 'Retry-After' && after !== null ? String(after) : null) },
+          text: async () => JSON.stringify(body),
+        };
+      },
+    });
+    answers.push([503, 1, { error: 'busy', message: 'busy', retryAfter: 1 }]);
+    const created = await api.signUp('ann', 'password1');
+    check(created && created.username === 'ann' && calls.length === 2, 'a busy sign-up is asked again: ' + calls.length);
+    check(calls.length === 2 && calls[1].at - calls[0].at >= 900, 'asked again after Retry-After (1 s), not at once');
+    calls.length = 0;
+    answers.push([503, 120, { error: 'busy', message: 'busy', retryAfter: 120 }]);
+    let refused = null;
+    try {
+      await api.signUp('ann', 'password1');
+    } catch (e) {
+      refused = e;
+    }
+    check(refused && refused.status === 503 && refused.retryAfter === 120 && calls.length === 1,
+      'a Retry-After past 30 s is the caller\'s: ' + (refused && refused.status) + ', ' + calls.length + ' call(s)');
+    calls.length = 0;
+    answers.push([409, null, { error: 'username_taken', message: 'taken' }]);
+    try {
+      await api.signUp('ann', 'password1');
+    } catch (e) {
+      refused = e;
+    }
+    check(refused.status === 409 && calls.length === 1, 'a 409 is not retried');
+
+    const { c } = client();
+    const frames = [];
+    c.on('frame', (f) => frames.push(f));
+    c.connect();
+    const ws = last();
+    ws.accept();
+    ws.frame({ type: 'profile', user: 'bob', displayName: 'Bob B.', avatar: '/api/users/bob/avatar?v=2' });
+    check(frames.some((f) => f.type === 'profile' && f.user === 'bob' && f.displayName === 'Bob B.'),
+      'a profile frame is passed on: ' + JSON.stringify(frames));
+    c.close();
+  }
 } catch (e) {
   failures.push('threw: ' + (e && e.stack ? e.stack : e));
 } finally {

@@ -133,6 +133,11 @@ async function startChat(s) {
   client.on('seen', onSeen);
   client.on('frame', (f) => {
     if (f && f.type === 'group') onGroupChange(f);
+    // Someone the person talks with changed their name or picture: shown now, not when the cache refreshes.
+    if (f && f.type === 'profile' && typeof f.user === 'string' && state.profiles && state.session === s) {
+      state.profiles.learn(f.user, f);
+      if (f.user === s.username) loadProfile(s); // the person's own, from another device: the header too
+    }
   });
 
   // The list first: a redelivered message it already counts as unread is not counted again.

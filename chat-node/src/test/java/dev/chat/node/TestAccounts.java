@@ -48,6 +48,28 @@ public final class TestAccounts {
                 + "WHERE revoked_at IS NOT NULL; ";
     }
 
+    /**
+     * The account columns of a profile and user-service's view {@code profile_changes} (its V11) on the shared
+     * cluster, for a test of the {@code profile} notices; the table must exist first ({@link #ensureTable()}).
+     */
+    public static void ensureProfiles() {
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS deleted_at "
+                + "timestamptz, ADD COLUMN IF NOT EXISTS display_name text, ADD COLUMN IF NOT EXISTS avatar bytea, "
+                + "ADD COLUMN IF NOT EXISTS avatar_version integer NOT NULL DEFAULT 0, "
+                + "ADD COLUMN IF NOT EXISTS profile_changed_at timestamptz; "
+                + "CREATE OR REPLACE VIEW profile_changes AS SELECT username, display_name, "
+                + "CASE WHEN avatar IS NOT NULL THEN avatar_version END AS avatar_version, profile_changed_at AS changed_at "
+                + "FROM accounts WHERE deleted_at IS NULL AND profile_changed_at IS NOT NULL; "
+                + "ALTER VIEW profile_changes OWNER TO " + LocalPostgres.USER + "; "
+                + "GRANT SELECT ON profile_changes TO chat_node");
+    }
+
+    /** Sets {@code user}'s display name as user-service does (the change stamped). */
+    public static void rename(String user, String displayName) {
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "UPDATE accounts SET display_name = '" + displayName
+                + "', profile_changed_at = now() WHERE username = '" + user + "'");
+    }
+
     /** A new session of {@code user}'s account; answers its id. */
     public static String session(String user) {
         String id = UUID.randomUUID().toString();

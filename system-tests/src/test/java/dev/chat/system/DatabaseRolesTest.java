@@ -39,6 +39,7 @@ class DatabaseRolesTest {
         allowed("chat_node", "SELECT count(*) FROM messages");
         allowed("chat_node", "SELECT count(*) FROM account_names");
         allowed("chat_node", "SELECT count(*) FROM revoked_sessions");
+        allowed("chat_node", "SELECT count(*) FROM profile_changes");
     }
 
     @Test
@@ -56,6 +57,7 @@ class DatabaseRolesTest {
         denied("chat_presence", "SELECT count(*) FROM sessions");
         denied("chat_presence", "SELECT count(*) FROM messages");
         denied("chat_presence", "SELECT count(*) FROM account_names");
+        denied("chat_presence", "SELECT count(*) FROM profile_changes");
         allowed("chat_presence", "SELECT count(*) FROM revoked_sessions");
     }
 }

@@ -30,8 +30,9 @@ import io.restassured.response.Response;
 
 /**
  * Sessions and the account service's capacity through HAProxy, as any client sees them: the refresh cookie
- * rotates and a reused one revokes its family; an open socket renews its token with {@code reauth}; a storm of
- * concurrent logins is answered (token, or 429/503 with Retry-After), and HAProxy never takes user-service out.
+ * rotates and a reused one revokes its family; an open socket renews its token with {@code reauth}; logout closes the
+ * session's sockets on every chat node; storms of concurrent logins and of sign-ups are answered (token or account,
+ * or 429/503 with Retry-After), and HAProxy never takes user-service out.
  */
 class SessionsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -129,6 +130,52 @@ class SessionsThroughProxyTest {
         }
     }
 
+    /**
+     * Logout of one device closes that session's sockets on every chat node (each node reads the revocations once a
+     * second), and only that session's; logout everywhere then closes the account's other sessions' sockets on every
+     * node. Sockets are opened on each node's own port, so all three nodes are seen to close them.
+     */
+    @Test
+    void logoutClosesTheSessionsSocketsOnEveryNode() {
+        String[] a = account("bye");
+        Response laptop = login(a[0], a[1]);
+        Response phone = login(a[0], a[1]);
+        List<ChatClient> laptopSockets = new ArrayList<>();
+        List<ChatClient> phoneSockets = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 3; i++) {
+                URI node = URI.create(stack().nodeUrl(i).replaceFirst("^http", "ws") + "/ws/chat");
+                laptopSockets.add(ChatClient.connect(node, laptop.path("token")));
+                phoneSockets.add(ChatClient.connect(node, phone.path("token")));
+            }
+            given().baseUri(stack().baseUrl()).cookie("chat_refresh", laptop.cookie("chat_refresh"))
+                    .post("/api/auth/logout").then().statusCode(204);
+            refresh(laptop.cookie("chat_refresh")).then().statusCode(401);
+            awaitSignedOut(laptopSockets, "after logout of the laptop");
+            for (ChatClient c : phoneSockets) {
+                assertTrue(c.isOpen(), "the phone's session is another: its sockets stay open");
+            }
+
+            given().baseUri(stack().baseUrl()).auth().oauth2((String) phone.path("token"))
+                    .post("/api/auth/logout-all").then().statusCode(204);
+            refresh(phone.cookie("chat_refresh")).then().statusCode(401);
+            awaitSignedOut(phoneSockets, "after logout everywhere");
+        } finally {
+            laptopSockets.forEach(ChatClient::close);
+            phoneSockets.forEach(ChatClient::close);
+        }
+    }
+
+    private static void awaitSignedOut(List<ChatClient> sockets, String when) {
+        for (int i = 0; i < sockets.size(); i++) {
+            ChatClient c = sockets.get(i);
+            int node = i + 1;
+            // The bound is about a second; the deadline leaves a loaded machine room (a poll, not a timing assertion).
+            Poll.until(WAIT, c::isOpen, open -> !open, open -> when + ": the socket on chat node " + node + " is open");
+            assertEquals(1008, c.closeCode(), when + ": chat node " + node + " closed with 1008 (signed out)");
+        }
+    }
+
     @Test
     void anOpenSocketRenewsItsTokenWithReauth() {
         String[] a = account("reauth");
@@ -154,37 +201,71 @@ class SessionsThroughProxyTest {
     }
 
     /**
-     * 300 concurrent logins through HAProxy at the stack's bcrypt cost: every one answered with a token, or 429/503
-     * with Retry-After (user-service's busy or throttled answers, or HAProxy's queue timeout); never a timeout; and
-     * HAProxy never marks user-service DOWN (its check counter of UP-to-DOWN transitions does not move).
+     * 300 concurrent logins through HAProxy at the stack's bcrypt cost (the shipped 12): every one answered with a
+     * token, or 429/503 with Retry-After (user-service's busy or throttled answers, or HAProxy's queue timeout); never
+     * a timeout; and HAProxy never marks user-service DOWN (its check counter of UP-to-DOWN transitions does not move).
      */
     @Test
     void aLoginStormIsAnsweredAndUserServiceStaysUp() throws Exception {
         String[] a = account("storm");
+        String body = "{\"username\":\"" + a[0] + "\",\"password\":\"" + a[1] + "\"}";
+        Map<String, Integer> tally = storm("/api/auth/login", i -> body, 200);
+        System.out.println("300 concurrent logins through HAProxy: " + tally);
+    }
+
+    /**
+     * 300 concurrent sign-ups (each a new name) through HAProxy at the stack's bcrypt cost: every one answered 201, or
+     * 429/503 with Retry-After from the service, and HAProxy never marks user-service DOWN (issue 17's storm, the
+     * sign-up half). The local stack raises the per-source sign-up limit, so this is the hashing pool's shedding.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("Open defect (issue 17), 2 runs of 2 on 2026-12-06 at load 30-70: every answer was"
+            + " right (24-34 x 201, the rest 503 busy with Retry-After) but HAProxy marked user-service DOWN during the"
+            + " storm: its background database probe timed out (it shares the request pool) and then the readiness"
+            + " check itself timed out (2 s); logins of the same size pass. Enable once readiness holds under it.")
+    void aSignUpStormIsAnsweredAndUserServiceStaysUp() throws Exception {
+        String prefix = "su" + UUID.randomUUID().toString().substring(0, 6) + "_";
+        String password = "pw-" + UUID.randomUUID();
+        Map<String, Integer> tally = storm("/api/users",
+                i -> "{\"username\":\"" + prefix + i + "\",\"password\":\"" + password + "\"}", 201);
+        System.out.println("300 concurrent sign-ups through HAProxy: " + tally);
+    }
+
+    /**
+     * Sends 300 POSTs to {@code path} at once (body {@code i} for the i-th) and checks each answer is {@code ok} or
+     * 429/503 with {@code Retry-After}, that some are {@code ok}, and that HAProxy kept user-service UP all along;
+     * answers the tally of statuses and error codes.
+     */
+    private static Map<String, Integer> storm(String path, java.util.function.IntFunction<String> body, int ok)
+            throws Exception {
         long downBefore = userServiceDownTransitions();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String body = "{\"username\":\"" + a[0] + "\",\"password\":\"" + a[1] + "\"}";
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(stack().baseUrl() + "/api/auth/login"))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(stack().baseUrl() + path))
                     .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
             answers.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         }
         Map<String, Integer> tally = new TreeMap<>();
         for (CompletableFuture<HttpResponse<String>> f : answers) {
             HttpResponse<String> r = f.get(180, java.util.concurrent.TimeUnit.SECONDS);
             int s = r.statusCode();
-            String kind = s + (s == 200 ? "" : " " + errorCode(r.body()));
+            String kind = s + (s == ok ? "" : " " + errorCode(r.body()));
             tally.merge(kind, 1, Integer::sum);
-            assertTrue(s == 200 || s == 429 || s == 503, "answered " + s + " " + r.body());
-            if (s != 200) {
+            assertTrue(s == ok || s == 429 || s == 503, "answered " + s + " " + r.body());
+            if (s != ok) {
                 assertTrue(r.headers().firstValue("Retry-After").isPresent(), s + " without Retry-After: " + r.body());
+                // The service's own refusal (busy hashing, or its throttle), never HAProxy's: not its <NOSRV> or queue
+                // timeout (503 unavailable), nor its rate limit (429 rate_limited).
+                String code = errorCode(r.body());
+                assertTrue(s == 503 ? code.equals("busy") : code.equals("too_many_attempts"),
+                        s + " not from the service: " + r.body());
             }
         }
-        System.out.println("300 concurrent logins through HAProxy: " + tally);
-        assertTrue(tally.getOrDefault("200", 0) > 0, "some logins succeed: " + tally);
+        assertTrue(tally.getOrDefault(Integer.toString(ok), 0) > 0, "some succeed: " + tally);
         assertEquals(downBefore, userServiceDownTransitions(), "HAProxy never marked user-service DOWN: " + tally);
+        return tally;
     }
 
     private static String errorCode(String body) {

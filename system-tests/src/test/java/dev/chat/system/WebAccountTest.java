@@ -199,6 +199,47 @@ class WebAccountTest {
         }
     }
 
+    /**
+     * A rename shows at once (issue 17): the page of someone who talks with the person shows the new display name and
+     * picture without a reload, long before its profile cache would ask again (5 minutes). The chat nodes tell the
+     * sockets of the person's contacts with a {@code profile} frame; before them this waited for the cache.
+     */
+    @Test
+    void anotherPersonsNewDisplayNameAndPictureShowWithoutAReload() throws Exception {
+        Person p = Person.create("hedy");
+        Person q = Person.create("pal");
+        String token = given().baseUri(stack.baseUrl()).contentType(ContentType.JSON)
+                .body(Map.of("username", p.name, "password", p.password)).post("/api/auth/login")
+                .then().statusCode(200).extract().path("token");
+        try (WebBrowser b = WebBrowser.open("rename", WebBrowser.DESKTOP)) {
+            ChatPage page = signedIn(b, q.name, q.password);
+            page.startConversationWith(p.name, p.name.substring(0, 3));
+            page.send("hello Hedy");
+            page.awaitState("hello Hedy", "sent");
+            b.waitFor("her username in the header (no display name yet)", () -> p.name.equals(page.text("peer-name")));
+            // The page has her profile (none yet) in its cache: it would ask again only in 5 minutes, far past the
+            // waits below (30 s each).
+
+            given().baseUri(stack.baseUrl()).auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("displayName", "Hedy L.")).patch("/api/users/me").then().statusCode(200);
+            b.waitFor("her new display name in the header and the list, without a reload",
+                    () -> "Hedy L.".equals(page.text("peer-name")) && Boolean.TRUE.equals(b.js(
+                            "const li = document.querySelector('#conversation-list li[data-peer=\"' + arguments[0] + '\"]');"
+                            + " return !!li && li.querySelector('.name').textContent === 'Hedy L.';", p.name)));
+
+            BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", png);
+            given().baseUri(stack.baseUrl()).auth().oauth2(token).contentType("image/png").body(png.toByteArray())
+                    .put("/api/users/me/avatar").then().statusCode(200);
+            b.waitFor("her new picture in the header, without a reload", () -> Boolean.TRUE.equals(
+                    b.js("const i = document.querySelector('#peer-avatar img'); return !!i && i.complete"
+                            + " && i.naturalWidth === 64 && i.getAttribute('src').startsWith('/api/users/' + arguments[0]"
+                            + " + '/avatar?v=');", p.name)));
+            assertEquals("Hedy L.", page.text("peer-name"));
+        }
+    }
+
     private static ChatPage signedIn(WebBrowser browser, String name, String password) {
         ChatPage page = new ChatPage(browser, stack.baseUrl()).open();
         page.signIn(name, password);

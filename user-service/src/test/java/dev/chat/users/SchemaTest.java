@@ -45,7 +45,9 @@ class SchemaTest {
                 "display_name|text|YES|NO|null|null",
                 "avatar|bytea|YES|NO|null|null",
                 "avatar_type|text|YES|NO|null|null",
-                "avatar_version|integer|NO|NO|null|0"), columns);
+                "avatar_version|integer|NO|NO|null|0",
+                // V11: when the display name or avatar last changed (chat nodes tell contacts)
+                "profile_changed_at|timestamp with time zone|YES|NO|null|null"), columns);
 
         String unique = query("SELECT pg_get_constraintdef(oid) FROM pg_constraint"
                 + " WHERE conrelid = 'accounts'::regclass AND contype = 'u'").iterator().next().getString(0);
@@ -65,7 +67,8 @@ class SchemaTest {
         Set<String> views = new TreeSet<>();
         query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")
                 .forEach(r -> views.add(r.getString(0)));
-        assertEquals(Set.of("account_names", "revoked_sessions"), views);
+        // V11: profile_changes, the changed display names and avatar versions chat nodes tell contacts about.
+        assertEquals(Set.of("account_names", "profile_changes", "revoked_sessions"), views);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

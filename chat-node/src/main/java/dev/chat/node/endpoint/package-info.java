@@ -1,7 +1,8 @@
 /**
  * The socket endpoint, layer 10 (with {@code api}): {@code /ws/chat} ({@link dev.chat.node.endpoint.ChatSocket}),
  * what an upgrade must pass ({@link dev.chat.node.endpoint.UpgradeChecks}: token, origin, account; settings
- * {@code chat.socket.*} and {@code chat.jwt.*}), the token's expiry, its renewal on an open socket ({@code reauth}), the closing of sockets whose session was revoked, and the release of the upgrade's request.
+ * {@code chat.socket.*} and {@code chat.jwt.*}), the token's expiry, its renewal on an open socket ({@code reauth}), the closing of sockets whose session was revoked, the {@code profile} notices of changed display names
+ * and avatars to the sockets of the person's contacts ({@link dev.chat.node.endpoint.ProfileNotices}), and the release of the upgrade's request.
  * Turns frames into calls on delivery and the sockets layer; nothing below imports it.
  *
  * <p>Promises: no frame is read before the upgrade is authenticated; the user is the token's, whatever frames say;

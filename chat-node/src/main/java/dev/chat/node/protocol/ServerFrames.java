@@ -108,6 +108,21 @@ public class ServerFrames {
         return write(node);
     }
 
+    /**
+     * Extension: {@code user}'s display name or avatar changed, {@code {"type":"profile","user":U,"displayName":D,
+     * "avatar":URL}}, each of the two left out when not set (as in user-service's user objects); never stored.
+     */
+    public String profile(String user, String displayName, String avatar) {
+        ObjectNode node = mapper.createObjectNode().put("type", "profile").put("user", user);
+        if (displayName != null) {
+            node.put("displayName", displayName);
+        }
+        if (avatar != null) {
+            node.put("avatar", avatar);
+        }
+        return write(node);
+    }
+
     /** Extension: tells the sender that {@code to} has message {@code id} (its first ack). */
     public String delivered(String id, String to) {
         return write(mapper.createObjectNode().put("type", "delivered").put("id", id).put("to", to));

@@ -8,7 +8,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Display names and avatars: stored in the account's row, for live (not deleted) accounts only. */
+/**
+ * Display names and avatars: stored in the account's row, for live (not deleted) accounts only. Every change stamps
+ * {@code profile_changed_at}, which chat nodes read (view {@code profile_changes}) to tell the person's contacts.
+ */
 @ApplicationScoped
 public class Profiles {
     /** The longest display name, in characters. */
@@ -42,14 +45,17 @@ public class Profiles {
 
     /** Sets (null: clears) the display name; false when the account does not exist or is deleted. */
     public Uni<Boolean> setDisplayName(long accountId, String displayName) {
-        return pool.preparedQuery("UPDATE accounts SET display_name = $2 WHERE id = $1 AND deleted_at IS NULL")
+        return pool.preparedQuery("""
+                UPDATE accounts SET display_name = $2, profile_changed_at = now()
+                WHERE id = $1 AND deleted_at IS NULL""")
                 .execute(Tuple.of(accountId, displayName)).map(r -> r.rowCount() == 1);
     }
 
     /** Stores a checked avatar (a new version); false when the account does not exist or is deleted. */
     public Uni<Boolean> setAvatar(long accountId, byte[] bytes, String type) {
         return pool.preparedQuery("""
-                UPDATE accounts SET avatar = $2, avatar_type = $3, avatar_version = avatar_version + 1
+                UPDATE accounts SET avatar = $2, avatar_type = $3, avatar_version = avatar_version + 1,
+                    profile_changed_at = now()
                 WHERE id = $1 AND deleted_at IS NULL""")
                 .execute(Tuple.of(accountId, Buffer.buffer(bytes), type)).map(r -> r.rowCount() == 1);
     }
@@ -57,7 +63,8 @@ public class Profiles {
     /** Removes the avatar (a new version, so cached copies are not used); false for no live account. */
     public Uni<Boolean> clearAvatar(long accountId) {
         return pool.preparedQuery("""
-                UPDATE accounts SET avatar = NULL, avatar_type = NULL, avatar_version = avatar_version + 1
+                UPDATE accounts SET avatar = NULL, avatar_type = NULL, avatar_version = avatar_version + 1,
+                    profile_changed_at = now()
                 WHERE id = $1 AND deleted_at IS NULL""")
                 .execute(Tuple.of(accountId)).map(r -> r.rowCount() == 1);
     }
