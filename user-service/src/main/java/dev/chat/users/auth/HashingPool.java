@@ -62,9 +62,9 @@ public class HashingPool {
     public <T> Uni<T> run(Callable<T> job) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            int ahead = executor.getQueue().size() + executor.getActiveCount();
-            if (ahead >= threads && meanNanos.get() * (ahead - threads + 1) / threads > maxWaitNanos) {
-                emitter.fail(new HashingBusyException(retryAfterSeconds()));
+            HashingBusyException busy = refusalNow();
+            if (busy != null) {
+                emitter.fail(busy);
                 return;
             }
             try {
@@ -97,6 +97,21 @@ public class HashingPool {
                 emitter.fail(new HashingBusyException(retryAfterSeconds()));
             }
         });
+    }
+
+    /**
+     * The refusal a job handed to {@link #run} now would get (the queue full, or a wait past
+     * {@code hash-max-wait}), or null when it would be taken. For callers that shed load before the work that leads
+     * to their job (a sign-up's store lookup): a null here does not promise that a later {@code run} is taken.
+     */
+    public HashingBusyException refusalNow() {
+        int queued = executor.getQueue().size();
+        int ahead = queued + executor.getActiveCount();
+        if (queued >= queueCapacity
+                || ahead >= threads && meanNanos.get() * (ahead - threads + 1) / threads > maxWaitNanos) {
+            return new HashingBusyException(retryAfterSeconds());
+        }
+        return null;
     }
 
     /** Whole seconds in which the threads can work through the jobs waiting now: at least 1, at most 30. */

@@ -33,6 +33,14 @@ public class PasswordHasher {
         this.cost = config.password().bcryptCost();
     }
 
+    /**
+     * The refusal a hashing job would get now, or null: lets a caller refuse before doing work that only leads to
+     * one ({@link HashingPool#refusalNow()}).
+     */
+    public HashingBusyException busyNow() {
+        return pool.refusalNow();
+    }
+
     public Uni<String> hash(String password) {
         if (utf8Length(password) > MAX_BYTES) {
             return Uni.createFrom().failure(new IllegalArgumentException("password longer than " + MAX_BYTES + " bytes"));
