@@ -224,7 +224,9 @@ public class GroupResource {
     @POST
     @Path("/join")
     public Uni<GroupViews.Group> join(Join body) {
-        if (body == null || body.code() == null || body.code().isBlank() || body.code().length() > 64) {
+        // No control character either: no invite code has one, and PostgreSQL refuses a NUL in text (a 500 before).
+        if (body == null || body.code() == null || body.code().isBlank() || body.code().length() > 64
+                || body.code().chars().anyMatch(Character::isISOControl)) {
             throw ApiException.badRequest("invalid_request", "body must be {\"code\": INVITE_CODE}");
         }
         String me = me();

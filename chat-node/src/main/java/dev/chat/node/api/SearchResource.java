@@ -59,6 +59,10 @@ public class SearchResource {
         if (q.length() > maxQueryChars) {
             throw ApiException.badRequest("invalid_request", "q must be at most " + maxQueryChars + " characters");
         }
+        // No word has a control character, and PostgreSQL refuses a NUL in text (a 500 before).
+        if (q.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("invalid_request", "q must not contain control characters");
+        }
         long beforeSeq = before == null ? Long.MAX_VALUE : number(before, "before");
         if (beforeSeq <= 0) {
             throw ApiException.badRequest("invalid_request", "before must be a positive seq from an earlier page");

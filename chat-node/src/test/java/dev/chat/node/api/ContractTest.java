@@ -146,6 +146,10 @@ class ContractTest {
         as(erin).contentType(ContentType.JSON).body(Map.of("code", "no-such-code")).post("/api/groups/join")
                 .then().statusCode(404);
         as(erin).contentType(ContentType.JSON).body(Map.of()).post("/api/groups/join").then().statusCode(400);
+        // A code no invite can have (a NUL, which PostgreSQL refuses in text: it answered 500 once, found by the
+        // REST fuzzer): refused as the bad body it is, before any lookup.
+        as(erin).contentType(ContentType.JSON).body(Map.of("code", "ab\u0000cd")).post("/api/groups/join").then()
+                .statusCode(400).body("error", org.hamcrest.Matchers.equalTo("invalid_request"));
 
         // History, seen-by and read marks: 200, 400, 404, 204.
         List<Number> seqs = as(bob).get("/api/groups/{id}/messages", group).then().statusCode(200).extract().path("seq");

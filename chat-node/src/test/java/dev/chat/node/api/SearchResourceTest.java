@@ -219,6 +219,9 @@ class SearchResourceTest {
                 .body("error", equalTo("invalid_request"));
         given().auth().oauth2(token).queryParam("q", "a".repeat(201)).get("/api/search").then().statusCode(400)
                 .contentType(ContentType.JSON).body("error", equalTo("invalid_request"));
+        // A NUL (PostgreSQL refuses it in text: a 500 before) or any control character is no word to find.
+        given().auth().oauth2(token).queryParam("q", "ab\u0000cd").get("/api/search").then().statusCode(400)
+                .contentType(ContentType.JSON).body("error", equalTo("invalid_request"));
         given().auth().oauth2(token).queryParam("q", "x").queryParam("limit", 0).get("/api/search").then()
                 .statusCode(400).body("error", equalTo("invalid_request"));
         given().auth().oauth2(token).queryParam("q", "x").queryParam("before", 0).get("/api/search").then()
