@@ -61,6 +61,14 @@ class FrameLimitsTest {
         return URI.create(http.toString().replaceFirst("^http", "ws"));
     }
 
+    /** Two other users of the node still chat: a message from {@code a} to {@code bob} is acked and arrives. */
+    private static void othersStillChat(ChatClient a, ChatClient b, String bob) {
+        String id = UUID.randomUUID().toString();
+        a.sendMessage(id, bob, "still here");
+        a.await(frame("ack", id), WAIT);
+        b.await(frame("msg", id), WAIT);
+    }
+
     @Test
     void pingsPastTheRateAreRefusedAndAFloodIsClosedWhileOthersChat() {
         String flooder = create("pingflood");
@@ -82,10 +90,7 @@ class FrameLimitsTest {
             assertTrue(refused.path("retryAfterMs").asLong() > 0, refused.toString());
             assertTrue(f.count(ChatClient.type("pong")) >= 1000, "a burst of pings was answered");
 
-            String id = UUID.randomUUID().toString();
-            a.sendMessage(id, bob, "still here");
-            a.await(frame("ack", id), WAIT);
-            b.await(frame("msg", id), WAIT);
+            othersStillChat(a, b, bob);
             a.send("{\"type\":\"ping\",\"id\":\"a-ping\"}");
             a.await(frame("pong", "a-ping"), WAIT);
         }
@@ -105,10 +110,7 @@ class FrameLimitsTest {
             x.send("{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + bob + "\",\"body\":\"" + "x".repeat(70_000) + "\"}");
             Poll.until(WAIT, x::closeCode, c -> c != null, c -> "the socket that sent 70,000 bytes is still open");
             assertEquals(dev.chat.node.protocol.CloseCode.TOO_BIG.status(), x.closeCode(), "the documented close code");
-            String id = UUID.randomUUID().toString();
-            a.sendMessage(id, bob, "still here");
-            a.await(frame("ack", id), WAIT);
-            b.await(frame("msg", id), WAIT);
+            othersStillChat(a, b, bob);
         }
     }
 
