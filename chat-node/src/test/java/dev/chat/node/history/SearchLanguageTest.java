@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,8 @@ import dev.chat.testing.LocalPostgres;
 /**
  * The start-time check of {@code chat.search.language} against real PostgreSQL: a name the database has no
  * text-search configuration of, or one that cannot be written into SQL, is refused with a message naming the setting;
- * an index is found for its own language only (the warning after the migration rests on it).
+ * an index is found for its own language only (the warning after the migration rests on it); and the change of
+ * language on a migrated database that docs/operations.md describes works as written.
  */
 class SearchLanguageTest {
     private final LocalPostgres pg = LocalPostgres.shared();
@@ -66,5 +70,34 @@ class SearchLanguageTest {
             assertTrue(new SearchLanguage("german").indexed(c));
             assertFalse(new SearchLanguage("english").indexed(c), "a german index does not serve english queries");
         }
+    }
+
+    /**
+     * docs/operations.md, section 8: a database migrated in English is started in German (Flyway validates the
+     * migrations it ran: the placeholder's new value is no checksum mismatch), the English index then serves no
+     * German query (the warning), and the index the document builds does.
+     */
+    @Test
+    void aMigratedDatabaseTakesANewLanguageOnceItsIndexIsBuilt() throws SQLException {
+        pg.psql("postgres", "CREATE DATABASE " + db + " OWNER " + LocalPostgres.USER);
+        migrate("english");
+        migrate("german");
+        try (Connection c = connect(db)) {
+            assertTrue(new SearchLanguage("english").indexed(c), "V40 ran once, in English");
+            assertFalse(new SearchLanguage("german").indexed(c), "nothing serves German yet: the warning at start");
+            c.createStatement().execute("CREATE INDEX CONCURRENTLY messages_search_de ON messages USING gin "
+                    + "(to_tsvector('german'::regconfig, body)) WHERE kind IS NULL OR kind = 'edit'");
+            c.createStatement().execute("DROP INDEX CONCURRENTLY messages_search");
+            assertTrue(new SearchLanguage("german").indexed(c));
+            assertFalse(new SearchLanguage("english").indexed(c));
+        }
+        migrate("german"); // and the node starts again
+    }
+
+    /** The node's migration, as SchemaMigration runs it with chat.search.language = {@code language}. */
+    private void migrate(String language) {
+        Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, LocalPostgres.USER,
+                pg.password()).locations("classpath:db/chat").table("flyway_history_chat").baselineOnMigrate(true)
+                .baselineVersion("0").placeholders(Map.of("search_language", language)).load().migrate();
     }
 }
