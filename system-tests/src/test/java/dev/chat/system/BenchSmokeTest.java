@@ -41,6 +41,55 @@ class BenchSmokeTest {
         assertEquals("not a report", Files.readString(foreign.resolve("notes.md")));
     }
 
+    /**
+     * An operator who stops a long benchmark (Ctrl-C, or TERM from a supervisor or CI's timeout) gets the prompt back
+     * at once, with the load tool gone: bash defers a trap while a foreground command runs, so a benchmark that ran
+     * its load tool in the foreground waited out the whole run (an idle hold of 15 minutes here) before it stopped.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void terminatingTheBenchmarkStopsItsLoadToolAtOnce() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        Path reports = ROOT.resolve("system-tests/target/bench-term");
+        for (String f : List.of("report.txt", "report.json")) {
+            Files.deleteIfExists(reports.resolve(f));
+        }
+        Path out = Files.createTempFile(Files.createDirectories(ROOT.resolve("system-tests/target")), "bench-term", ".out");
+        ProcessBuilder pb = new ProcessBuilder("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--mode",
+                "idle", "--users", "4", "--hold", "900", "--report-dir", reports.toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_") || k.equals("LOADGEN_JAR"));
+        Process bench = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (loadTools(reports).isEmpty() || !Files.readString(out).contains("sockets open, sending nothing")) {
+                assertTrue(bench.isAlive(), "scripts/bench ended before its load tool held its sockets:\n" + Files.readString(out));
+                assertTrue(System.nanoTime() < deadline, "no load tool holding sockets after 120 s:\n" + Files.readString(out));
+                Thread.sleep(200);
+            }
+            bench.destroy(); // SIGTERM
+            assertTrue(bench.waitFor(60, TimeUnit.SECONDS),
+                    "scripts/bench still ran 60 s after TERM, waiting for its load tool:\n" + Files.readString(out));
+            assertEquals(130, bench.exitValue(), Files.readString(out));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!loadTools(reports).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "the load tool outlived scripts/bench: " + loadTools(reports));
+                Thread.sleep(200);
+            }
+        } finally {
+            bench.destroyForcibly();
+            loadTools(reports).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The load tools writing into this report dir (their command line names it). */
+    private static List<ProcessHandle> loadTools(Path reports) {
+        String dir = reports.toString();
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("loadgen") && c.contains(dir)).orElse(false))
+                .toList();
+    }
+
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aShortBenchmarkLosesNothingAndShowsNothingTwice() throws Exception {

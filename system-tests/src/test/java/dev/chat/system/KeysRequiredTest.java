@@ -24,17 +24,18 @@ class KeysRequiredTest {
         return LocalStack.shared();
     }
 
-    private static Map<String, String> database() {
+    /** The shared stack's database, as the owner (who migrates), for a service started by {@link #refusesToStart}. */
+    static Map<String, String> database() {
         String url = "127.0.0.1:" + stack().postgresPort() + "/chat";
         return Map.of("QUARKUS_DATASOURCE_USERNAME", "chat", "QUARKUS_DATASOURCE_PASSWORD", stack().postgresPassword(),
                 "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + url, "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + url);
     }
 
-    private static Map<String, String> redis() {
+    static Map<String, String> redis() {
         return Map.of("QUARKUS_REDIS_HOSTS", "redis://chat:" + stack().redisPassword() + "@127.0.0.1:" + stack().redisPort());
     }
 
-    private static String publicKey() {
+    static String publicKey() {
         return stack().jwtPublicKey().toString();
     }
 
@@ -65,8 +66,11 @@ class KeysRequiredTest {
         refusesToStart("chat-node", env, "jwt-public.pem");
     }
 
-    /** Starts MODULE's packaged jar with only {@code env} (and a free port); it must exit non-zero, naming the key. */
-    private static void refusesToStart(String module, Map<String, String> env, String named) throws Exception {
+    /**
+     * Starts MODULE's packaged jar with only {@code env} (and free ports); it must exit non-zero within 120 s, its
+     * output naming {@code named} (the key, or the setting, at fault).
+     */
+    static void refusesToStart(String module, Map<String, String> env, String named) throws Exception {
         Path jar = LocalStack.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         assertTrue(Files.isRegularFile(jar), jar + " is missing: build with ./mvnw -B package");
         Path log = Files.createTempFile(Files.createDirectories(LocalStack.projectRoot().resolve("system-tests/target")),
@@ -77,7 +81,10 @@ class KeysRequiredTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(ScriptRun.freePortBase()));
+        int port = ScriptRun.freePortBase();
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // A service that gets as far as listening must not fail on another's management port instead.
+        pb.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(port + 1));
         pb.environment().putAll(env);
         Process p = pb.start();
         try {

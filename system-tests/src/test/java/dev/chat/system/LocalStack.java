@@ -55,12 +55,17 @@ public final class LocalStack implements AutoCloseable {
     private final Path root;
     private final Path runDir;
     private final int base;
+    /** The environment every script of this stack runs with: {@link #SERVICE_ENV} and this stack's own settings. */
+    private final Map<String, String> env;
     private boolean closed;
 
-    private LocalStack(Path root, Path runDir, int base) {
+    private LocalStack(Path root, Path runDir, int base, Map<String, String> config) {
         this.root = root;
         this.runDir = runDir;
         this.base = base;
+        Map<String, String> all = new java.util.HashMap<>(SERVICE_ENV);
+        all.putAll(config);
+        this.env = Map.copyOf(all);
     }
 
     /**
@@ -68,13 +73,22 @@ public final class LocalStack implements AutoCloseable {
      * servers UP). Fails with the scripts' output, which holds the failing component's log tail.
      */
     public static LocalStack start() {
+        return start(Map.of());
+    }
+
+    /**
+     * The same with settings of this stack's own for its services, as an operator gives them: environment variables
+     * (e.g. {@code CHAT_CHANGES_WINDOW=20s} for {@code chat.changes.window}), which scripts/up passes on to every
+     * service, also when it starts one again.
+     */
+    public static LocalStack start(Map<String, String> config) {
         Path root = projectRoot();
         Path target = root.resolve("system-tests").resolve("target");
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int base = reserveBase();
             Path runDir = target.resolve("stack-" + base + "-" + Long.toString(System.nanoTime() % 46656, 36));
-            LocalStack stack = new LocalStack(root, runDir, base);
+            LocalStack stack = new LocalStack(root, runDir, base, config);
             try {
                 Files.createDirectories(runDir);
                 stack.script("up", "--no-install", "--no-build", "--port-base", Integer.toString(base),
@@ -472,7 +486,7 @@ public final class LocalStack implements AutoCloseable {
     private String script(String name, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("scripts").resolve(name).toString()));
         cmd.addAll(List.of(args));
-        return run(cmd, SERVICE_ENV, SCRIPT_TIMEOUT);
+        return run(cmd, env, SCRIPT_TIMEOUT);
     }
 
     /**

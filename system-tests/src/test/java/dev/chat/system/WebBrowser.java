@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import java.util.stream.Stream;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -155,6 +158,23 @@ final class WebBrowser implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Writes a PNG of the part of the page around {@code element} ({@code margin} CSS pixels on each side), enlarged
+     * {@code scale} times: a detail (a message's ticks) that the whole page's screenshot shows too small to see.
+     */
+    void screenshotOf(Path file, WebElement element, int margin, double scale) {
+        Rectangle r = element.getRect();
+        Map<String, Object> clip = Map.of("x", Math.max(0, r.getX() - margin), "y", Math.max(0, r.getY() - margin),
+                "width", r.getWidth() + 2 * margin, "height", r.getHeight() + 2 * margin, "scale", scale);
+        String png = (String) cdp("Page.captureScreenshot", Map.of("format", "png", "clip", clip)).get("data");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, Base64.getDecoder().decode(png));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file, e);
         }

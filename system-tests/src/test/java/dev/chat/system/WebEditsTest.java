@@ -14,7 +14,8 @@ import org.openqa.selenium.WebElement;
 /**
  * Edits, deletes, every device in sync and seen receipts on the web page (issue 18): alice on two devices (two
  * headless Chromium browsers) and bob, through HAProxy's front end of the whole local stack. It saves
- * {@code docs/page-edits.png}, shown in the README.
+ * {@code docs/page-delivered-detail.png} and {@code docs/page-seen-detail.png} (alice's message on her laptop before
+ * and after bob opens the conversation, enlarged) and {@code docs/page-edits.png}, shown in the README.
  */
 class WebEditsTest {
     private static LocalStack stack;
@@ -39,6 +40,8 @@ class WebEditsTest {
             String first = "See you at 5";
             a.send(first);
             a.awaitState(first, "delivered");
+            laptop.js("document.activeElement && document.activeElement.blur();");
+            laptop.screenshotOf(docs("page-delivered-detail.png"), ownMessage(a, first), 12, 2);
             // alice's phone shows her own send live, without a reload.
             phone.waitFor("alice's send on her phone", () -> ("You: " + first).equals(p.preview(bob)));
 
@@ -48,6 +51,9 @@ class WebEditsTest {
             laptop.waitFor("alice's message shown seen", () -> (Boolean) laptop.js("return [...document.querySelectorAll("
                     + "'#messages li.msg[data-seen=\"true\"]')].some(li => li.querySelector('.bubble').lastChild"
                     + ".textContent === arguments[0]);", first));
+            assertEquals("Seen", laptop.js("return arguments[0].querySelector('.tick').title;", ownMessage(a, first)),
+                    "the ticks say it");
+            laptop.screenshotOf(docs("page-seen-detail.png"), ownMessage(a, first), 12, 2);
 
             // alice edits it; bob sees the new text, marked edited, live.
             String second = "See you at 6";
@@ -83,6 +89,12 @@ class WebEditsTest {
             assertEquals(List.of("Today"), bb.js("return [...document.querySelectorAll('#messages li.date-separator')]"
                     + ".map(li => li.textContent);"), "one date line before the day's first message");
         }
+    }
+
+    /** The list item of the own message showing {@code body}. */
+    private static WebElement ownMessage(ChatPage page, String body) {
+        return (WebElement) page.browser.js("return [...document.querySelectorAll('#messages li.msg')].find(li =>"
+                + " li.querySelector('.bubble').lastChild.textContent === arguments[0]);", body);
     }
 
     /** Clicks Edit on the own message showing {@code body}, replaces its text in the composer and sends. */

@@ -17,7 +17,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Group conversations on the web page: three people in three separate headless Chromium browsers, through
- * HAProxy's front end of the whole local stack. It saves {@code docs/page-group.png}, shown in the README.
+ * HAProxy's front end of the whole local stack. It saves {@code docs/page-group.png} and {@code docs/page-seen-by.png}
+ * ("Seen by 1" under alicia's welcome, once bob has read it), shown in the README.
  *
  * <p>The group's owner is "alicia", not "alice": {@link WebPageTest} signs "alice" up through the page and may
  * run after this class on the same stack. bob and carol are made as {@code WebPageTest.Person.named} makes
@@ -134,6 +135,8 @@ class WebGroupsTest {
             a.clickWhenThere(By.cssSelector("#messages li.msg .seen-by"));
             ab.waitFor("who: bob", () -> bob.name.equals(ab.js(
                     "const s = document.querySelector('#messages li.msg .seen-by'); return s && s.title;")));
+            ab.js("document.activeElement && document.activeElement.blur();");
+            a.browser.screenshot(docs("page-seen-by.png"));
 
             // carol leaves: the group is gone from her list, and alice's panel no longer lists her.
             c.leaveGroup();

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 
@@ -32,7 +33,9 @@ import io.restassured.http.ContentType;
  * while she reads another conversation (a plain one is not); in a background tab the title counts the unread
  * messages, the favicon shows the count, each message is notified, and coming back to the tab clears the count.
  * Avatars show the initials of display names; a group's change line names the people as shown now (a name that
- * came after the line). Saves {@code docs/page-mention.png}, shown in the README.
+ * came after the line). Saves {@code docs/page-mention.png}, and {@code docs/page-unread-title.png}: the background
+ * tab's title, favicon and notifications as read from the page, drawn by the test (headless Chromium draws neither a
+ * tab strip nor system notifications); both shown in the README.
  */
 class WebNotificationsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -186,8 +189,66 @@ class WebNotificationsTest {
                     "return document.querySelector('link[rel=\"icon\"]').href;")), "the favicon is the last recorded");
             assertTrue(!String.valueOf(ab.js("return document.querySelector('link[rel=\"icon\"]').href;"))
                     .contains("%3Ctext"), "the favicon's count cleared");
+
+            // The picture of what the background tab showed. Headless Chromium draws no tab strip and no system
+            // notifications, so a page of the test's lays out the values asserted above: the title, the favicon the
+            // page set (its own data: URL) and the notifications it made.
+            String iconOfTwo = String.valueOf(icons.stream().filter(i -> String.valueOf(i).contains("%3E2%3C%2Ftext%3E"))
+                    .findFirst().orElseThrow());
+            ab.driver().switchTo().newWindow(WindowType.TAB);
+            ab.resize(new Dimension(760, 330));
+            ab.js(BACKGROUND_TAB_PICTURE, iconOfTwo, "(2) Chat", fromBob);
+            ab.waitFor("the favicon drawn", () -> (Boolean) ab.js("const i = document.querySelector('img.fav');"
+                    + " return i.complete && i.naturalWidth > 0;"));
+            ab.screenshot(docs("page-unread-title.png"));
         }
     }
+
+    /**
+     * Draws a browser's tab strip with one tab (favicon arguments[0], title arguments[1]) and the notifications
+     * arguments[2] ([title, body] each) as a desktop shows them: values read from the page, not made up here.
+     */
+    private static final String BACKGROUND_TAB_PICTURE = """
+            document.title = 'what the background tab showed';
+            document.body.innerHTML = '';
+            document.body.style.cssText = 'margin:0;font:14px system-ui,sans-serif;background:#f4f5f7;color:#1d1f23';
+            const strip = document.createElement('div');
+            strip.style.cssText = 'background:#dee1e6;padding:8px 8px 0;display:flex;gap:4px';
+            const tab = (icon, title, front) => {
+              const t = document.createElement('div');
+              t.style.cssText = 'display:flex;align-items:center;gap:8px;padding:8px 14px;border-radius:8px 8px 0 0;'
+                + 'width:200px;background:' + (front ? '#fff' : 'transparent');
+              if (icon) {
+                const i = document.createElement('img');
+                i.className = 'fav';
+                i.src = icon;
+                i.width = 16;
+                i.height = 16;
+                t.append(i);
+              }
+              t.append(title);
+              return t;
+            };
+            strip.append(tab(arguments[0], arguments[1], false), tab(null, 'New Tab', true));
+            const note = document.createElement('p');
+            note.style.cssText = 'margin:10px 16px;color:#555';
+            note.textContent = 'The chat tab in the background: its title and favicon count two unread messages,'
+              + ' and each was notified (as WebNotificationsTest read them from the page).';
+            const list = document.createElement('div');
+            list.style.cssText = 'position:absolute;right:16px;top:96px;display:grid;gap:8px;width:330px';
+            for (const [title, body] of arguments[2]) {
+              const n = document.createElement('div');
+              n.style.cssText = 'background:#fff;border-radius:10px;padding:10px 14px;box-shadow:0 2px 8px #0003';
+              const h = document.createElement('div');
+              h.style.fontWeight = '700';
+              h.textContent = title;
+              const b = document.createElement('div');
+              b.textContent = body;
+              n.append(h, b);
+              list.append(n);
+            }
+            document.body.append(strip, note, list);
+            """;
 
     /** The chat tab's title, read from the browser's list of tabs (switching to it would bring it to the front). */
     @SuppressWarnings("unchecked")

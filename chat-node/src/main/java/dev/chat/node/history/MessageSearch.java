@@ -2,12 +2,9 @@ package dev.chat.node.history;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,13 +15,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Full-text search of the messages a person may read: their one-to-one conversations, and each group they are a member
  * of from their joining on ({@code joined_seq}, as the group's history shows it). A message is found by its newest
  * text only: an edited message by its newest edit's body, a deleted one not at all. Uses the GIN index of V40, whose
- * expression names the same text-search configuration ({@code chat.search.language}).
+ * expression names the same text-search configuration ({@link SearchLanguage}, {@code chat.search.language}).
  */
 @Singleton
 public class MessageSearch {
-    /** A text-search configuration's name: it is written into the SQL (the index expression must match it exactly). */
-    private static final Pattern LANGUAGE = Pattern.compile("[a-z_]{1,63}");
-
     // h: a row whose text matches (a message, or an edit of one); m: the message it shows; c: m's newest change,
     // a delete before any edit (as history orders them). h counts only when it is m's current text: m unchanged and
     // h = m, or h the newest change of m and an edit. Readable: m is one-to-one with the caller, or in a group the
@@ -54,13 +48,14 @@ public class MessageSearch {
     private final String sql;
 
     @Inject
-    MessageSearch(Pool pool, @ConfigProperty(name = "chat.search.language") String language) {
-        if (!LANGUAGE.matcher(language).matches()) {
-            throw new IllegalArgumentException("chat.search.language must be a text-search configuration's name "
-                    + "(lower-case letters and _), not " + language);
+    MessageSearch(Pool pool, SearchLanguage language) {
+        // Checked at start already (SchemaMigration); again here, as the name is written into the SQL.
+        String malformed = language.malformed();
+        if (malformed != null) {
+            throw new IllegalArgumentException(malformed);
         }
         this.pool = pool;
-        this.sql = SEARCH.formatted(language);
+        this.sql = SEARCH.formatted(language.name());
     }
 
     /**

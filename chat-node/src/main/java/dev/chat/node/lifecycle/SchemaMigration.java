@@ -1,5 +1,8 @@
 package dev.chat.node.lifecycle;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -9,6 +12,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.config.NodeConfig;
+import dev.chat.node.history.SearchLanguage;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,15 +24,30 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  *
  * <p>By default the migration runs beside the rest of the start-up, and the node is not ready until it is done
  * ({@link NodeReadiness}); a node whose migration fails for good exits, as it would had it failed to start.
+ *
+ * <p>Before migrating, the search language ({@link SearchLanguage}) is checked against the database: a name
+ * PostgreSQL has no text-search configuration of stops the node at once (no retries: it will not change), with a
+ * message naming {@code chat.search.language}. After migrating, a language no index of {@code messages} is on is
+ * logged as a warning: searches are then right but scan the table (docs/operations.md, changing the language).
  */
 @Singleton
 public class SchemaMigration {
     private static final Logger LOG = Logger.getLogger(SchemaMigration.class);
     private static final int ATTEMPTS = 6;
 
+    private final SearchLanguage language;
     private volatile boolean done;
 
+    SchemaMigration(SearchLanguage language) {
+        this.language = language;
+    }
+
     void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, NodeConfig config) {
+        // A malformed name needs no database to be refused: before anything else, in the foreground.
+        String malformed = language.malformed();
+        if (malformed != null) {
+            throw new IllegalStateException(malformed);
+        }
         if (!config.migrateInBackground()) {
             migrateWithRetries(flyway);
             return;
@@ -46,7 +65,9 @@ public class SchemaMigration {
     private void migrateWithRetries(Flyway flyway) {
         for (int attempt = 1;; attempt++) {
             try {
+                checkLanguage(flyway, true);
                 flyway.migrate();
+                checkLanguage(flyway, false);
                 done = true;
                 return;
             } catch (FlywayException e) {
@@ -61,6 +82,27 @@ public class SchemaMigration {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * Before the migration ({@code before}): refuses a search language the database does not know. After it: warns
+     * when no index serves that language. A database that does not answer is a FlywayException, retried as one.
+     */
+    private void checkLanguage(Flyway flyway, boolean before) {
+        try (Connection c = flyway.getConfiguration().getDataSource().getConnection()) {
+            if (before) {
+                String refusal = language.refusal(c);
+                if (refusal != null) {
+                    throw new IllegalStateException(refusal);
+                }
+            } else if (!language.indexed(c)) {
+                LOG.warnf("no index of messages is on to_tsvector('%s'::regconfig, body) (chat.search.language): "
+                        + "searches are answered by scanning the table; build the index (docs/operations.md, section 8)",
+                        language.name());
+            }
+        } catch (SQLException e) {
+            throw new FlywayException("could not check chat.search.language: " + e.getMessage(), e);
         }
     }
 

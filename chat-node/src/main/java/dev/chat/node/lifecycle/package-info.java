@@ -1,5 +1,6 @@
 /**
- * The node's life, layer 11 (the top): schema migration at start ({@link dev.chat.node.lifecycle.SchemaMigration}),
+ * The node's life, layer 11 (the top): schema migration at start ({@link dev.chat.node.lifecycle.SchemaMigration},
+ * which first refuses a search language the database does not know),
  * readiness ({@link dev.chat.node.lifecycle.NodeReadiness}, from state kept in the background such as
  * {@link dev.chat.node.lifecycle.DatabaseProbe}) and leaving without losing anything
  * ({@link dev.chat.node.lifecycle.Drain}, {@link dev.chat.node.lifecycle.DrainingUpgradeCheck}; settings
