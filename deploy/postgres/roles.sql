@@ -9,7 +9,8 @@
 --   chat           owns the database and every table: the services' Flyway migrations alone log in as it.
 --   chat_users     user-service at run time: accounts, sessions, refresh tokens (granted by db/users V10).
 --   chat_node      chat-node at run time: messages and groups (db/chat V50), and of user-service's data only
---                  the views account_names and revoked_sessions (db/users V10) and profile_changes (V11).
+--                  the views account_names and revoked_sessions (db/users V10), profile_changes (V11) and
+--                  pending_name_releases (V12: it may set released_at of a deleted name, nothing else).
 --   chat_presence  presence-service at run time: the view revoked_sessions, nothing else.
 --
 -- None of them may create roles or databases; the runtime roles own nothing, so they cannot alter or drop a

@@ -223,6 +223,12 @@ try {
     eq(S.nameAmong(s, 'ann', ['ann2']), 'Ann (@ann)', 'the same display name as another\'s, ignoring case');
     eq(S.nameAmong(s, 'ann2', ['ann']), 'ann (@ann2)', 'either way round');
     eq(S.withUsername('bob', 'bob'), 'bob', 'no display name: nothing beside the username');
+    // A deleted account's key (~ and its id): "Deleted account", with no picture, and its profile never asked for.
+    eq([S.isDeletedAccount('~42'), S.isDeletedAccount('~042'), S.isDeletedAccount('~'), S.isDeletedAccount('bob'),
+      S.isDeletedAccount('~4x')], [true, false, false, false, false], 'a deleted account\'s key');
+    s.profiles.nameOf = (n) => { check(n[0] !== '~', `a deleted account's profile asked for: ${n}`); return shown[n] || n; };
+    eq([S.shownName(s, '~42'), S.pictureOf(s, '~42'), S.nameAmong(s, '~42', ['bob'])],
+      ['Deleted account', null, 'Deleted account'], 'a deleted account as shown');
     S.ensureConv(s, 'bob');
     S.ensureGroupConv(s, 7, { name: 'Seven' });
     S.upsertMessage(S.threadOf(s, 'g:7'), { id: 'x', from: 'mallory', body: 'hi', ts: 1, state: 'received' });

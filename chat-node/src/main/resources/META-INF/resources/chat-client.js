@@ -159,7 +159,10 @@ export class ChatApi {
     return this.whenNotBusy(() => this.request('POST', '/api/auth/password', { currentPassword, newPassword }));
   }
 
-  /** Extension: deletes the account for good (its name is retired); the password is asked again. */
+  /**
+   * Extension: deletes the account for good (its chats move to its key ~ID, then its name may be registered again);
+   * the password is asked again.
+   */
   deleteAccount(password) {
     return this.whenNotBusy(() => this.request('DELETE', '/api/users/me', { password }));
   }

@@ -1,7 +1,7 @@
 // The list of conversations on the left: loading it, its order, unread badges, presence dots and previews.
 import {
-  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isGroupKey, nameIn, pictureOf, shownName,
-  sortedConversations, state,
+  applyConversationList, convName, ensureGroupConv, groupIdOf, hooks, isDeletedAccount, isGroupKey, nameIn, pictureOf,
+  shownName, sortedConversations, state,
 } from './store.js';
 import { $, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -92,8 +92,8 @@ function fillConversationItem(li, c) {
 export async function refreshPresence() {
   if (!state.session) return;
   const names = new Set([...state.convs.keys(), ...state.searchResults.map((u) => u.username)]
-    .filter((k) => !isGroupKey(k)));
-  if (state.openPeer && !isGroupKey(state.openPeer)) names.add(state.openPeer);
+    .filter((k) => !isGroupKey(k) && !isDeletedAccount(k)));
+  if (state.openPeer && !isGroupKey(state.openPeer) && !isDeletedAccount(state.openPeer)) names.add(state.openPeer);
   const list = [...names].slice(0, PRESENCE_LIMIT);
   if (!list.length) return;
   const r = await call(() => state.api.presence(list));

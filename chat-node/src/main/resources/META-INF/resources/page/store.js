@@ -99,13 +99,29 @@ export function applyGroupInfo(c, g) {
   else if (Number.isFinite(g.members)) c.memberCount = g.members;
 }
 
-/** The name shown for a person: their display name once known (it is fetched when `want`), else the username. */
+/** What the page shows for a deleted account's conversation, messages and search hits. */
+export const DELETED_ACCOUNT = 'Deleted account';
+
+/**
+ * Whether a name is a deleted account's key (`~` and its id, docs/protocol.md "Deleting an account"): its
+ * conversation stays, shown as "Deleted account"; it has no profile, no presence, and takes no messages.
+ */
+export function isDeletedAccount(name) {
+  return typeof name === 'string' && /^~[1-9][0-9]{0,18}$/.test(name);
+}
+
+/**
+ * The name shown for a person: their display name once known (it is fetched when `want`), else the username;
+ * "Deleted account" for a deleted account's key (never fetched).
+ */
 export function shownName(s, username, want = true) {
+  if (isDeletedAccount(username)) return DELETED_ACCOUNT;
   return s.profiles ? s.profiles.nameOf(username, want) : username;
 }
 
 /** A person's picture (a same-origin URL) once known, else null. */
 export function pictureOf(s, username, want = true) {
+  if (isDeletedAccount(username)) return null;
   return s.profiles ? s.profiles.avatarOf(username, want) : null;
 }
 

@@ -1,9 +1,9 @@
 // One conversation on the right: its header, its history (paged, newest first), its messages with their states
 // and actions, the composer (send and edit), and marking it read.
 import {
-  applyLastChange, convName, DELETED_TEXT, ensureConv, groupIdOf, groupKey, hasGroup, hooks, isGroupKey, mergeHistory,
-  msgKey, nameAmong, namesAround, newer, noticeText, pictureOf, readUpTo, shownName, sortedMessages, state, threadOf,
-  upsertMessage,
+  applyLastChange, convName, DELETED_TEXT, ensureConv, groupIdOf, groupKey, hasGroup, hooks, isDeletedAccount, isGroupKey,
+  mergeHistory, msgKey, nameAmong, namesAround, newer, noticeText, pictureOf, readUpTo, shownName, sortedMessages,
+  state, threadOf, upsertMessage,
 } from './store.js';
 import { $, announce, el, paintAvatar, paintGroupAvatar } from './dom.js';
 import { call } from './calls.js';
@@ -108,8 +108,12 @@ export function openHeader() {
   // A person's username stays at hand when a display name is shown.
   if (!isGroupKey(state.openPeer) && name !== state.openPeer) $('peer-name').title = state.openPeer;
   else $('peer-name').removeAttribute('title');
-  $('composer-label').textContent = `Message ${name}`;
-  $('composer-input').placeholder = `Message ${name}`;
+  // A deleted account's conversation stays readable; nothing can be sent to it.
+  const gone = isDeletedAccount(state.openPeer);
+  $('composer-input').disabled = gone;
+  $('composer-send').disabled = gone;
+  $('composer-label').textContent = gone ? 'This account was deleted' : `Message ${name}`;
+  $('composer-input').placeholder = gone ? 'This account was deleted' : `Message ${name}`;
 }
 
 /** The open conversation's avatar and status (online, or the group's member count). */

@@ -25,7 +25,7 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
  */
 class LayersTest {
     /** Lowest first. Each package's package-info.java says what it owns and promises. */
-    static final List<String> LAYERS = List.of("protocol", "config", "redis", "postgres", "history", "groups", "presence",
+    static final List<String> LAYERS = List.of("protocol", "config", "redis", "postgres", "history", "groups", "accounts", "presence",
             "routing", "sockets", "delivery", "endpoint", "api", "lifecycle");
     private static final String ROOT = "dev.chat.node";
 

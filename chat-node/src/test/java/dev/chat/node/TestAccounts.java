@@ -39,13 +39,58 @@ public final class TestAccounts {
     private static final String VIEWS = views()
             + "ALTER VIEW account_names OWNER TO " + LocalPostgres.USER + "; "
             + "ALTER VIEW revoked_sessions OWNER TO " + LocalPostgres.USER + "; "
-            + "GRANT SELECT ON account_names, revoked_sessions TO chat_node";
+            + "GRANT SELECT ON account_names, revoked_sessions TO chat_node; "
+            + "ALTER TABLE name_releases OWNER TO " + LocalPostgres.USER + "; "
+            + "ALTER VIEW pending_name_releases OWNER TO " + LocalPostgres.USER + "; "
+            + "GRANT SELECT, UPDATE (released_at) ON pending_name_releases TO chat_node";
 
-    /** The two views as user-service's V10 defines them (one copy here: both constants above use it). */
+    /**
+     * The views as user-service's V10 and V12 define them (one copy here: both constants above use it), and V12's
+     * table of pending name releases, which a deletion writes ({@link #delete}).
+     */
     private static String views() {
-        return "CREATE OR REPLACE VIEW account_names AS SELECT username FROM accounts; "
+        return "CREATE OR REPLACE VIEW account_names AS SELECT username, id FROM accounts; "
                 + "CREATE OR REPLACE VIEW revoked_sessions AS SELECT id, revoked_at FROM sessions "
-                + "WHERE revoked_at IS NOT NULL; ";
+                + "WHERE revoked_at IS NOT NULL; "
+                + "CREATE TABLE IF NOT EXISTS name_releases (account_id bigint PRIMARY KEY, username text NOT NULL, "
+                + "deleted_at timestamptz NOT NULL DEFAULT now(), released_at timestamptz); "
+                + "CREATE UNIQUE INDEX IF NOT EXISTS name_releases_pending ON name_releases (username) "
+                + "WHERE released_at IS NULL; "
+                + "CREATE OR REPLACE VIEW pending_name_releases AS SELECT account_id, username, released_at "
+                + "FROM name_releases WHERE released_at IS NULL; ";
+    }
+
+    /** The id of {@code user}'s account. */
+    public static long id(String user) {
+        return Long.parseLong(LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                "SELECT id FROM accounts WHERE username = '" + user + "'"));
+    }
+
+    /**
+     * Deletes {@code user}'s account as user-service does (db/users V12, AccountSecurity.delete): its name's release
+     * pending, the row renamed {@code ~deleted~ID}, its sessions revoked. Answers the account's id.
+     */
+    public static long delete(String user) {
+        long id = id(user);
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE, "BEGIN; "
+                + "INSERT INTO name_releases (account_id, username) VALUES (" + id + ", '" + user + "'); "
+                + "UPDATE accounts SET username = '~deleted~' || id WHERE id = " + id + "; "
+                + "UPDATE sessions SET revoked_at = now() WHERE account_id = " + id + " AND revoked_at IS NULL; "
+                + "COMMIT");
+        return id;
+    }
+
+    /** A new account named exactly {@code name} (a released name registered again); answers its id. */
+    public static long createNamed(String name) {
+        LocalPostgres.shared().psql(LocalPostgres.DATABASE,
+                "INSERT INTO accounts (username, password_hash) VALUES ('" + name + "', 'x')");
+        return id(name);
+    }
+
+    /** A token of {@code user}'s account {@code accountId} (its sub claim) in {@code session}, as user-service issues. */
+    public static String token(String user, long accountId, String session) {
+        return Jwt.upn(user).subject(Long.toString(accountId)).issuer("chat").groups("user").claim("sid", session)
+                .expiresIn(600).sign();
     }
 
     /**

@@ -40,6 +40,13 @@ class DatabaseRolesTest {
         allowed("chat_node", "SELECT count(*) FROM account_names");
         allowed("chat_node", "SELECT count(*) FROM revoked_sessions");
         allowed("chat_node", "SELECT count(*) FROM profile_changes");
+        // Deleted names (db/users V12): chat-node sees the pending releases and may mark one released, nothing more.
+        denied("chat_node", "SELECT count(*) FROM name_releases");
+        denied("chat_node", "UPDATE pending_name_releases SET username = 'x' WHERE false");
+        denied("chat_node", "DELETE FROM pending_name_releases WHERE false");
+        denied("chat_node", "INSERT INTO pending_name_releases (account_id, username) SELECT 1, 'x' WHERE false");
+        allowed("chat_node", "SELECT account_id, username FROM pending_name_releases FOR UPDATE SKIP LOCKED");
+        allowed("chat_node", "UPDATE pending_name_releases SET released_at = now() WHERE false");
     }
 
     @Test
@@ -49,6 +56,8 @@ class DatabaseRolesTest {
         denied("chat_users", "DROP TABLE accounts");
         denied("chat_users", "CREATE TABLE intruder (x int)");
         allowed("chat_users", "SELECT count(*) FROM accounts");
+        allowed("chat_users", "SELECT count(*) FROM name_releases");
+        denied("chat_users", "UPDATE name_releases SET released_at = now() WHERE false");
     }
 
     @Test
@@ -58,6 +67,7 @@ class DatabaseRolesTest {
         denied("chat_presence", "SELECT count(*) FROM messages");
         denied("chat_presence", "SELECT count(*) FROM account_names");
         denied("chat_presence", "SELECT count(*) FROM profile_changes");
+        denied("chat_presence", "SELECT count(*) FROM pending_name_releases");
         allowed("chat_presence", "SELECT count(*) FROM revoked_sessions");
     }
 }

@@ -5,12 +5,15 @@ import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.chat.testing.LocalPostgres;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
@@ -20,8 +23,8 @@ import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
 
 /**
- * Change of password (every other session revoked, the current password required), deletion of the account (the
- * name retired, every token and session refused) and the check of every bearer token on REST against the
+ * Change of password (every other session revoked, the current password required), deletion of the account (every
+ * token and session refused, the name registrable again once chat-node released it, the old tokens still refused) and the check of every bearer token on REST against the
  * account's id and its session.
  */
 @QuarkusTest
@@ -79,7 +82,7 @@ class AccountSecurityTest {
     }
 
     @Test
-    void aDeletedAccountsNameIsRetiredAndItsTokensAreRefused() {
+    void aDeletedAccountsNameIsReleasedOnlyOnceChatNodeReKeyedItAndItsTokensStayRefused() {
         String user = TestUsers.unique("gone");
         long id = TestUsers.signup(user, TestUsers.PASSWORD);
         Response session = login(user, TestUsers.PASSWORD);
@@ -104,12 +107,38 @@ class AccountSecurityTest {
                 .then().statusCode(200).extract().path("username");
         assertEquals(List.of(), found, "a deleted account is not found");
 
-        // The name is never handed to anyone else: chat data is keyed by name (docs/protocol.md, Deleting an account).
+        // Until a chat node has re-keyed the old account's chat data, the name is taken.
         given().contentType(ContentType.JSON).body(Map.of("username", user, "password", TestUsers.PASSWORD))
                 .post("/api/users").then().statusCode(409).body("error", equalTo("username_taken"));
-        // A token naming the old account, even freshly signed, is dead: it is checked against the account's id.
+        assertEquals(user, asChatNode("SELECT username FROM pending_name_releases WHERE account_id = " + id),
+                "chat-node sees the pending release");
+        // chat-node may mark it released and change nothing else of it.
+        assertThrows(IllegalStateException.class, () -> asChatNode(
+                "UPDATE pending_name_releases SET username = 'someone-else' WHERE account_id = " + id));
+        asChatNode("UPDATE pending_name_releases SET released_at = now() WHERE account_id = " + id);
+        assertEquals("", asChatNode("SELECT username FROM pending_name_releases WHERE account_id = " + id));
+
+        // Released: the name goes to a new account, which owns nothing of the old one.
+        String newPassword = "another person entirely";
+        long newId = TestUsers.signup(user, newPassword);
+        assertNotEquals(id, newId);
+        login(user, TestUsers.PASSWORD).then().statusCode(401).body("error", equalTo("invalid_credentials"));
+        String newToken = TestUsers.login(user, newPassword);
+        given().auth().oauth2(newToken).get("/api/users/me").then().statusCode(200)
+                .body("username", equalTo(user)).body("id", equalTo((int) newId));
+
+        // The old account's tokens name its id: refused although their name is registered again.
+        refused(token);
+        given().cookie("chat_refresh", session.cookie("chat_refresh")).post("/api/auth/refresh")
+                .then().statusCode(401).body("error", equalTo("invalid_refresh"));
         String forged = Jwt.issuer("chat").upn(user).subject(Long.toString(id)).groups("user").expiresIn(600).sign();
         refused(forged);
+        live(newToken);
+    }
+
+    /** SQL as chat-node's runtime role would run it (deploy/postgres/roles.sql), on the tests' cluster. */
+    private static String asChatNode(String sql) {
+        return LocalPostgres.shared().psql(LocalPostgres.DATABASE, "SET ROLE chat_node; " + sql);
     }
 
     @Test

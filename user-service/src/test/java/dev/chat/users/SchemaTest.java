@@ -62,13 +62,15 @@ class SchemaTest {
         Set<String> tables = new TreeSet<>();
         query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
                 .forEach(r -> tables.add(r.getString(0)));
-        assertEquals(Set.of("accounts", "flyway_history_users", "refresh_tokens", "retired_usernames", "sessions"), tables);
+        // V12: name_releases replaced retired_usernames (a deleted name is released once chat-node re-keyed its data).
+        assertEquals(Set.of("accounts", "flyway_history_users", "name_releases", "refresh_tokens", "sessions"), tables);
         // V10: what other services' runtime roles may read of this schema, as views (deploy/postgres/roles.sql).
         Set<String> views = new TreeSet<>();
         query("SELECT table_name FROM information_schema.views WHERE table_schema = 'public'")
                 .forEach(r -> views.add(r.getString(0)));
         // V11: profile_changes, the changed display names and avatar versions chat nodes tell contacts about.
-        assertEquals(Set.of("account_names", "profile_changes", "revoked_sessions"), views);
+        // V12: pending_name_releases, the deleted names chat-node re-keys and then marks released.
+        assertEquals(Set.of("account_names", "pending_name_releases", "profile_changes", "revoked_sessions"), views);
 
         Set<String> sequences = new TreeSet<>();
         query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

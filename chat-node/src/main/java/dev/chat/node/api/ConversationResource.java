@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
+import dev.chat.common.DeletedAccounts;
 import dev.chat.common.Usernames;
 import dev.chat.common.api.ApiException;
 import dev.chat.node.history.Conversation;
@@ -95,8 +96,9 @@ public class ConversationResource {
         return identity.getPrincipal().getName();
     }
 
+    /** A username, or a deleted account's key ({@code ~ID}): its conversation stays readable under that key. */
     private static String peer(String peer) {
-        if (!Usernames.isValid(peer)) {
+        if (!Usernames.isValid(peer) && !DeletedAccounts.isKey(peer)) {
             throw ApiException.badRequest("invalid_username", "username must be " + Usernames.RULE);
         }
         return peer;

@@ -16,7 +16,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The {@code reauth} frame: an open socket takes a fresh access token and lives until its expiry instead of the
  * old one's, without reconnecting. The token passes the upgrade's checks (signature, issuer, expiry, the account
- * still exists, its session not revoked) and must be the socket's own user's; otherwise an error frame answers and the socket keeps its old
+ * still holds its name, checked by account id, its session not revoked) and must be the socket's own user's (the
+ * same account, when the socket's token named one); otherwise an error frame answers and the socket keeps its old
  * expiry (and is closed then, {@link TokenExpiry}). Like the upgrade, only the expiry is kept, never the token.
  */
 @ApplicationScoped
@@ -48,9 +49,16 @@ class Reauthentication {
             return Uni.createFrom().item(frames.error(frame.id(), ErrorCode.WRONG_USER,
                     "the token is another user's; the socket keeps its old expiry"));
         }
+        Long account = LiveAccounts.accountOf(token);
+        Long socketAccount = connection.userData().get(UpgradeChecks.ACCOUNT);
+        if (socketAccount != null && !socketAccount.equals(account)) {
+            LOG.info(user, frame.id(), "user=%s reauth refused: a token of another account of this name", user);
+            return Uni.createFrom().item(frames.error(frame.id(), ErrorCode.WRONG_USER,
+                    "the token is another account's; the socket keeps its old expiry"));
+        }
         long expires = token.getExpirationTime();
         String session = SessionRevocations.sessionOf(token);
-        return accounts.live(user, session)
+        return accounts.live(user, account, session)
                 .map(live -> {
                     if (!live) {
                         return frames.error(frame.id(), ErrorCode.BAD_TOKEN,

@@ -22,8 +22,8 @@ import io.vertx.core.http.HttpServerRequest;
 /**
  * What an upgrade must pass: a valid token (verified here, 401 otherwise, before any frame); a browser page may
  * only open sockets from its own origin (or one configured in {@code chat.socket.allowed-origins}), so another
- * site cannot ride a user's session; and the token's account must still exist (a token outlives a deleted
- * account by up to its lifetime) and its session ({@code sid}) must not be revoked ({@link LiveAccounts}); and the
+ * site cannot ride a user's session; and the token's account must still hold its name (a token outlives a deleted
+ * account by up to its lifetime, and the name may since belong to someone else: checked by account id) and its session ({@code sid}) must not be revoked ({@link LiveAccounts}); and the
  * user may hold at most {@code chat.limits.max-sockets-per-user} sockets on this node (429 past it).
  *
  * <p>The token is verified here rather than by HTTP security so that nothing of it outlives the upgrade: an
@@ -38,6 +38,8 @@ public class UpgradeChecks implements HttpUpgradeCheck {
     private static final Logger LOG = Logger.getLogger(UpgradeChecks.class);
     /** The token's user ({@code upn}): whom the socket speaks for, whatever its frames say. */
     public static final UserData.TypedKey<String> USER = UserData.TypedKey.forString("chat.user");
+    /** The token's account id ({@code sub}), when it names one: a renewal must name the same account. */
+    public static final UserData.TypedKey<Long> ACCOUNT = UserData.TypedKey.forLong("chat.account");
     /** The token's {@code exp}, in epoch seconds: the socket is closed then. */
     public static final UserData.TypedKey<Long> TOKEN_EXPIRES = UserData.TypedKey.forLong("chat.token-expires");
     /** The token's session ({@code sid}), when it names one: the socket is closed when it is revoked. */
@@ -85,13 +87,17 @@ public class UpgradeChecks implements HttpUpgradeCheck {
         }
         long expires = token.getExpirationTime();
         String session = SessionRevocations.sessionOf(token);
-        return accounts.live(user, session)
+        Long account = LiveAccounts.accountOf(token);
+        return accounts.live(user, account, session)
                 .chain(live -> {
                     if (!live) {
                         return CheckResult.rejectUpgrade(401);
                     }
                     context.userData().put(USER, user);
                     context.userData().put(TOKEN_EXPIRES, expires);
+                    if (account != null) {
+                        context.userData().put(ACCOUNT, account);
+                    }
                     if (session != null) {
                         context.userData().put(SESSION, session);
                     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.chat.common.DeletedAccounts;
 import dev.chat.common.Usernames;
 
 /**
@@ -68,7 +69,8 @@ public class FrameReader {
         String targetFrom = null;
         if (root.has("targetFrom")) {
             targetFrom = text(root, "targetFrom", id);
-            if (!Usernames.isValid(targetFrom)) {
+            // A deleted account's message keeps its key (~ID): a group's owner or admin may still delete it.
+            if (!Usernames.isValid(targetFrom) && !DeletedAccounts.isKey(targetFrom)) {
                 throw new FrameException(ErrorCode.UNKNOWN_MESSAGE, id, "no user '" + clip(targetFrom) + "'");
             }
         }

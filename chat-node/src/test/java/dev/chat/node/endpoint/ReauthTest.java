@@ -114,6 +114,32 @@ class ReauthTest {
         }
     }
 
+    /**
+     * Tokens name their account by id ({@code sub}) as well as by name (issue 17): a deleted account's name may go to
+     * someone new, so a token of another account of the same name renews nothing.
+     */
+    @Test
+    void aTokenOfAnotherAccountOfTheSameNameRenewsNothing() {
+        String alice = user("alice");
+        long id = TestAccounts.id(alice);
+        String session = TestAccounts.session(alice);
+        String otherAccount = TestAccounts.token(alice, id + 1_000_000, session);
+        try (ChatClient a = ChatClient.connect(ws(), TestAccounts.token(alice, id, session))) {
+            a.send(reauth("r7", otherAccount));
+            a.await(error("r7", "wrong_user"), WAIT);
+            a.send(reauth("r8", TestAccounts.token(alice, id, session)));
+            a.await(frame("reauthed", "r8"), WAIT);
+        }
+        // A socket whose token named no account id: the new token's id must still hold the name.
+        try (ChatClient a = ChatClient.connect(ws(), tokenFor(alice, 600))) {
+            a.send(reauth("r9", otherAccount));
+            a.await(error("r9", "bad_token"), WAIT);
+            assertEquals(0, a.count(type("reauthed")));
+        }
+        assertEquals(java.util.Optional.of(401), ChatClient.refusal(ws(), "Bearer " + otherAccount),
+                "nor does it open a socket");
+    }
+
     @Test
     void anInvalidTokenIsRefusedAndTheSocketStaysOpenUntilItsOldExpiry() {
         String alice = user("alice");

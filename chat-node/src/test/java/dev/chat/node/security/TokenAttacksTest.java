@@ -55,9 +55,11 @@ class TokenAttacksTest {
         return URI.create(http.toString().replaceFirst("^http", "ws"));
     }
 
+    /** A token's claims for {@code user}, whose account id ({@code sub}) the socket upgrade checks too. */
     private static String claims(String user) {
         long now = Instant.now().getEpochSecond();
-        return "{\"iss\":\"chat\",\"upn\":\"" + user + "\",\"sub\":\"1\",\"groups\":[\"user\"],\"iat\":" + now
+        return "{\"iss\":\"chat\",\"upn\":\"" + user + "\",\"sub\":\"" + TestAccounts.id(user)
+                + "\",\"groups\":[\"user\"],\"iat\":" + now
                 + ",\"exp\":" + (now + 600) + "}";
     }
 

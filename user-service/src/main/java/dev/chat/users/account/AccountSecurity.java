@@ -12,7 +12,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What a signed-in person does to their own account: a new password (every other session revoked) and deletion
- * (the name retired for good, every session revoked). The caller has proved the current password. Each is one
+ * (every session revoked, the name released once chat-node re-keyed its chat data). The caller has proved the
+ * current password. Each is one
  * transaction, so a failure changes nothing.
  */
 @ApplicationScoped
@@ -46,10 +47,11 @@ public class AccountSecurity {
     }
 
     /**
-     * Deletes the account: its name goes to {@code retired_usernames} (never registered again, since chat data is
-     * keyed by name), the row stays under {@code ~deleted~ID} with no password, display name or avatar, every
-     * session is revoked (chat nodes close its sockets within a second) and its refresh tokens go. Answers false
-     * when it was already deleted.
+     * Deletes the account: its id and name go to {@code name_releases} as a pending release (a chat node re-keys
+     * the account's chat data from the name to {@code ~ID} and marks it released; until then the name cannot be
+     * registered: V12__name_releases.sql), the row stays under {@code ~deleted~ID} with no password, display name
+     * or avatar, every session is revoked (chat nodes close its sockets within a second) and its refresh tokens go.
+     * Answers false when it was already deleted.
      */
     public Uni<Boolean> delete(long accountId) {
         return pool.withTransaction(c -> c
@@ -60,12 +62,12 @@ public class AccountSecurity {
                         return Uni.createFrom().item(false);
                     }
                     String name = rows.iterator().next().getString("username");
-                    // The same lock a sign-up of this name takes (V3__account_security.sql): it then sees the name
-                    // retired instead of free.
+                    // The same lock a sign-up of this name takes (V12__name_releases.sql): it then sees the name's
+                    // release pending instead of the name free.
                     return c.preparedQuery("SELECT true AS locked FROM (SELECT pg_advisory_xact_lock(hashtext('username:' || $1::text))) l")
                             .execute(Tuple.of(name))
                             .chain(x -> c.preparedQuery(
-                                    "INSERT INTO retired_usernames (username, account_id) VALUES ($1, $2)")
+                                    "INSERT INTO name_releases (username, account_id) VALUES ($1, $2)")
                                     .execute(Tuple.of(name, accountId)))
                             .chain(x -> c.preparedQuery("""
                                     UPDATE accounts SET username = '~deleted~' || id, password_hash = '!',
@@ -79,7 +81,7 @@ public class AccountSecurity {
                                     DELETE FROM refresh_tokens
                                     WHERE session_id IN (SELECT id FROM sessions WHERE account_id = $1)""")
                                     .execute(Tuple.of(accountId)))
-                            .invoke(x -> LOG.infof("account deleted id=%d username=%s (name retired)", accountId, name))
+                            .invoke(x -> LOG.infof("account deleted id=%d username=%s (name release pending)", accountId, name))
                             .replaceWith(true);
                 }));
     }

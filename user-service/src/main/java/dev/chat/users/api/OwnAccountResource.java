@@ -127,8 +127,9 @@ public class OwnAccountResource {
 
     /**
      * Deletes the account (bearer token and password required, {@link PasswordProof}): 204 and the refresh cookie
-     * cleared once the name is retired (never registered again) and every session revoked (sockets closed within
-     * a second, refresh tokens gone) ({@link AccountSecurity#delete}).
+     * cleared once every session is revoked (sockets closed within a second, refresh tokens gone) and the name's
+     * release is pending: registrable again once a chat node has re-keyed the account's chat data to {@code ~ID}
+     * ({@link AccountSecurity#delete}).
      */
     @APIResponse(responseCode = "204", description = "Deleted; every session revoked; the cookie cleared")
     @APIResponse(responseCode = "400", description = "invalid_request, malformed_json")
