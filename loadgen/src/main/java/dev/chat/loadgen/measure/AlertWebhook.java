@@ -10,17 +10,14 @@ import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
 
-import dev.chat.loadgen.report.AlertPosts;
-
 /**
- * A webhook receiver for Alertmanager (its {@code webhook_configs} URL): every POST body is kept as the alerts it
- * holds, answered 200 (so Alertmanager does not send it again); anything else is answered 405. What came is judged
- * elsewhere ({@link AlertPosts}). Listens until closed, on one daemon thread.
+ * A webhook receiver for Alertmanager (its {@code webhook_configs} URL): every POST body is kept as it came, answered
+ * 200 (so Alertmanager does not send it again); anything else is answered 405. What the bodies say is read elsewhere
+ * ({@code report.AlertPosts}). Listens until closed, on one daemon thread.
  */
 public final class AlertWebhook implements AutoCloseable {
     private final HttpServer server;
-    private final List<AlertPosts.Alert> received = new ArrayList<>();
-    private int posts;
+    private final List<String> posts = new ArrayList<>();
 
     private AlertWebhook(HttpServer server) {
         this.server = server;
@@ -37,7 +34,7 @@ public final class AlertWebhook implements AutoCloseable {
                     return;
                 }
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                hook.add(AlertPosts.parse(body));
+                hook.add(body);
                 exchange.sendResponseHeaders(200, -1);
             }
         });
@@ -50,19 +47,13 @@ public final class AlertWebhook implements AutoCloseable {
         return hook;
     }
 
-    private synchronized void add(List<AlertPosts.Alert> alerts) {
-        posts++;
-        received.addAll(alerts);
+    private synchronized void add(String body) {
+        posts.add(body);
     }
 
-    /** Every alert received so far, in order of arrival. */
-    public synchronized List<AlertPosts.Alert> received() {
-        return List.copyOf(received);
-    }
-
-    /** How many posts came. */
-    public synchronized int posts() {
-        return posts;
+    /** Every post's body received so far, in order of arrival. */
+    public synchronized List<String> posts() {
+        return List.copyOf(posts);
     }
 
     /** The address it listens on, e.g. 10.0.0.30:9095. */

@@ -76,7 +76,7 @@ public final class MonitoringChecks {
             targets = prometheus == null ? null
                     : ScrapeTargets.judge(ScrapeTargets.parse(RunChecks.fetch(prometheus.resolve("/api/v1/targets?state=active").toString())),
                             expectedTargets);
-            vrrp = webhook == null ? Map.of() : AlertPosts.vrrpTransitions(webhook.received());
+            vrrp = AlertPosts.vrrpTransitions(received());
             vrrpMissing = new ArrayList<>();
             for (String h : expectedVrrpHosts) {
                 if (!vrrp.containsKey(h)) {
@@ -115,19 +115,26 @@ public final class MonitoringChecks {
         if (webhook != null || !expectedVrrpHosts.isEmpty()) {
             ObjectNode a = json.putObject("alerts");
             a.put("webhook", alertWebhook);
-            a.put("posts", webhook == null ? 0 : webhook.posts());
+            a.put("posts", webhook == null ? 0 : webhook.posts().size());
             ArrayNode names = a.putArray("alertnames");
-            if (webhook != null) {
-                webhook.received().stream().map(AlertPosts.Alert::name).distinct().sorted().forEach(names::add);
-            }
+            received().stream().map(AlertPosts.Alert::name).distinct().sorted().forEach(names::add);
             ObjectNode hosts = a.putObject("vrrp_transitions");
             vrrp.forEach((h, states) -> states.forEach(hosts.putArray(h)::add));
             vrrpMissing.forEach(a.putArray("vrrp_missing")::add);
             a.put("ok", vrrpMissing.isEmpty() && webhook != null);
             say.accept(String.format("monitoring: Alertmanager's webhook got %d posts (alerts %s); VRRP transitions by host %s%s",
-                    webhook == null ? 0 : webhook.posts(), names, vrrp, vrrpMissing.isEmpty() ? "" : "; FAIL: none from " + vrrpMissing));
+                    webhook == null ? 0 : webhook.posts().size(), names, vrrp, vrrpMissing.isEmpty() ? "" : "; FAIL: none from " + vrrpMissing));
         }
         return ok;
+    }
+
+    /** Every alert the webhook received so far, in order of arrival. */
+    private List<AlertPosts.Alert> received() {
+        List<AlertPosts.Alert> all = new ArrayList<>();
+        if (webhook != null) {
+            webhook.posts().forEach(body -> all.addAll(AlertPosts.parse(body)));
+        }
+        return all;
     }
 
     /** "chat-node 3, haproxy 3, ...": how many targets each job has. */
