@@ -161,15 +161,18 @@ write_scaled_env() {
 
 # write_scrape_targets: the chat nodes Prometheus scrapes (scripts/monitoring, job chat-node), the configuration's
 # three and the recorded ones, as RUN/monitoring/chat-nodes.json (Prometheus's file_sd format: their management
-# ports), written whenever the record changes and at each monitoring start. Prometheus reads the file again when it
+# ports on the stack's --bind-addr), written whenever the record changes and at each monitoring start. Prometheus reads the file again when it
 # changes, so a node scripts/scale adds is scraped from then on and one it takes out leaves the job (no reload, no
 # restart). Nothing when monitoring never ran for RUN (no RUN/monitoring). Needs RUN/port-base.
 write_scrape_targets() {
   [[ -d "$RUN/monitoring" ]] || return 0
-  local file="$RUN/monitoring/chat-nodes.json" base n out=""
+  local file="$RUN/monitoring/chat-nodes.json" base n out="" host
   base="$(tr -d '[:space:]' <"$RUN/port-base")" || die "no port base recorded in $RUN"
+  # Where the nodes answer: the address scripts/up bound them to (--bind-addr; loopback for 0.0.0.0).
+  host="$(tr -d '[:space:]' <"$RUN/bind-addr" 2>/dev/null || true)"
+  [[ -n "$host" && "$host" != 0.0.0.0 ]] || host=127.0.0.1
   for n in chat-node-1 chat-node-2 chat-node-3 $(scaled_nodes); do
-    out+="${out:+, }\"127.0.0.1:$(management_port "$n" "$base")\""
+    out+="${out:+, }\"$host:$(management_port "$n" "$base")\""
   done
   echo "[{\"targets\": [$out]}]" >"$file.tmp" || die "could not write $file"
   chmod 644 "$file.tmp"

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -19,14 +21,18 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The shortened failover drill of the test command: {@code scripts/drill --short} builds its own network
- * namespaces (two proxy hosts with HAProxy and keepalived sharing a virtual IP, the chat stack, a client host,
- * a bridge), kills the active HAProxy, stops keepalived on the master, adds a fourth chat node to both proxies at
+ * The shortened failover drill of the test command: {@code scripts/drill --short --monitoring} builds its own network
+ * namespaces (two proxy hosts with HAProxy and keepalived sharing a virtual IP, the chat stack in its replicated
+ * topology, the drill's default: Patroni pair, Redis with Sentinels, two of each API, three nodes under supervisord;
+ * a client host, a bridge), kills the active HAProxy, stops keepalived on the master, adds a fourth chat node to both proxies at
  * run time, drains a chat node and takes the added node out again while clients chat through the virtual IP, and
  * exits 0 only when nothing was lost or shown twice. The verdicts are asserted from loadgen's JSON report
  * (report.json in the run dir), which says more: a client over the login rate limit on the killed proxy was still
  * limited by its twin right after the takeover (HAProxy peers), the added node was UP in both proxies, carried
- * sockets, and was gone from both after scale-in. Whatever happens the drill removes every namespace and process it
+ * sockets, and was gone from both after scale-in; the stack was the replicated one and both proxies routed to, and
+ * loadgen read, the second user-service and presence-service; Prometheus scraped every service and both proxies and
+ * saw every target up at the end, and both proxies' VRRP transitions reached Alertmanager's webhook receiver (run by
+ * loadgen). Whatever happens the drill removes every namespace and process it
  * made; this test checks that too. Needs root (CI runs as root).
  */
 class FailoverDrillTest {
@@ -57,7 +63,7 @@ class FailoverDrillTest {
         assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 30).exit() == 0, "'ip netns' does not work here");
         // A prefix of its own: a drill someone runs by hand (prefix 'chat') is not disturbed.
         String prefix = "dt" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
-        ChaosRun run = ChaosRun.run("scripts/drill", "drill-" + prefix, List.of("--short", "--prefix", prefix,
+        ChaosRun run = ChaosRun.run("scripts/drill", "drill-" + prefix, List.of("--short", "--monitoring", "--prefix", prefix,
                 "--timeout", "900"), 1020);
 
         List<String> left = new ArrayList<>();
@@ -109,6 +115,33 @@ class FailoverDrillTest {
         assertTrue(logs.path("ok").asBoolean(false), logs.toString());
         assertTrue(logs.path("json_lines").asInt() > 0, logs.toString());
         assertTrue(run.report().path("metrics").path("node-1").has("sockets_open"), run.report().toString());
+
+        // The replicated topology: both proxies routed to two of each API (await-steady saw every server UP in both),
+        // and loadgen read the second instances' own metrics ("-" when one did not answer).
+        assertEquals("ha", run.report().path("topology").asText(), run.report().toString());
+        assertTrue(run.output().contains("topology ha (scripts/up --ha"), run.output());
+        for (String second : List.of("user-service-2", "presence-service-2")) {
+            JsonNode m = run.report().path("metrics").path(second);
+            assertTrue(m.size() > 0, second + " not read: " + run.report().path("metrics"));
+            m.fields().forEachRemaining(e -> assertNotEquals("-", e.getValue().asText(), second + " did not answer: " + m));
+        }
+
+        // Monitoring: Prometheus saw every target up at the end, among them both proxies and two of each API; both
+        // proxies' VRRP transitions came to loadgen's webhook through Alertmanager.
+        JsonNode mon = run.report().path("monitoring");
+        assertTrue(mon.path("ok").asBoolean(false), mon.toString());
+        Map<String, Integer> jobs = new TreeMap<>();
+        for (JsonNode t : mon.path("prometheus").path("targets")) {
+            assertEquals("up", t.path("health").asText(), t.toString());
+            jobs.merge(t.path("job").asText(), 1, Integer::sum);
+        }
+        // haproxy: the stack's own (PostgreSQL's listeners) and the pair.
+        assertEquals(3, jobs.getOrDefault("haproxy", 0), jobs.toString());
+        assertEquals(2, jobs.getOrDefault("user-service", 0), jobs.toString());
+        assertEquals(2, jobs.getOrDefault("presence-service", 0), jobs.toString());
+        assertEquals(3, jobs.getOrDefault("chat-node", 0), jobs.toString());
+        JsonNode vrrp = mon.path("alerts").path("vrrp_transitions");
+        assertTrue(vrrp.has("proxy1") && vrrp.has("proxy2"), mon.toString());
         assertTrue(run.output().contains("cleaned up: namespaces"), run.output());
     }
 

@@ -1,6 +1,7 @@
 package dev.chat.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -159,6 +160,13 @@ class MonitoringTest {
     @Test
     void theScriptAnswersHelpAndRefusesUnknownOptions() throws Exception {
         ScriptRun.answersHelpAndRefusesUnknownOptions("scripts/monitoring");
+        // What scripts/drill --monitoring passes: an address to listen on and more HAProxies to scrape, checked first.
+        Result target = ScriptRun.run(List.of("bash", "scripts/monitoring", "start", "--haproxy-target", "10.0.0.11"), 60);
+        assertNotEquals(0, target.exit());
+        assertTrue(target.output().contains("--haproxy-target must be HOST:PORT, not '10.0.0.11'"), target.output());
+        Result listen = ScriptRun.run(List.of("bash", "scripts/monitoring", "start", "--listen", "everywhere"), 60);
+        assertNotEquals(0, listen.exit());
+        assertTrue(listen.output().contains("--listen must be an IPv4 address, not 'everywhere'"), listen.output());
     }
 
     @Test

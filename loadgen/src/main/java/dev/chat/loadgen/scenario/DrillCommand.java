@@ -53,10 +53,12 @@ import picocli.CommandLine.Option;
  * Each phase's figures also go, one JSON object a line, to --figures-file (what the system test asserts), with the
  * chat nodes each proxy routed to at the phase's start and end when --haproxy-stats names the proxies.
  * At the end it reads the components' metrics (--metrics), scans the logs for tokens and passwords
- * (--check-logs), and writes the whole run, each fault's figures (the same objects as --figures-file), the checks and
- * the verdict, to the JSON report (--json-report).
- * Exit 0 when nothing was lost, shown twice or left unacked, every client came back, every limit check held and no
- * log holds a secret; 1 otherwise; 2 when only a time target was missed and --strict-targets is set; 3 when the
+ * (--check-logs), asks Prometheus whether every scrape target was up and which VRRP transitions reached
+ * Alertmanager's webhook receiver (--prometheus, --alert-webhook: {@link MonitoringChecks}), and writes the whole run
+ * (with the stack's --topology), each fault's figures (the same objects as --figures-file), the checks and the verdict,
+ * to the JSON report (--json-report).
+ * Exit 0 when nothing was lost, shown twice or left unacked, every client came back, every limit check held, no
+ * log holds a secret and the monitoring checks asked for passed; 1 otherwise; 2 when only a time target was missed and --strict-targets is set; 3 when the
  * clients never got going.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
@@ -70,6 +72,9 @@ public final class DrillCommand implements Callable<Integer> {
 
     @Mixin
     RunChecks checks;
+
+    @Mixin
+    MonitoringChecks monitoring;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,8 +96,9 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "180", paramLabel = "S", description = "default: ${DEFAULT-VALUE} s")
     long readySeconds;
 
-
-
+    @Option(names = "--topology", defaultValue = "unnamed", paramLabel = "NAME",
+            description = "the stack's topology as the controller started it (e.g. ha, single): recorded in the JSON report")
+    String topology;
 
     @Option(names = "--strict-targets", description = "exit 2 when a time target was missed (default: report only)")
     boolean strictTargets;
@@ -166,6 +172,7 @@ public final class DrillCommand implements Callable<Integer> {
         out = link.out();
         t0 = System.nanoTime();
         link.startWatchdog("drill");
+        monitoring.start();
 
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "loadgen-timer");
@@ -515,6 +522,7 @@ public final class DrillCommand implements Callable<Integer> {
         ObjectNode report = JSON.createObjectNode();
         checks.metrics(report, l -> say("%s", l));
         boolean logsClean = checks.logHygiene(report, l -> say("%s", l), List.of("pw-" + client.userPrefix));
+        boolean monitored = monitoring.judge(report, l -> say("%s", l));
         List<String> lines = new ArrayList<>();
         lines.add("== summary (every message checked once more after the last fault)");
         lines.add(String.format(Locale.ROOT, "   %-18s %9s %9s %9s %9s %7s %7s %9s %6s %6s %6s", "phase", "takeover",
@@ -542,14 +550,15 @@ public final class DrillCommand implements Callable<Integer> {
             lines.add("   other frames     " + crowd.otherFrames() + " (extensions beyond v1, ignored)");
         }
         boolean clean = all.clean() && ledger.misrouted() == 0 && crowd.openCount() == crowd.size() && everyoneBack
-                && limitsHeld && logsClean;
+                && limitsHeld && logsClean && monitored;
         int code = !clean ? 1 : (strictTargets && !targets) ? 2 : 0;
-        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s%s",
+        lines.add(String.format(Locale.ROOT, "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients back %s%s%s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(),
                 everyoneBack && crowd.openCount() == crowd.size() ? "all" : "NOT ALL",
                 limitsHeld ? "" : ", a login limit check FAILED",
                 targets ? "; every time target met" : "; some time target MISSED" + (strictTargets ? " (strict)" : " (reported only)"),
-                logsClean ? "" : "; secrets in logs"));
+                logsClean ? "" : "; secrets in logs", monitored ? "" : "; a monitoring check FAILED",
+                "; topology " + topology));
         for (String l : lines) {
             say("%s", l);
         }
@@ -564,11 +573,13 @@ public final class DrillCommand implements Callable<Integer> {
         summary.put("misrouted", ledger.misrouted());
         summary.put("clients_back", everyoneBack && crowd.openCount() == crowd.size());
         summary.put("login_limits_held", limitsHeld);
+        summary.put("monitoring_ok", monitored);
         summary.put("targets_met", targets);
         summary.put("verdict", clean ? "PASS" : "FAIL");
         figures(summary.toString());
         link.writeChart(timeline(ledger, log));
         report.put("command", "drill");
+        report.put("topology", topology);
         report.put("run", client.runId);
         report.put("clients", crowd.size());
         report.put("verdict", code == 0 ? "PASS" : "FAIL");
