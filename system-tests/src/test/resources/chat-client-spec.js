@@ -73,7 +73,9 @@ function client(extra = {}) {
 try {
   // 1. The token rides in Sec-WebSocket-Protocol; nothing is sent before the socket opens.
   {
-    const { c, seen } = client();
+    // Giving up and the heartbeat have steps of their own: here they must not fire while a busy machine's timers
+    // run late (900 ms to give up, a socket dropped after 500 ms without a frame: the ack then found no message).
+    const { c, seen } = client({ giveUpAfterMs: 60000, heartbeatTimeoutMs: 60000 });
     c.connect();
     const ws = last();
     check(ws.url === 'ws://chat.test/ws/chat', 'socket URL: ' + ws.url);
