@@ -33,9 +33,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The chaos run's clients (scripts/chaos). They chat in a ring through the entry point while a controller injects
- * faults into the stack behind it (kills, restarts, stops) and tells this process about them on standard input, one
- * command per line:
+ * The chaos run's clients (scripts/chaos). They chat in a ring through the entry point while faults are injected
+ * into the stack behind it (kills, restarts, stops). With {@code --faults} this process runs the scenario itself
+ * ({@link FaultSchedule}: steady first, then each fault injected, held for its time, restored, reported, and steady
+ * again before the next), calling {@code --plumbing} only for what is done to the processes; status "faults done"
+ * (or "faults failed", then the verdict at once). Otherwise, and for what follows the schedule, a controller tells
+ * it on standard input, one command per line:
  * <pre>
  * fault NAME [EPOCH_MS]     the fault is injected now (or at EPOCH_MS, the controller's clock just before it):
  *                           its window opens; messages first sent from now on count as the fault's
@@ -126,11 +129,34 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "at the end, the ID of every acked message, one a line (for a check against the store)")
     java.nio.file.Path ackedFile;
 
+    @Mixin
+    SteadyChecks steady;
+
+    @Option(names = "--faults", split = ",", paramLabel = "NAME",
+            description = "run this fault schedule itself once the clients are ready (steady first; each fault injected, held,"
+                    + " restored, reported, then steady again), calling --plumbing for what is done to the stack; without it"
+                    + " the controller announces the faults on stdin")
+    List<String> faultNames = new ArrayList<>();
+
+    @Option(names = "--pause", defaultValue = "10", paramLabel = "S",
+            description = "how long the stops of the schedule last (postgres-stop, node-stop, redis-down; default: ${DEFAULT-VALUE} s)")
+    double pauseSeconds;
+
+    @Option(names = "--plumbing", paramLabel = "COMMAND",
+            description = "the shell command that acts on the stack, given --inject NAME [TARGET] or --restore NAME [TARGET]"
+                    + " (scripts/chaos with its run dir and port base)")
+    String plumbingCommand;
+
+    @Option(names = "--faults-bound", defaultValue = "1500", paramLabel = "S",
+            description = "bound on the whole fault schedule; past it the fault in progress is restored and the run fails"
+                    + " (default: ${DEFAULT-VALUE} s)")
+    long faultsBoundSeconds;
+
+    @Option(names = "--busiest", paramLabel = "NAME=URL",
+            description = "a chat node and its metrics URL: node-kill and node-stop hit the one with the most sockets")
+    List<String> nodeMetrics = new ArrayList<>();
+
     private static final ObjectMapper JSON = new ObjectMapper();
-
-
-
-
 
     /** One fault's window and what was measured of it. */
     private static final class Fault {
@@ -181,10 +207,12 @@ public final class ChaosCommand implements Callable<Integer> {
     private boolean settled;
     private StoreCheck storeCheck;
     private final ObjectNode report = JSON.createObjectNode();
+    private FaultSchedule.Outcome scheduled;
 
     @Override
     public Integer call() throws IOException {
         client.validate();
+        List<FaultSchedule.Fault> plan = plan();
         out = link.out();
         t0 = System.nanoTime();
         link.startWatchdog("chaos");
@@ -229,6 +257,14 @@ public final class ChaosCommand implements Callable<Integer> {
             say("clients: ready: %d sockets open, messages flowing (%.1f s after start)", crowd.openCount(),
                     (System.nanoTime() - t0) / 1e9);
             status("ready");
+            if (!plan.isEmpty()) {
+                scheduled = schedule(plan, crowd, ledger, log).run();
+                if (!scheduled.ok()) {
+                    status("faults failed");
+                    return finish(traffic, crowd, ledger);
+                }
+                status("faults done");
+            }
 
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -268,6 +304,71 @@ public final class ChaosCommand implements Callable<Integer> {
             timer.shutdownNow();
             trace.close();
         }
+    }
+
+    // ------------------------------------------------------------------ the fault schedule
+
+    /** The schedule of --faults (empty without it); refuses unknown names and a schedule without its plumbing. */
+    private List<FaultSchedule.Fault> plan() {
+        if (faultNames.isEmpty()) {
+            return List.of();
+        }
+        if (plumbingCommand == null || plumbingCommand.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--faults needs --plumbing");
+        }
+        if (steady.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--faults needs what steady means: --ready, --haproxy-stats, --check");
+        }
+        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--pause and --faults-bound must be positive");
+        }
+        try {
+            steady.checks();
+            return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+    }
+
+    private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        FaultSchedule.Windows windows = new FaultSchedule.Windows() {
+            @Override
+            public void open(String fault) {
+                startFault(fault, -1, crowd);
+            }
+
+            @Override
+            public void end(String fault) {
+                endFault(fault, -1, ledger);
+            }
+
+            @Override
+            public void report(String fault) {
+                ChaosCommand.this.report(fault, crowd, ledger, log);
+            }
+        };
+        FaultSchedule.Steady steadiness = (hold, within) -> {
+            List<dev.chat.loadgen.measure.Steadiness.Check> cs = steady.checks();
+            dev.chat.loadgen.measure.Steadiness.Outcome o = new dev.chat.loadgen.measure.Steadiness(cs, System::nanoTime,
+                    Sleep::millis).await(hold, within, Duration.ofMillis(100));
+            String line = SteadyChecks.describe(o, cs.size(), hold, within);
+            if (o.steady()) {
+                say("%s", line);
+                return null;
+            }
+            return line;
+        };
+        FaultSchedule.Targets targets = () -> {
+            Map<String, String> texts = new java.util.LinkedHashMap<>();
+            for (String c : nodeMetrics) {
+                int eq = c.indexOf('=');
+                texts.put(c.substring(0, Math.max(eq, 0)), RunChecks.fetch(c.substring(eq + 1)));
+            }
+            return BusiestCommand.pick(texts, "chat_sockets_open");
+        };
+        return new FaultSchedule(plan, new ShellPlumbing(plumbingCommand), windows, steadiness, targets, System::nanoTime,
+                Sleep::millis, Duration.ofSeconds(faultsBoundSeconds), l -> say("%s", l));
     }
 
     // ------------------------------------------------------------------ the commands
@@ -711,14 +812,16 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         boolean open = crowd.openCount() == crowd.size();
         boolean storeOk = storeCheck == null || storeCheck.ok();
-        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean;
+        boolean scheduleOk = scheduled == null || scheduled.ok();
+        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean && scheduleOk;
         lines.add(String.format(Locale.ROOT,
                 "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (%s): %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
                 crowd.size(), reportTimings ? "every client back; timings reported above, not judged"
                         : "every client back <= " + fmtTarget() + " s after its end; answers in time where set",
                 faultsOk ? "yes" : "NO",
-                storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs"));
+                storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs")
+                + (scheduleOk ? "" : "; fault schedule FAILED: " + scheduled.failure()));
         for (String l : lines) {
             say("%s", l);
         }
@@ -730,6 +833,17 @@ public final class ChaosCommand implements Callable<Integer> {
         report.put("ok", clean);
         ObjectNode totals = RunChecks.putTotals(report, all, ledger.misrouted(), crowd.openCount());
         totals.put("faults_ok", faultsOk);
+        if (scheduled != null) {
+            ObjectNode s = report.putObject("schedule");
+            s.put("ok", scheduled.ok());
+            scheduled.done().forEach(s.putArray("done")::add);
+            if (scheduled.failure() != null) {
+                s.put("failure", scheduled.failure());
+            }
+            if (scheduled.restore() != null) {
+                s.put("restore_after_failure", scheduled.restore());
+            }
+        }
         var list = report.putArray("faults");
         for (Fault f : faults) {
             if (f.index > 0) {
