@@ -212,7 +212,13 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         client.validate();
-        List<FaultSchedule.Fault> plan = plan();
+        List<FaultSchedule.Fault> plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadgen chaos: " + e.getMessage());
+            return 2;
+        }
         out = link.out();
         t0 = System.nanoTime();
         link.startWatchdog("chaos");
@@ -308,27 +314,25 @@ public final class ChaosCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ the fault schedule
 
-    /** The schedule of --faults (empty without it); refuses unknown names and a schedule without its plumbing. */
-    private List<FaultSchedule.Fault> plan() {
+    /**
+     * The schedule of --faults (empty without it). IllegalArgumentException for an unknown fault, a schedule without
+     * its plumbing or without what steady means, and a pause or bound that is not positive.
+     */
+    List<FaultSchedule.Fault> plan() {
         if (faultNames.isEmpty()) {
             return List.of();
         }
         if (plumbingCommand == null || plumbingCommand.isBlank()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--faults needs --plumbing");
+            throw new IllegalArgumentException("--faults needs --plumbing (what acts on the stack)");
         }
         if (steady.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--faults needs what steady means: --ready, --haproxy-stats, --check");
+            throw new IllegalArgumentException("--faults needs what steady means: --ready, --haproxy-stats or --check");
         }
         if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--pause and --faults-bound must be positive");
+            throw new IllegalArgumentException("--pause and --faults-bound must be positive");
         }
-        try {
-            steady.checks();
-            return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
-        }
+        steady.checks();
+        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
     }
 
     private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
@@ -834,15 +838,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode totals = RunChecks.putTotals(report, all, ledger.misrouted(), crowd.openCount());
         totals.put("faults_ok", faultsOk);
         if (scheduled != null) {
-            ObjectNode s = report.putObject("schedule");
-            s.put("ok", scheduled.ok());
-            scheduled.done().forEach(s.putArray("done")::add);
-            if (scheduled.failure() != null) {
-                s.put("failure", scheduled.failure());
-            }
-            if (scheduled.restore() != null) {
-                s.put("restore_after_failure", scheduled.restore());
-            }
+            report.set("schedule", scheduled.json());
         }
         var list = report.putArray("faults");
         for (Fault f : faults) {

@@ -94,6 +94,23 @@ public final class FaultSchedule {
         public Outcome {
             done = List.copyOf(done);
         }
+
+        /**
+         * As the run's JSON report holds it ("schedule"): {@code ok}, the faults {@code done}, and on a failure its
+         * {@code failure} and {@code restore_after_failure} (when something was restored).
+         */
+        public com.fasterxml.jackson.databind.node.ObjectNode json() {
+            var o = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            o.put("ok", ok);
+            done.forEach(o.putArray("done")::add);
+            if (failure != null) {
+                o.put("failure", failure);
+            }
+            if (restore != null) {
+                o.put("restore_after_failure", restore);
+            }
+            return o;
+        }
     }
 
     private final List<Fault> faults;

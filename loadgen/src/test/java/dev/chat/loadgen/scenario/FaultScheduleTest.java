@@ -141,6 +141,8 @@ class FaultScheduleTest {
         assertEquals(1, events.stream().filter(e -> e.contains("restore node-stop")).count(), events.toString());
         assertTrue(events.stream().noneMatch(e -> e.contains("postgres-stop")), events.toString());
         assertTrue(said.contains("fault schedule: stopped: " + o.failure()), said.toString());
+        // What the run's report.json says of it.
+        assertEquals("{\"ok\":false,\"done\":[],\"failure\":\"" + o.failure() + "\"}", o.json().toString());
     }
 
     @Test
@@ -153,6 +155,7 @@ class FaultScheduleTest {
         assertTrue(o.failure().startsWith("node-stop: injection (--inject node-stop chat-node-2) failed, exit 1: "), o.failure());
         // A half-done injection (a SIGSTOP of some of the processes) is undone at once, without a hold.
         assertEquals("--restore node-stop chat-node-2: done", o.restore());
+        assertEquals("--restore node-stop chat-node-2: done", o.json().path("restore_after_failure").asText());
         assertEquals(List.of("1.0 steady", "1.0 open node-stop", "1.0 inject node-stop chat-node-2",
                 "1.0 restore node-stop chat-node-2"), events);
     }
