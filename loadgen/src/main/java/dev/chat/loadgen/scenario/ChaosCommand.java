@@ -64,6 +64,9 @@ import picocli.CommandLine.Option;
  *                           leave the client hanging); judged at the report, part of the exit code
  * report NAME               once everything of the window is acked and shown and every client is back (bounded
  *                           by --settle), print the fault's figures
+ * run NAME K N              run fault NAME of the schedule (--ha: the faults loadgen knows there), the K-th of N of
+ *                           the controller's run: inject, hold, restore, report, steady; status "ran NAME", or
+ *                           "failed NAME" and then the verdict at once
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "settled", "done CODE".
@@ -152,6 +155,11 @@ public final class ChaosCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE} s)")
     long faultsBoundSeconds;
 
+    @Option(names = "--ha",
+            description = "the replicated topology: its controller runs the data tier's faults and hands the others to"
+                    + " this process one at a time ('run NAME K N' on stdin)")
+    boolean ha;
+
     @Option(names = "--busiest", paramLabel = "NAME=URL",
             description = "a chat node and its metrics URL: node-kill and node-stop hit the one with the most sockets")
     List<String> nodeMetrics = new ArrayList<>();
@@ -162,7 +170,8 @@ public final class ChaosCommand implements Callable<Integer> {
     private static final class Fault {
         final int index;
         final String name;
-        final long start;
+        /** When the fault began: its window's opening, or the moment the plumbing did it when it said so (later). */
+        long start;
         long end = -1;
         long reportedAt = -1;
         Map<String, Long> errorsAtStart = Map.of();
@@ -293,6 +302,13 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "presence-map" -> presenceMap(line.trim().split("\\s+"));
                     case "settle" -> settle(traffic, crowd, ledger);
                     case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
+                    case "run" -> {
+                        if (!runOne(line.trim().substring("run".length()).trim(), crowd, ledger, log)) {
+                            status("failed " + name);
+                            return finish(traffic, crowd, ledger);
+                        }
+                        status("ran " + name);
+                    }
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
                     }
@@ -335,7 +351,38 @@ public final class ChaosCommand implements Callable<Integer> {
         return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
     }
 
+    /**
+     * "run NAME K N": one fault of the schedule, the K-th of N in the controller's run, where the controller runs the
+     * others (scripts/chaos --ha); false (and the failure kept for the verdict) when it failed.
+     */
+    private boolean runOne(String words, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        String[] w = words.trim().split("\\s+");
+        FaultSchedule.Outcome o;
+        try {
+            if (w.length != 3 || plumbingCommand == null || steady.isEmpty()) {
+                throw new IllegalArgumentException("run needs NAME K N, and the options --plumbing and --ready/--haproxy-stats/--check");
+            }
+            List<FaultSchedule.Fault> one = ChaosFaults.of(List.of(w[0]), Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha);
+            long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
+            o = schedule(one, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left))).runOne(w[0], Integer.parseInt(w[1]),
+                    Integer.parseInt(w[2]));
+        } catch (IllegalArgumentException e) {
+            o = new FaultSchedule.Outcome(false, List.of(), "run " + words + ": " + e.getMessage(), null);
+            say("fault schedule: %s", o.failure());
+        }
+        if (!o.ok()) {
+            scheduled = o;
+        }
+        return o.ok();
+    }
+
     private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
+        return schedule(plan, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left)));
+    }
+
+    private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log,
+            Duration bound) {
         FaultSchedule.Windows windows = new FaultSchedule.Windows() {
             @Override
             public void open(String fault) {
@@ -345,6 +392,41 @@ public final class ChaosCommand implements Callable<Integer> {
             @Override
             public void end(String fault) {
                 endFault(fault, -1, ledger);
+            }
+
+            @Override
+            public void injectedAt(String fault, long epochMillis) {
+                Fault f = byName.get(fault);
+                if (f != null && f.end < 0) {
+                    // Measured from the kill or the stop itself, as a controller's "fault NAME EPOCH_MS" would be.
+                    long at = at(epochMillis);
+                    if (at > f.start) {
+                        f.start = at;
+                        trace.event(at, "chaos", "injected " + fault);
+                    }
+                }
+            }
+
+            @Override
+            public void note(String fault, String text) {
+                ChaosCommand.this.note(fault, text);
+            }
+
+            @Override
+            public void facts(String fault, Map<String, Object> facts) {
+                // As the controller's figure: into the fault's facts, the merged line into --figures-file.
+                Fault f = byName.get(fault);
+                ObjectNode line = JSON.createObjectNode().put("fault", fault);
+                ObjectNode given = JSON.valueToTree(new java.util.TreeMap<>(facts));
+                if (f != null) {
+                    f.facts.setAll(given);
+                    line.setAll(f.facts);
+                } else {
+                    line.setAll(given);
+                }
+                if (figuresFile != null) {
+                    ControllerLink.append(figuresFile, line.toString());
+                }
             }
 
             @Override
@@ -372,7 +454,7 @@ public final class ChaosCommand implements Callable<Integer> {
             return BusiestCommand.pick(texts, "chat_sockets_open");
         };
         return new FaultSchedule(plan, new ShellPlumbing(plumbingCommand), windows, steadiness, targets, System::nanoTime,
-                Sleep::millis, Duration.ofSeconds(faultsBoundSeconds), l -> say("%s", l));
+                Sleep::millis, bound, l -> say("%s", l));
     }
 
     // ------------------------------------------------------------------ the commands

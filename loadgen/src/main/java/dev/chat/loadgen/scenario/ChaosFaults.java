@@ -25,19 +25,53 @@ public final class ChaosFaults {
     private ChaosFaults() {
     }
 
-    /** The names {@link #of} knows. */
+    /** The names {@link #of} knows in the single topology. */
     public static Set<String> names() {
         return new TreeSet<>(List.of("node-kill", "redis-restart", "postgres-stop", "user-service-kill", "node-stop",
                 "presence-kill", "redis-down"));
     }
 
+    /**
+     * The names {@link #of} knows in the replicated topology (scripts/chaos --ha): the chat nodes' faults and the
+     * kills supervisord restarts. (Its data tier's faults, the PostgreSQL and Redis takeovers, are still run by the
+     * script.)
+     */
+    public static Set<String> haNames() {
+        return new TreeSet<>(List.of("node-kill", "node-stop", "etcd-kill", "sentinel-kill", "user-service-kill",
+                "presence-kill"));
+    }
+
     /** The faults named, in that order; {@code pause}: how long the stops last. IllegalArgumentException for an unknown name. */
     public static List<Fault> of(List<String> names, Duration pause) {
+        return of(names, pause, false);
+    }
+
+    /** As {@link #of(List, Duration)}, in the replicated topology when {@code ha}. */
+    public static List<Fault> of(List<String> names, Duration pause, boolean ha) {
         List<Fault> faults = new ArrayList<>();
         for (String n : names) {
-            faults.add(of(n, pause));
+            faults.add(ha ? ha(n, pause) : of(n, pause));
         }
         return faults;
+    }
+
+    /** The replicated topology's: the nodes as in the single one; one of the others killed, supervisord restarts it. */
+    static Fault ha(String name, Duration pause) {
+        return switch (name) {
+            case "node-kill", "node-stop" -> of(name, pause);
+            case "etcd-kill" -> supervised(name, "etcd-2", List.of("etcd-healthy"));
+            case "sentinel-kill" -> supervised(name, "sentinel-1", List.of("sentinels-ready"));
+            case "user-service-kill" -> supervised(name, "user-service", List.of("ready", "user-service"));
+            case "presence-kill" -> supervised(name, "presence-service", List.of("ready", "presence-service"));
+            default -> throw new IllegalArgumentException("unknown fault '" + name + "' of loadgen's --ha schedule (known: "
+                    + String.join(" ", haNames()) + ")");
+        };
+    }
+
+    /** kill -9 COMPONENT; back when it runs again and {@code ready} answers yes. */
+    private static Fault supervised(String name, String component, List<String> ready) {
+        return new Fault(name, "kill -9 " + component + "; supervisord restarts it", Target.FIXED, Ends.SUPERVISED,
+                Duration.ZERO, component, List.of(List.of("running", component), ready));
     }
 
     static Fault of(String name, Duration pause) {

@@ -16,6 +16,10 @@ import java.util.function.LongSupplier;
  * steady again before the next. A fault that ends {@linkplain Ends#AT_INJECT at its injection} (a kill -9: the
  * restart is the restore) is held and reported before it is restored, so that the measurements see the component
  * gone; one that ends {@linkplain Ends#AT_RESTORE at its restore} (a stop, a SIGSTOP) is held, restored, then ended.
+ * A {@linkplain Ends#SUPERVISED supervised} kill is not restored here: its window stays open until the plumbing's
+ * read-only state queries say the supervisor has it running and ready again. {@link #run()} runs the whole list
+ * (scripts/chaos); {@link #runOne} one fault of it, for a controller that runs the others itself (scripts/chaos
+ * --ha, whose data tier's faults have not moved here yet).
  *
  * <p>Guarantees: the faults run in the order given, never two at once; every injection that was attempted is
  * restored once, also when a later step fails or the bound on the whole run passes (a stopped node must not stay
@@ -25,6 +29,9 @@ import java.util.function.LongSupplier;
  * steadiness wait ({@link Steady}): the schedule itself does no I/O.
  */
 public final class FaultSchedule {
+    /** The bound on the wait for each of a supervised fault's state queries, and how often they are asked. */
+    static final Duration STATE_LIMIT = Duration.ofSeconds(90);
+    private static final long STATE_POLL_MILLIS = 200;
     /** How long the stack must hold steady before a fault, and how long it may take to get there. */
     static final Duration STEADY_HOLD = Duration.ofSeconds(5);
     static final Duration STEADY_WITHIN = Duration.ofSeconds(95);
@@ -38,7 +45,13 @@ public final class FaultSchedule {
         /** At its injection (kill -9): held and reported while the component is gone, restored afterwards. */
         AT_INJECT,
         /** At its restore (a stop, a SIGSTOP): held, restored, then ended and reported. */
-        AT_RESTORE
+        AT_RESTORE,
+        /**
+         * At its injection (a kill -9 of a process under supervisord): nothing is restored by the schedule, the
+         * supervisor restarts it; the window stays open until every {@link Fault#backWhen()} state query answers
+         * yes (the process runs again and is ready), then it is reported.
+         */
+        SUPERVISED
     }
 
     /** Whom a fault hits. */
@@ -53,8 +66,15 @@ public final class FaultSchedule {
      * One fault of the schedule: its name (the plumbing's and the report's), what it does in a few words, whom it
      * hits, when its window ends and how long it is held (after the injection, on the schedule's clock).
      */
-    public record Fault(String name, String what, Target target, Ends ends, Duration hold) {
+    public record Fault(String name, String what, Target target, Ends ends, Duration hold, String component,
+            List<List<String>> backWhen) {
+        /** A fault that is restored by the plumbing (no state to wait for). */
+        public Fault(String name, String what, Target target, Ends ends, Duration hold) {
+            this(name, what, target, ends, hold, null, List.of());
+        }
+
         public Fault {
+            backWhen = List.copyOf(backWhen);
             if (name == null || !name.matches("[a-z0-9-]+")) {
                 throw new IllegalArgumentException("a fault's name is lower-case words joined by '-', not '" + name + "'");
             }
@@ -69,6 +89,18 @@ public final class FaultSchedule {
         void open(String fault);
 
         void end(String fault);
+
+        /**
+         * The moment the plumbing did the fault (its clock, epoch ms: a line {@code @EPOCH_MS ...} of the injection),
+         * later than {@link #open} by the plumbing's own start: the fault is measured from then.
+         */
+        void injectedAt(String fault, long epochMillis);
+
+        /** A line of what the schedule saw (printed with the fault's figures, in its notes). */
+        void note(String fault, String text);
+
+        /** The schedule's figures of the fault (into its facts in the JSON report). */
+        void facts(String fault, Map<String, Object> facts);
 
         /** Returns once the fault's figures are printed (bounded by the measurements' own settle time). */
         void report(String fault);
@@ -168,21 +200,70 @@ public final class FaultSchedule {
             }
             return new Outcome(true, done, null, null);
         } catch (Stop e) {
-            say.accept("fault schedule: stopped: " + e.getMessage());
-            String restore = null;
-            if (pendingRestore != null) {
-                List<String> args = pendingRestore;
-                pendingRestore = null;
-                say.accept("fault schedule: restoring after the failure: " + String.join(" ", args));
-                Plumbing.Call c = plumbing.run(args, CALL_LIMIT);
-                c.lines().forEach(say);
-                restore = String.join(" ", args) + (c.ok() ? ": done" : ": FAILED (exit " + c.exit() + ": " + c.last() + ")");
+            return stopped(e, done);
+        }
+    }
+
+    /** After a failure: says it, restores what is injected, and answers the outcome. */
+    private Outcome stopped(Stop e, List<String> done) {
+        say.accept("fault schedule: stopped: " + e.getMessage());
+        String restore = null;
+        if (pendingRestore != null) {
+            List<String> args = pendingRestore;
+            pendingRestore = null;
+            say.accept("fault schedule: restoring after the failure: " + String.join(" ", args));
+            Plumbing.Call c = plumbing.run(args, CALL_LIMIT);
+            c.lines().forEach(say);
+            restore = String.join(" ", args) + (c.ok() ? ": done" : ": FAILED (exit " + c.exit() + ": " + c.last() + ")");
+        }
+        return new Outcome(false, done, e.getMessage(), restore);
+    }
+
+    /**
+     * Asks {@code --state QUERY...} every 200 ms on the schedule's clock until it answers 0, within {@link #STATE_LIMIT}
+     * and the run's bound; its last line then (e.g. a pid).
+     */
+    private String awaitState(Fault f, List<String> query) throws Stop {
+        List<String> args = new ArrayList<>(List.of("--state"));
+        args.addAll(query);
+        long until = Math.min(deadline, nanos.getAsLong() + STATE_LIMIT.toNanos());
+        Plumbing.Call last;
+        while (true) {
+            last = plumbing.run(args, Duration.ofNanos(Math.max(1_000_000_000L, Math.min(CALL_LIMIT.toNanos(),
+                    until - nanos.getAsLong()))));
+            if (last.ok()) {
+                return last.last();
             }
-            return new Outcome(false, done, e.getMessage(), restore);
+            if (nanos.getAsLong() >= until) {
+                throw new Stop(String.format(Locale.ROOT, "%s: %s did not answer yes in time (%s s, or the run's bound): %s",
+                        f.name(), String.join(" ", args), seconds(STATE_LIMIT), last.last().isEmpty() ? "(no output)" : last.last()));
+            }
+            sleepMillis.accept(STATE_POLL_MILLIS);
+        }
+    }
+
+    /**
+     * Runs one fault of the schedule, the {@code number}-th of {@code of} in its controller's run (scripts/chaos
+     * --ha, whose other faults it still runs itself), with the same guarantees as {@link #run()}; the stack is
+     * expected steady before it (the controller's wait), and is steady after it when the outcome is ok.
+     */
+    public Outcome runOne(String name, int number, int of) {
+        deadline = nanos.getAsLong() + bound.toNanos();
+        Fault f = faults.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no fault '" + name + "' in the schedule"));
+        try {
+            runFault(number - 1, of, f);
+            return new Outcome(true, List.of(name), null, null);
+        } catch (Stop e) {
+            return stopped(e, List.of());
         }
     }
 
     private void runFault(int i, Fault f) throws Stop {
+        runFault(i, faults.size(), f);
+    }
+
+    private void runFault(int i, int of, Fault f) throws Stop {
         checkBound(f.name() + ", before its injection");
         List<String> target = new ArrayList<>();
         String whom = "";
@@ -192,10 +273,28 @@ public final class FaultSchedule {
             whom = String.format(Locale.ROOT, " (%s, the node with the most sockets: %d)", b.getKey(), b.getValue());
         }
         say.accept("");
-        say.accept(String.format(Locale.ROOT, "fault %d/%d %s: %s%s", i + 1, faults.size(), f.name(), f.what(), whom));
+        say.accept(String.format(Locale.ROOT, "fault %d/%d %s: %s%s", i + 1, of, f.name(), f.what(), whom));
         windows.open(f.name());
         List<String> restore = args("--restore", f.name(), target);
         pendingRestore = restore;
+        if (f.ends() == Ends.SUPERVISED) {
+            // The supervisor restarts it: nothing for the schedule to restore, only to wait for.
+            pendingRestore = null;
+            long injected = nanos.getAsLong();
+            call(f, "injection", args("--inject", f.name(), target));
+            windows.end(f.name());
+            List<String> answers = new ArrayList<>();
+            for (List<String> q : f.backWhen()) {
+                answers.add(awaitState(f, q));
+            }
+            double back = Math.round((nanos.getAsLong() - injected) / 1e6) / 1000.0;
+            windows.note(f.name(), String.format(Locale.ROOT, "%s running again (pid %s) %.2f s after the kill, restarted by supervisord",
+                    f.component(), answers.isEmpty() ? "?" : answers.get(0), back));
+            windows.facts(f.name(), Map.of("killed", f.component(), "restarted_and_ready_after_s", back));
+            windows.report(f.name());
+            awaitSteady("after " + f.name());
+            return;
+        }
         call(f, "injection", args("--inject", f.name(), target));
         if (f.ends() == Ends.AT_INJECT) {
             windows.end(f.name());
@@ -224,9 +323,22 @@ public final class FaultSchedule {
         return List.copyOf(a);
     }
 
+    /** A line of the plumbing that says when it acted: "[scripts/chaos: ]@EPOCH_MS what it did". */
+    private static final java.util.regex.Pattern AT = java.util.regex.Pattern.compile("^(.*?: )?@(\\d{10,}) (.*)$");
+
     private void call(Fault f, String step, List<String> args) throws Stop {
         Plumbing.Call c = plumbing.run(args, limit());
-        c.lines().forEach(say);
+        for (String line : c.lines()) {
+            java.util.regex.Matcher m = AT.matcher(line);
+            if (m.matches()) {
+                if (args.get(0).equals("--inject")) {
+                    windows.injectedAt(f.name(), Long.parseLong(m.group(2)));
+                }
+                say.accept((m.group(1) == null ? "" : m.group(1)) + m.group(3));
+            } else {
+                say.accept(line);
+            }
+        }
         if (!c.ok()) {
             throw new Stop(String.format(Locale.ROOT, "%s: %s (%s) failed, exit %d: %s", f.name(), step,
                     String.join(" ", args), c.exit(), c.last().isEmpty() ? "(no output)" : c.last()));

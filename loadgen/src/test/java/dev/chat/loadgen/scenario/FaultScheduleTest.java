@@ -29,10 +29,14 @@ class FaultScheduleTest {
     /** What happened, in order, each with the clock's second: "12.0 inject node-stop chat-node-2". */
     private final List<String> events = new ArrayList<>();
     private final List<String> said = new ArrayList<>();
+    /** When the plumbing said it injected each fault: "node-kill@EPOCH_MS". */
+    private final List<String> injected = new ArrayList<>();
     /** A plumbing call whose words match fails with exit 1 and this line. */
     private Predicate<String> fails = call -> false;
     /** How long each plumbing call takes, on the clock. */
     private long callMillis = 0;
+    /** When (second on the clock) each state query starts to answer yes; never when absent. */
+    private final Map<String, Long> statesYesAt = new java.util.HashMap<>();
     /** What the steadiness wait answers (null: steady), and how long it takes. */
     private String notSteady;
     private long steadyMillis = 1000;
@@ -45,10 +49,18 @@ class FaultScheduleTest {
         String call = String.join(" ", args).substring(2);
         now += callMillis * 1_000_000L;
         log(call);
+        if (call.startsWith("state ")) {
+            // The stack's state: yes once the clock has reached the answer's second.
+            Long at = statesYesAt.get(call.substring("state ".length()));
+            return at != null && now >= at * 1_000_000_000L ? new Plumbing.Call(0, List.of("4242"))
+                    : new Plumbing.Call(1, List.of("scripts/chaos: not yet"));
+        }
         if (fails.test(call)) {
             return new Plumbing.Call(1, List.of("scripts/chaos: " + call + ": chat-node-2 is not running"));
         }
-        return new Plumbing.Call(0, List.of("scripts/chaos: " + call + ": done"));
+        // Each says when it acted, on its own clock (epoch ms), as scripts/chaos does.
+        return new Plumbing.Call(0, List.of("scripts/chaos: @" + (1_700_000_000_000L + now / 1_000_000) + " " + call,
+                "scripts/chaos: " + call + ": done"));
     };
 
     private final FaultSchedule.Windows windows = new FaultSchedule.Windows() {
@@ -60,6 +72,21 @@ class FaultScheduleTest {
         @Override
         public void end(String fault) {
             log("end " + fault);
+        }
+
+        @Override
+        public void injectedAt(String fault, long epochMillis) {
+            injected.add(fault + "@" + epochMillis);
+        }
+
+        @Override
+        public void note(String fault, String text) {
+            log("note " + fault + ": " + text);
+        }
+
+        @Override
+        public void facts(String fault, Map<String, Object> facts) {
+            log("facts " + fault + ": " + new java.util.TreeMap<>(facts));
         }
 
         @Override
@@ -112,8 +139,11 @@ class FaultScheduleTest {
                 "29.0 steady"), events);
         assertTrue(said.contains("fault 1/3 node-kill: kill -9 the chat node holding the most sockets; then start it again"
                 + " (chat-node-2, the node with the most sockets: 14)"), said.toString());
-        // The plumbing's own lines are in the run's output.
+        // The plumbing's own lines are in the run's output; when it injected goes to the measurements (only for the
+        // injections: a restore's time is not the fault's start), without the time in the output.
         assertTrue(said.contains("scripts/chaos: inject postgres-stop: done"), said.toString());
+        assertTrue(said.contains("scripts/chaos: inject postgres-stop"), said.toString());
+        assertEquals(List.of("node-kill@1700000001000", "postgres-stop@1700000007000", "node-stop@1700000018000"), injected);
     }
 
     @Test
@@ -201,7 +231,40 @@ class FaultScheduleTest {
     }
 
     @Test
+    void aSupervisedKillIsNotRestoredButWaitedForUntilItRunsAndIsReadyAgainThenReported() {
+        statesYesAt.put("running etcd-2", 3L);
+        statesYesAt.put("etcd-healthy", 4L);
+        FaultSchedule s = schedule(ChaosFaults.of(List.of("etcd-kill", "node-stop"), PAUSE, true), Duration.ofSeconds(600));
+        FaultSchedule.Outcome o = s.runOne("etcd-kill", 5, 8);
+
+        assertTrue(o.ok(), o.toString());
+        assertTrue(said.contains("fault 5/8 etcd-kill: kill -9 etcd-2; supervisord restarts it"), said.toString());
+        List<String> steps = events.stream().filter(e -> !e.contains("state")).toList();
+        assertEquals(List.of("0.0 open etcd-kill", "0.0 inject etcd-kill", "0.0 end etcd-kill",
+                "4.0 note etcd-kill: etcd-2 running again (pid 4242) 4.00 s after the kill, restarted by supervisord",
+                "4.0 facts etcd-kill: {killed=etcd-2, restarted_and_ready_after_s=4.0}", "4.0 report etcd-kill", "5.0 steady"),
+                steps);
+        // Polled every 200 ms: the process first (until 3 s), then the quorum (until 4 s); never a restore.
+        assertTrue(events.contains("3.0 state running etcd-2"), events.toString());
+        assertTrue(events.contains("4.0 state etcd-healthy"), events.toString());
+        assertTrue(events.stream().noneMatch(e -> e.contains("restore")), events.toString());
+    }
+
+    @Test
+    void aSupervisedKillThatNeverComesBackFailsNamingTheStateAndWhatTheScriptSaid() {
+        FaultSchedule.Outcome o = schedule(ChaosFaults.of(List.of("sentinel-kill"), PAUSE, true), Duration.ofSeconds(600))
+                .runOne("sentinel-kill", 1, 1);
+
+        assertFalse(o.ok());
+        assertEquals("sentinel-kill: --state running sentinel-1 did not answer yes in time (90 s, or the run's bound): "
+                + "scripts/chaos: not yet", o.failure());
+        assertNull(o.restore());
+        assertTrue(events.stream().noneMatch(e -> e.contains("report")), events.toString());
+    }
+
+    @Test
     void unknownFaultsAndBadNamesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> ChaosFaults.of(List.of("pg-primary-kill"), PAUSE, true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ChaosFaults.of(List.of("node-kill", "meteor"), PAUSE));
         assertTrue(e.getMessage().startsWith("unknown fault 'meteor' (known: "), e.getMessage());
