@@ -32,6 +32,17 @@ class ChaosTest {
         ScriptRun.Result fault = ScriptRun.run(List.of("bash", "scripts/chaos", "--faults", "node-kill,meteor"), 60);
         assertNotEquals(0, fault.exit());
         assertTrue(fault.output().contains("unknown fault 'meteor'"), fault.output());
+        // The plumbing loadgen's fault schedule calls: documented, and refused outside a chaos run's dir.
+        ScriptRun.Result help = ScriptRun.run(List.of("bash", "scripts/chaos", "--help"), 60);
+        for (String call : List.of("--inject NAME", "--restore NAME", "--state QUERY")) {
+            assertTrue(help.output().contains(call), help.output());
+        }
+        java.nio.file.Path empty = Files.createTempDirectory(
+                Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")), "chaos-plumbing-");
+        ScriptRun.Result inject = ScriptRun.run(List.of("bash", "scripts/chaos", "--run-dir", empty.toString(), "--inject",
+                "node-stop", "chat-node-2"), 60);
+        assertNotEquals(0, inject.exit());
+        assertTrue(inject.output().contains("no chaos run's stack in"), inject.output());
         ScriptRun.Result minutes = ScriptRun.run(List.of("bash", "scripts/soak", "--minutes", "0"), 60);
         assertNotEquals(0, minutes.exit());
         assertTrue(minutes.output().contains("--minutes must be"), minutes.output());

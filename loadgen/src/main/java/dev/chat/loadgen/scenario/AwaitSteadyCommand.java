@@ -1,15 +1,12 @@
 package dev.chat.loadgen.scenario;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 import dev.chat.loadgen.measure.Steadiness;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,21 +22,8 @@ import picocli.CommandLine.Option;
                 + "has one MASTER holding the VIP, without a break "
                 + "for --hold seconds; give up at --deadline.", "Exit 0 steady, 1 not steady by the deadline (what was not is printed)."})
 public final class AwaitSteadyCommand implements Callable<Integer> {
-    @Option(names = "--ready", paramLabel = "NAME=URL", description = "a service and its readiness URL (2xx: ready)")
-    List<String> ready = new ArrayList<>();
-
-    @Option(names = "--haproxy-stats", paramLabel = "URL", description = "an HAProxy's stats page in CSV (/stats;csv): every server UP")
-    List<URI> haproxy = new ArrayList<>();
-
-    @Option(names = "--ignore-backends", paramLabel = "REGEX", description = "backends left out of the HAProxy check, e.g. pg_.*")
-    Pattern ignoreBackends;
-
-    @Option(names = "--check", paramLabel = "NAME=COMMAND", description = "a shell command (bash -c) that exits 0 when its part is steady")
-    List<String> commands = new ArrayList<>();
-
-    @Option(names = "--vrrp-pair", paramLabel = "NAME=COMMAND", description = "a shell command (bash -c) printing one line a "
-            + "keepalived host, NAME STATE vip|-: steady when one MASTER holds the VIP and every other host is BACKUP without it")
-    List<String> vrrpPairs = new ArrayList<>();
+    @Mixin
+    SteadyChecks steady;
 
     @Option(names = "--hold", defaultValue = "5", paramLabel = "S", description = "seconds every check must hold without a break (default: ${DEFAULT-VALUE})")
     double holdSeconds;
@@ -52,26 +36,12 @@ public final class AwaitSteadyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Steadiness.Check> checks = new ArrayList<>();
+        List<Steadiness.Check> checks;
         try {
             if (holdSeconds < 0 || deadlineSeconds <= 0 || pollMillis < 1) {
                 throw new IllegalArgumentException("--hold >= 0, --deadline > 0, --poll >= 1");
             }
-            for (String r : ready) {
-                String[] nv = nameValue(r, "--ready");
-                checks.add(Steadiness.ready(nv[0], URI.create(nv[1])));
-            }
-            for (URI h : haproxy) {
-                checks.add(Steadiness.haproxy(h, ignoreBackends));
-            }
-            for (String c : commands) {
-                String[] nv = nameValue(c, "--check");
-                checks.add(Steadiness.command(nv[0], nv[1], Duration.ofSeconds(30)));
-            }
-            for (String c : vrrpPairs) {
-                String[] nv = nameValue(c, "--vrrp-pair");
-                checks.add(Steadiness.vrrpPair(nv[0], nv[1], Duration.ofSeconds(30)));
-            }
+            checks = steady.checks();
             if (checks.isEmpty()) {
                 throw new IllegalArgumentException("nothing to wait for: give --ready, --haproxy-stats, --check or --vrrp-pair");
             }
@@ -81,30 +51,11 @@ public final class AwaitSteadyCommand implements Callable<Integer> {
         }
         Steadiness.Outcome o = new Steadiness(checks, System::nanoTime, Sleep::millis).await(seconds(holdSeconds),
                 seconds(deadlineSeconds), Duration.ofMillis(pollMillis));
-        if (o.steady()) {
-            System.out.printf(Locale.ROOT, "steady after %.1f s (%d check%s held for %s s)%n", o.seconds(), checks.size(),
-                    checks.size() == 1 ? "" : "s", fmt(holdSeconds));
-            return 0;
-        }
-        System.out.printf(Locale.ROOT, "not steady within %s s: %s%n", fmt(deadlineSeconds),
-                o.notSteady().isEmpty() ? "every check held at the end, but not yet for " + fmt(holdSeconds) + " s"
-                        : String.join("; ", o.notSteady()));
-        return 1;
-    }
-
-    private static String[] nameValue(String s, String option) {
-        int eq = s.indexOf('=');
-        if (eq <= 0 || eq == s.length() - 1) {
-            throw new IllegalArgumentException(option + " must be NAME=VALUE, not '" + s + "'");
-        }
-        return new String[] {s.substring(0, eq), s.substring(eq + 1)};
+        System.out.println(SteadyChecks.describe(o, checks.size(), seconds(holdSeconds), seconds(deadlineSeconds)));
+        return o.steady() ? 0 : 1;
     }
 
     private static Duration seconds(double s) {
         return Duration.ofMillis(Math.round(s * 1000));
-    }
-
-    private static String fmt(double s) {
-        return s == Math.rint(s) ? Long.toString((long) s) : String.format(Locale.ROOT, "%.1f", s);
     }
 }

@@ -33,9 +33,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The chaos run's clients (scripts/chaos). They chat in a ring through the entry point while a controller injects
- * faults into the stack behind it (kills, restarts, stops) and tells this process about them on standard input, one
- * command per line:
+ * The chaos run's clients (scripts/chaos). They chat in a ring through the entry point while faults are injected
+ * into the stack behind it (kills, restarts, stops). With {@code --faults} this process runs the scenario itself
+ * ({@link FaultSchedule}: steady first, then each fault injected, held for its time, restored, reported, and steady
+ * again before the next), calling {@code --plumbing} only for what is done to the processes; status "faults done"
+ * (or "faults failed", then the verdict at once). Otherwise, and for what follows the schedule, a controller tells
+ * it on standard input, one command per line:
  * <pre>
  * fault NAME [EPOCH_MS]     the fault is injected now (or at EPOCH_MS, the controller's clock just before it):
  *                           its window opens; messages first sent from now on count as the fault's
@@ -61,6 +64,9 @@ import picocli.CommandLine.Option;
  *                           leave the client hanging); judged at the report, part of the exit code
  * report NAME               once everything of the window is acked and shown and every client is back (bounded
  *                           by --settle), print the fault's figures
+ * run NAME K N              run fault NAME of the schedule (--ha: the faults loadgen knows there), the K-th of N of
+ *                           the controller's run: inject, hold, restore, report, steady; status "ran NAME", or
+ *                           "failed NAME" and then the verdict at once
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "settled", "done CODE".
@@ -126,17 +132,46 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "at the end, the ID of every acked message, one a line (for a check against the store)")
     java.nio.file.Path ackedFile;
 
+    @Mixin
+    SteadyChecks steady;
+
+    @Option(names = "--faults", split = ",", paramLabel = "NAME",
+            description = "run this fault schedule itself once the clients are ready (steady first; each fault injected, held,"
+                    + " restored, reported, then steady again), calling --plumbing for what is done to the stack; without it"
+                    + " the controller announces the faults on stdin")
+    List<String> faultNames = new ArrayList<>();
+
+    @Option(names = "--pause", defaultValue = "10", paramLabel = "S",
+            description = "how long the stops of the schedule last (postgres-stop, node-stop, redis-down; default: ${DEFAULT-VALUE} s)")
+    double pauseSeconds;
+
+    @Option(names = "--plumbing", paramLabel = "COMMAND",
+            description = "the shell command that acts on the stack, given --inject NAME [TARGET] or --restore NAME [TARGET]"
+                    + " (scripts/chaos with its run dir and port base)")
+    String plumbingCommand;
+
+    @Option(names = "--faults-bound", defaultValue = "1500", paramLabel = "S",
+            description = "bound on the whole fault schedule; past it the fault in progress is restored and the run fails"
+                    + " (default: ${DEFAULT-VALUE} s)")
+    long faultsBoundSeconds;
+
+    @Option(names = "--ha",
+            description = "the replicated topology: its controller runs the data tier's faults and hands the others to"
+                    + " this process one at a time ('run NAME K N' on stdin)")
+    boolean ha;
+
+    @Option(names = "--busiest", paramLabel = "NAME=URL",
+            description = "a chat node and its metrics URL: node-kill and node-stop hit the one with the most sockets")
+    List<String> nodeMetrics = new ArrayList<>();
+
     private static final ObjectMapper JSON = new ObjectMapper();
-
-
-
-
 
     /** One fault's window and what was measured of it. */
     private static final class Fault {
         final int index;
         final String name;
-        final long start;
+        /** When the fault began: its window's opening, or the moment the plumbing did it when it said so (later). */
+        long start;
         long end = -1;
         long reportedAt = -1;
         Map<String, Long> errorsAtStart = Map.of();
@@ -181,10 +216,18 @@ public final class ChaosCommand implements Callable<Integer> {
     private boolean settled;
     private StoreCheck storeCheck;
     private final ObjectNode report = JSON.createObjectNode();
+    private FaultSchedule.Outcome scheduled;
 
     @Override
     public Integer call() throws IOException {
         client.validate();
+        List<FaultSchedule.Fault> plan;
+        try {
+            plan = plan();
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadgen chaos: " + e.getMessage());
+            return 2;
+        }
         out = link.out();
         t0 = System.nanoTime();
         link.startWatchdog("chaos");
@@ -229,6 +272,14 @@ public final class ChaosCommand implements Callable<Integer> {
             say("clients: ready: %d sockets open, messages flowing (%.1f s after start)", crowd.openCount(),
                     (System.nanoTime() - t0) / 1e9);
             status("ready");
+            if (!plan.isEmpty()) {
+                scheduled = schedule(plan, crowd, ledger, log).run();
+                if (!scheduled.ok()) {
+                    status("faults failed");
+                    return finish(traffic, crowd, ledger);
+                }
+                status("faults done");
+            }
 
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -251,6 +302,13 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "presence-map" -> presenceMap(line.trim().split("\\s+"));
                     case "settle" -> settle(traffic, crowd, ledger);
                     case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
+                    case "run" -> {
+                        if (!runOne(line.trim().substring("run".length()).trim(), crowd, ledger, log)) {
+                            status("failed " + name);
+                            return finish(traffic, crowd, ledger);
+                        }
+                        status("ran " + name);
+                    }
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
                     }
@@ -268,6 +326,135 @@ public final class ChaosCommand implements Callable<Integer> {
             timer.shutdownNow();
             trace.close();
         }
+    }
+
+    // ------------------------------------------------------------------ the fault schedule
+
+    /**
+     * The schedule of --faults (empty without it). IllegalArgumentException for an unknown fault, a schedule without
+     * its plumbing or without what steady means, and a pause or bound that is not positive.
+     */
+    List<FaultSchedule.Fault> plan() {
+        if (faultNames.isEmpty()) {
+            return List.of();
+        }
+        if (plumbingCommand == null || plumbingCommand.isBlank()) {
+            throw new IllegalArgumentException("--faults needs --plumbing (what acts on the stack)");
+        }
+        if (steady.isEmpty()) {
+            throw new IllegalArgumentException("--faults needs what steady means: --ready, --haproxy-stats or --check");
+        }
+        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0) {
+            throw new IllegalArgumentException("--pause and --faults-bound must be positive");
+        }
+        steady.checks();
+        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
+    }
+
+    /**
+     * "run NAME K N": one fault of the schedule, the K-th of N in the controller's run, where the controller runs the
+     * others (scripts/chaos --ha); false (and the failure kept for the verdict) when it failed.
+     */
+    private boolean runOne(String words, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        String[] w = words.trim().split("\\s+");
+        FaultSchedule.Outcome o;
+        try {
+            if (w.length != 3 || plumbingCommand == null || steady.isEmpty()) {
+                throw new IllegalArgumentException("run needs NAME K N, and the options --plumbing and --ready/--haproxy-stats/--check");
+            }
+            List<FaultSchedule.Fault> one = ChaosFaults.of(List.of(w[0]), Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha);
+            long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
+            o = schedule(one, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left))).runOne(w[0], Integer.parseInt(w[1]),
+                    Integer.parseInt(w[2]));
+        } catch (IllegalArgumentException e) {
+            o = new FaultSchedule.Outcome(false, List.of(), "run " + words + ": " + e.getMessage(), null);
+            say("fault schedule: %s", o.failure());
+        }
+        if (!o.ok()) {
+            scheduled = o;
+        }
+        return o.ok();
+    }
+
+    private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
+        long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
+        return schedule(plan, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left)));
+    }
+
+    private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log,
+            Duration bound) {
+        FaultSchedule.Windows windows = new FaultSchedule.Windows() {
+            @Override
+            public void open(String fault) {
+                startFault(fault, -1, crowd);
+            }
+
+            @Override
+            public void end(String fault) {
+                endFault(fault, -1, ledger);
+            }
+
+            @Override
+            public void injectedAt(String fault, long epochMillis) {
+                Fault f = byName.get(fault);
+                if (f != null && f.end < 0) {
+                    // Measured from the kill or the stop itself, as a controller's "fault NAME EPOCH_MS" would be.
+                    long at = at(epochMillis);
+                    if (at > f.start) {
+                        f.start = at;
+                        trace.event(at, "chaos", "injected " + fault);
+                    }
+                }
+            }
+
+            @Override
+            public void note(String fault, String text) {
+                ChaosCommand.this.note(fault, text);
+            }
+
+            @Override
+            public void facts(String fault, Map<String, Object> facts) {
+                // As the controller's figure: into the fault's facts, the merged line into --figures-file.
+                Fault f = byName.get(fault);
+                ObjectNode line = JSON.createObjectNode().put("fault", fault);
+                ObjectNode given = JSON.valueToTree(new java.util.TreeMap<>(facts));
+                if (f != null) {
+                    f.facts.setAll(given);
+                    line.setAll(f.facts);
+                } else {
+                    line.setAll(given);
+                }
+                if (figuresFile != null) {
+                    ControllerLink.append(figuresFile, line.toString());
+                }
+            }
+
+            @Override
+            public void report(String fault) {
+                ChaosCommand.this.report(fault, crowd, ledger, log);
+            }
+        };
+        FaultSchedule.Steady steadiness = (hold, within) -> {
+            List<dev.chat.loadgen.measure.Steadiness.Check> cs = steady.checks();
+            dev.chat.loadgen.measure.Steadiness.Outcome o = new dev.chat.loadgen.measure.Steadiness(cs, System::nanoTime,
+                    Sleep::millis).await(hold, within, Duration.ofMillis(100));
+            String line = SteadyChecks.describe(o, cs.size(), hold, within);
+            if (o.steady()) {
+                say("%s", line);
+                return null;
+            }
+            return line;
+        };
+        FaultSchedule.Targets targets = () -> {
+            Map<String, String> texts = new java.util.LinkedHashMap<>();
+            for (String c : nodeMetrics) {
+                int eq = c.indexOf('=');
+                texts.put(c.substring(0, Math.max(eq, 0)), RunChecks.fetch(c.substring(eq + 1)));
+            }
+            return BusiestCommand.pick(texts, "chat_sockets_open");
+        };
+        return new FaultSchedule(plan, new ShellPlumbing(plumbingCommand), windows, steadiness, targets, System::nanoTime,
+                Sleep::millis, bound, l -> say("%s", l));
     }
 
     // ------------------------------------------------------------------ the commands
@@ -711,14 +898,16 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         boolean open = crowd.openCount() == crowd.size();
         boolean storeOk = storeCheck == null || storeCheck.ok();
-        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean;
+        boolean scheduleOk = scheduled == null || scheduled.ok();
+        boolean clean = all.clean() && ledger.misrouted() == 0 && open && faultsOk && storeOk && logsClean && scheduleOk;
         lines.add(String.format(Locale.ROOT,
                 "   verdict          %s: lost %d, shown twice %d, unacked %d, misrouted %d, clients open %d/%d, every fault's targets met (%s): %s%s%s",
                 clean ? "PASS" : "FAIL", all.lost(), all.shownTwice(), all.unacked(), ledger.misrouted(), crowd.openCount(),
                 crowd.size(), reportTimings ? "every client back; timings reported above, not judged"
                         : "every client back <= " + fmtTarget() + " s after its end; answers in time where set",
                 faultsOk ? "yes" : "NO",
-                storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs"));
+                storeCheck == null ? "" : "; store check " + (storeOk ? "ok" : "FAILED"), logsClean ? "" : "; secrets in logs")
+                + (scheduleOk ? "" : "; fault schedule FAILED: " + scheduled.failure()));
         for (String l : lines) {
             say("%s", l);
         }
@@ -730,6 +919,9 @@ public final class ChaosCommand implements Callable<Integer> {
         report.put("ok", clean);
         ObjectNode totals = RunChecks.putTotals(report, all, ledger.misrouted(), crowd.openCount());
         totals.put("faults_ok", faultsOk);
+        if (scheduled != null) {
+            report.set("schedule", scheduled.json());
+        }
         var list = report.putArray("faults");
         for (Fault f : faults) {
             if (f.index > 0) {
