@@ -842,14 +842,18 @@ public final class BenchCommand implements Callable<Integer> {
                 deltas.getOrDefault("statement_ms", Double.NaN) * 1e3 / n, deltas);
     }
 
+    /** A replicated member's components: Patroni and the PostgreSQL server it started. */
+    static final String POSTGRES_MEMBER = "pg-[0-9]+(-server)?";
+
     /**
      * PostgreSQL's CPU nanoseconds: the single stack's postgres, or on the replicated one (scripts/bench --ha) both
-     * members, pg-1 and pg-2, each Patroni with its PostgreSQL below it; null when neither is known.
+     * members: Patroni (pg-N) and the server it started (pg-N-server: not Patroni's descendant, so scripts/bench
+     * names it from its postmaster.pid); null when none is known.
      */
-    private static Long postgresCpu(Map<String, Long> cpu) {
+    static Long postgresCpu(Map<String, Long> cpu) {
         Long sum = null;
         for (Map.Entry<String, Long> e : cpu.entrySet()) {
-            if (e.getKey().equals("postgres") || e.getKey().matches("pg-[0-9]+")) {
+            if (e.getKey().equals("postgres") || e.getKey().matches(POSTGRES_MEMBER)) {
                 sum = (sum == null ? 0 : sum) + e.getValue();
             }
         }

@@ -53,8 +53,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
         FIGURES.put("send→ack p99 ms", s -> num(s.path("measured").path("sendToAck").path("p99")));
         FIGURES.put("ramp: highest msgs/s with p99 < target", s -> num(s.path("highestSustained")));
         FIGURES.put("ramp: highest msgs/s delivered in full", s -> num(s.path("highestKeptUp")));
-        // The replicated topology's PostgreSQL is two members, pg-1 and pg-2 (each Patroni with its PostgreSQL).
-        FIGURES.put("postgres cores", s -> sum(usage(s), "postgres|pg-[0-9]+"));
+        // The replicated topology's PostgreSQL is two members, each Patroni (pg-N) and its server (pg-N-server).
+        FIGURES.put("postgres cores", s -> sum(usage(s), "postgres|" + BenchCommand.POSTGRES_MEMBER));
         FIGURES.put("chat nodes cores", s -> sum(usage(s), "chat-node.*"));
         FIGURES.put("machine busy cores", s -> num(usage(s).path("machineBusyCores")));
         FIGURES.put("lost + shown twice", s -> s.path("whole").isMissingNode() ? Double.NaN
