@@ -64,9 +64,6 @@ import picocli.CommandLine.Option;
  *                           leave the client hanging); judged at the report, part of the exit code
  * report NAME               once everything of the window is acked and shown and every client is back (bounded
  *                           by --settle), print the fault's figures
- * run NAME K N              run fault NAME of the schedule (--ha: the faults loadgen knows there), the K-th of N of
- *                           the controller's run: inject, hold, restore, report, steady; status "ran NAME", or
- *                           "failed NAME" and then the verdict at once
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "settled", "done CODE".
@@ -156,9 +153,18 @@ public final class ChaosCommand implements Callable<Integer> {
     long faultsBoundSeconds;
 
     @Option(names = "--ha",
-            description = "the replicated topology: its controller runs the data tier's faults and hands the others to"
-                    + " this process one at a time ('run NAME K N' on stdin)")
+            description = "the replicated topology's faults (scripts/chaos --ha): its nodes, the kills supervisord restarts"
+                    + " and the data tier's takeovers")
     boolean ha;
+
+    @Option(names = "--answer-target", defaultValue = "3", paramLabel = "S",
+            description = "--ha: the bound on a send's first answer while pg-primary-stop, pg-primary-partition or"
+                    + " redis-master-stop lasts (default: ${DEFAULT-VALUE} s)")
+    double answerTargetSeconds;
+
+    @Option(names = "--roles-file", paramLabel = "FILE",
+            description = "pg-primary-partition's role samples of both members, one line each (EPOCH_MS pg-1=ROLE pg-2=ROLE)")
+    java.nio.file.Path rolesFile;
 
     @Option(names = "--busiest", paramLabel = "NAME=URL",
             description = "a chat node and its metrics URL: node-kill and node-stop hit the one with the most sockets")
@@ -302,13 +308,6 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "presence-map" -> presenceMap(line.trim().split("\\s+"));
                     case "settle" -> settle(traffic, crowd, ledger);
                     case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
-                    case "run" -> {
-                        if (!runOne(line.trim().substring("run".length()).trim(), crowd, ledger, log)) {
-                            status("failed " + name);
-                            return finish(traffic, crowd, ledger);
-                        }
-                        status("ran " + name);
-                    }
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
                     }
@@ -344,36 +343,12 @@ public final class ChaosCommand implements Callable<Integer> {
         if (steady.isEmpty()) {
             throw new IllegalArgumentException("--faults needs what steady means: --ready, --haproxy-stats or --check");
         }
-        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0) {
-            throw new IllegalArgumentException("--pause and --faults-bound must be positive");
+        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0 || !(answerTargetSeconds > 0)) {
+            throw new IllegalArgumentException("--pause, --answer-target and --faults-bound must be positive");
         }
         steady.checks();
-        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
-    }
-
-    /**
-     * "run NAME K N": one fault of the schedule, the K-th of N in the controller's run, where the controller runs the
-     * others (scripts/chaos --ha); false (and the failure kept for the verdict) when it failed.
-     */
-    private boolean runOne(String words, Crowd crowd, Ledger ledger, ConnectionLog log) {
-        String[] w = words.trim().split("\\s+");
-        FaultSchedule.Outcome o;
-        try {
-            if (w.length != 3 || plumbingCommand == null || steady.isEmpty()) {
-                throw new IllegalArgumentException("run needs NAME K N, and the options --plumbing and --ready/--haproxy-stats/--check");
-            }
-            List<FaultSchedule.Fault> one = ChaosFaults.of(List.of(w[0]), Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha);
-            long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
-            o = schedule(one, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left))).runOne(w[0], Integer.parseInt(w[1]),
-                    Integer.parseInt(w[2]));
-        } catch (IllegalArgumentException e) {
-            o = new FaultSchedule.Outcome(false, List.of(), "run " + words + ": " + e.getMessage(), null);
-            say("fault schedule: %s", o.failure());
-        }
-        if (!o.ok()) {
-            scheduled = o;
-        }
-        return o.ok();
+        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha,
+                Duration.ofMillis(Math.round(answerTargetSeconds * 1000)));
     }
 
     private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
@@ -410,6 +385,11 @@ public final class ChaosCommand implements Callable<Integer> {
             @Override
             public void note(String fault, String text) {
                 ChaosCommand.this.note(fault, text);
+            }
+
+            @Override
+            public void answerTarget(String fault, double seconds) {
+                ChaosCommand.this.answerTarget(fault, Double.toString(seconds));
             }
 
             @Override
@@ -453,8 +433,9 @@ public final class ChaosCommand implements Callable<Integer> {
             }
             return BusiestCommand.pick(texts, "chat_sockets_open");
         };
-        return new FaultSchedule(plan, new ShellPlumbing(plumbingCommand), windows, steadiness, targets, System::nanoTime,
-                Sleep::millis, bound, l -> say("%s", l));
+        Plumbing plumbing = new ShellPlumbing(plumbingCommand);
+        return new FaultSchedule(plan, plumbing, windows, steadiness, targets, System::nanoTime, Sleep::millis, bound,
+                l -> say("%s", l), new PlumbingRoleSampler(plumbing, rolesFile));
     }
 
     // ------------------------------------------------------------------ the commands
