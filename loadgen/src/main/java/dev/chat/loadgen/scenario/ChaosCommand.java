@@ -26,7 +26,6 @@ import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 import dev.chat.loadgen.measure.Timeline;
 import dev.chat.loadgen.report.Facts;
-import dev.chat.loadgen.report.RoleSamples;
 import dev.chat.loadgen.report.StoreCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,10 +49,6 @@ import picocli.CommandLine.Option;
  *                           one JSON line in --figures-file and the fault's "facts" in the JSON report; a value
  *                           {@code @FROM..TO} becomes seconds, numbers stay numbers
  * say TEXT...               a line for the report (spans as in note)
- * roles NAME FILE T0 ISOLATED OTHER
- *                           judge the database members' role samples in FILE from T0 (epoch ms) for a cut-off
- *                           member: samples, samples with two primaries, when ISOLATED left the primary role and
- *                           OTHER became primary (into the fault's facts)
  * presence-map USERS N...   the presence map after the last fault: its user keys and each node's socket count
  * settle                    stop sending, wait until every message is acked and shown, write --acked-file;
  *                           status "settled"
@@ -200,7 +195,7 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean ok = true;
         /** The bound on a send's wait for its first answer while the fault lasts, seconds; NaN: none. */
         double answerTarget = Double.NaN;
-        /** The controller's figures (figure, roles) and loadgen's own, once reported. */
+        /** The schedule's (or the controller's) figures and loadgen's own, once reported. */
         final ObjectNode facts = JSON.createObjectNode();
         ObjectNode figures;
 
@@ -304,7 +299,6 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "report" -> report(name, crowd, ledger, log);
                     case "figure" -> figure(name, rest);
                     case "say" -> say("%s", Facts.spans(line.trim().substring(3).trim()));
-                    case "roles" -> roles(name, rest);
                     case "presence-map" -> presenceMap(line.trim().split("\\s+"));
                     case "settle" -> settle(traffic, crowd, ledger);
                     case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
@@ -736,42 +730,6 @@ public final class ChaosCommand implements Callable<Integer> {
         if (figuresFile != null) {
             ControllerLink.append(figuresFile, line.toString());
         }
-    }
-
-    /** Judges the role samples of a cut-off member (see the class comment); into the fault's facts, and one line. */
-    private void roles(String name, String words) {
-        String[] w = words.trim().split("\\s+");
-        Fault f = byName.get(name);
-        if (f == null || w.length < 4 || !w[1].matches("\\d+")) {
-            say("clients: roles needs a fault, a file, T0, the isolated and the other member, not '%s %s'", name, words);
-            return;
-        }
-        RoleSamples.Analysis a;
-        try {
-            a = RoleSamples.read(java.nio.file.Path.of(w[0])).analyse(Long.parseLong(w[1]), w[2], w[3]);
-        } catch (IOException e) {
-            say("clients: cannot read the role samples %s: %s", w[0], e.getMessage());
-            return;
-        }
-        f.facts.put("role_samples", a.samples());
-        f.facts.put("both_primary_samples", a.bothPrimary());
-        putSeconds(f.facts, "isolated_left_primary_after_s", a.isolatedLeftPrimaryAfter());
-        putSeconds(f.facts, "standby_promoted_after_s", a.otherPromotedAfter());
-        say("%s: %d samples of both members from the cut, %d with two primaries; %s left the primary role %s, %s became primary %s",
-                name, a.samples(), a.bothPrimary(), w[2], after(a.isolatedLeftPrimaryAfter()), w[3],
-                after(a.otherPromotedAfter()));
-    }
-
-    private static void putSeconds(ObjectNode o, String key, java.util.OptionalDouble v) {
-        if (v.isPresent()) {
-            o.put(key, v.getAsDouble());
-        } else {
-            o.put(key, "-");
-        }
-    }
-
-    private static String after(java.util.OptionalDouble v) {
-        return v.isPresent() ? String.format(Locale.ROOT, "%.2f s after the cut", v.getAsDouble()) : "NEVER in the samples";
     }
 
     /** The presence map after the last fault: USERS and each node's sockets, summed. */
