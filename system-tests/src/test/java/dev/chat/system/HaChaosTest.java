@@ -50,6 +50,24 @@ class HaChaosTest {
         ScriptRun.Result single = ScriptRun.run(List.of("bash", "scripts/chaos", "--faults", "pg-primary-kill"), 60);
         assertNotEquals(0, single.exit());
         assertTrue(single.output().contains("with --ha: pg-primary-kill"), single.output());
+        // The data tier's plumbing: documented, and it acts on a member named outright, never on a guess.
+        ScriptRun.Result help = ScriptRun.run(List.of("bash", "scripts/chaos", "--help"), 60);
+        for (String query : List.of("pg-primary ", "pg-sync MEMBER", "pg-roles", "pg-writes", "redis-master ",
+                "redis-replica-of REDIS MASTER")) {
+            assertTrue(help.output().contains(query), query + " in:\n" + help.output());
+        }
+        java.nio.file.Path run = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(
+                ScriptRun.ROOT.resolve("system-tests/target")), "chaos-ha-plumbing-");
+        java.nio.file.Files.createDirectories(run.resolve("stack/pids"));
+        ScriptRun.Result member = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--run-dir", run.toString(),
+                "--inject", "pg-primary-kill", "pg-7"), 60);
+        assertEquals(2, member.exit(), member.output());
+        assertTrue(member.output().contains("pg-primary-kill needs its PostgreSQL member (pg-1 or pg-2), not 'pg-7'"),
+                member.output());
+        ScriptRun.Result query = ScriptRun.run(List.of("bash", "scripts/chaos", "--ha", "--run-dir", run.toString(),
+                "--state", "redis-replica-of", "redis-1"), 60);
+        assertEquals(2, query.exit(), query.output());
+        assertTrue(query.output().contains("needs its Redis (redis-1 or redis-2), not ''"), query.output());
     }
 
     @Test

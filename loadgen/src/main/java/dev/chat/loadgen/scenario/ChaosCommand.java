@@ -26,7 +26,6 @@ import dev.chat.loadgen.measure.ConnectionLog;
 import dev.chat.loadgen.measure.Ledger;
 import dev.chat.loadgen.measure.Timeline;
 import dev.chat.loadgen.report.Facts;
-import dev.chat.loadgen.report.RoleSamples;
 import dev.chat.loadgen.report.StoreCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,10 +49,6 @@ import picocli.CommandLine.Option;
  *                           one JSON line in --figures-file and the fault's "facts" in the JSON report; a value
  *                           {@code @FROM..TO} becomes seconds, numbers stay numbers
  * say TEXT...               a line for the report (spans as in note)
- * roles NAME FILE T0 ISOLATED OTHER
- *                           judge the database members' role samples in FILE from T0 (epoch ms) for a cut-off
- *                           member: samples, samples with two primaries, when ISOLATED left the primary role and
- *                           OTHER became primary (into the fault's facts)
  * presence-map USERS N...   the presence map after the last fault: its user keys and each node's socket count
  * settle                    stop sending, wait until every message is acked and shown, write --acked-file;
  *                           status "settled"
@@ -64,9 +59,6 @@ import picocli.CommandLine.Option;
  *                           leave the client hanging); judged at the report, part of the exit code
  * report NAME               once everything of the window is acked and shown and every client is back (bounded
  *                           by --settle), print the fault's figures
- * run NAME K N              run fault NAME of the schedule (--ha: the faults loadgen knows there), the K-th of N of
- *                           the controller's run: inject, hold, restore, report, steady; status "ran NAME", or
- *                           "failed NAME" and then the verdict at once
  * stop                      stop sending, settle, print the summary, exit
  * </pre>
  * End of input counts as stop. Progress goes to the status file: "ready", "reported NAME", "settled", "done CODE".
@@ -156,9 +148,18 @@ public final class ChaosCommand implements Callable<Integer> {
     long faultsBoundSeconds;
 
     @Option(names = "--ha",
-            description = "the replicated topology: its controller runs the data tier's faults and hands the others to"
-                    + " this process one at a time ('run NAME K N' on stdin)")
+            description = "the replicated topology's faults (scripts/chaos --ha): its nodes, the kills supervisord restarts"
+                    + " and the data tier's takeovers")
     boolean ha;
+
+    @Option(names = "--answer-target", defaultValue = "3", paramLabel = "S",
+            description = "--ha: the bound on a send's first answer while pg-primary-stop, pg-primary-partition or"
+                    + " redis-master-stop lasts (default: ${DEFAULT-VALUE} s)")
+    double answerTargetSeconds;
+
+    @Option(names = "--roles-file", paramLabel = "FILE",
+            description = "pg-primary-partition's role samples of both members, one line each (EPOCH_MS pg-1=ROLE pg-2=ROLE)")
+    java.nio.file.Path rolesFile;
 
     @Option(names = "--busiest", paramLabel = "NAME=URL",
             description = "a chat node and its metrics URL: node-kill and node-stop hit the one with the most sockets")
@@ -194,7 +195,7 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean ok = true;
         /** The bound on a send's wait for its first answer while the fault lasts, seconds; NaN: none. */
         double answerTarget = Double.NaN;
-        /** The controller's figures (figure, roles) and loadgen's own, once reported. */
+        /** The schedule's (or the controller's) figures and loadgen's own, once reported. */
         final ObjectNode facts = JSON.createObjectNode();
         ObjectNode figures;
 
@@ -298,17 +299,9 @@ public final class ChaosCommand implements Callable<Integer> {
                     case "report" -> report(name, crowd, ledger, log);
                     case "figure" -> figure(name, rest);
                     case "say" -> say("%s", Facts.spans(line.trim().substring(3).trim()));
-                    case "roles" -> roles(name, rest);
                     case "presence-map" -> presenceMap(line.trim().split("\\s+"));
                     case "settle" -> settle(traffic, crowd, ledger);
                     case "store-check" -> storeCheck(line.trim().substring("store-check".length()).trim());
-                    case "run" -> {
-                        if (!runOne(line.trim().substring("run".length()).trim(), crowd, ledger, log)) {
-                            status("failed " + name);
-                            return finish(traffic, crowd, ledger);
-                        }
-                        status("ran " + name);
-                    }
                     case "stop" -> {
                         return finish(traffic, crowd, ledger);
                     }
@@ -344,36 +337,12 @@ public final class ChaosCommand implements Callable<Integer> {
         if (steady.isEmpty()) {
             throw new IllegalArgumentException("--faults needs what steady means: --ready, --haproxy-stats or --check");
         }
-        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0) {
-            throw new IllegalArgumentException("--pause and --faults-bound must be positive");
+        if (!(pauseSeconds > 0) || faultsBoundSeconds <= 0 || !(answerTargetSeconds > 0)) {
+            throw new IllegalArgumentException("--pause, --answer-target and --faults-bound must be positive");
         }
         steady.checks();
-        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)));
-    }
-
-    /**
-     * "run NAME K N": one fault of the schedule, the K-th of N in the controller's run, where the controller runs the
-     * others (scripts/chaos --ha); false (and the failure kept for the verdict) when it failed.
-     */
-    private boolean runOne(String words, Crowd crowd, Ledger ledger, ConnectionLog log) {
-        String[] w = words.trim().split("\\s+");
-        FaultSchedule.Outcome o;
-        try {
-            if (w.length != 3 || plumbingCommand == null || steady.isEmpty()) {
-                throw new IllegalArgumentException("run needs NAME K N, and the options --plumbing and --ready/--haproxy-stats/--check");
-            }
-            List<FaultSchedule.Fault> one = ChaosFaults.of(List.of(w[0]), Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha);
-            long left = faultsBoundSeconds - (System.nanoTime() - t0) / 1_000_000_000L;
-            o = schedule(one, crowd, ledger, log, Duration.ofSeconds(Math.max(1, left))).runOne(w[0], Integer.parseInt(w[1]),
-                    Integer.parseInt(w[2]));
-        } catch (IllegalArgumentException e) {
-            o = new FaultSchedule.Outcome(false, List.of(), "run " + words + ": " + e.getMessage(), null);
-            say("fault schedule: %s", o.failure());
-        }
-        if (!o.ok()) {
-            scheduled = o;
-        }
-        return o.ok();
+        return ChaosFaults.of(faultNames, Duration.ofMillis(Math.round(pauseSeconds * 1000)), ha,
+                Duration.ofMillis(Math.round(answerTargetSeconds * 1000)));
     }
 
     private FaultSchedule schedule(List<FaultSchedule.Fault> plan, Crowd crowd, Ledger ledger, ConnectionLog log) {
@@ -410,6 +379,11 @@ public final class ChaosCommand implements Callable<Integer> {
             @Override
             public void note(String fault, String text) {
                 ChaosCommand.this.note(fault, text);
+            }
+
+            @Override
+            public void answerTarget(String fault, double seconds) {
+                ChaosCommand.this.answerTarget(fault, Double.toString(seconds));
             }
 
             @Override
@@ -453,8 +427,9 @@ public final class ChaosCommand implements Callable<Integer> {
             }
             return BusiestCommand.pick(texts, "chat_sockets_open");
         };
-        return new FaultSchedule(plan, new ShellPlumbing(plumbingCommand), windows, steadiness, targets, System::nanoTime,
-                Sleep::millis, bound, l -> say("%s", l));
+        Plumbing plumbing = new ShellPlumbing(plumbingCommand);
+        return new FaultSchedule(plan, plumbing, windows, steadiness, targets, System::nanoTime, Sleep::millis, bound,
+                l -> say("%s", l), new PlumbingRoleSampler(plumbing, rolesFile));
     }
 
     // ------------------------------------------------------------------ the commands
@@ -755,42 +730,6 @@ public final class ChaosCommand implements Callable<Integer> {
         if (figuresFile != null) {
             ControllerLink.append(figuresFile, line.toString());
         }
-    }
-
-    /** Judges the role samples of a cut-off member (see the class comment); into the fault's facts, and one line. */
-    private void roles(String name, String words) {
-        String[] w = words.trim().split("\\s+");
-        Fault f = byName.get(name);
-        if (f == null || w.length < 4 || !w[1].matches("\\d+")) {
-            say("clients: roles needs a fault, a file, T0, the isolated and the other member, not '%s %s'", name, words);
-            return;
-        }
-        RoleSamples.Analysis a;
-        try {
-            a = RoleSamples.read(java.nio.file.Path.of(w[0])).analyse(Long.parseLong(w[1]), w[2], w[3]);
-        } catch (IOException e) {
-            say("clients: cannot read the role samples %s: %s", w[0], e.getMessage());
-            return;
-        }
-        f.facts.put("role_samples", a.samples());
-        f.facts.put("both_primary_samples", a.bothPrimary());
-        putSeconds(f.facts, "isolated_left_primary_after_s", a.isolatedLeftPrimaryAfter());
-        putSeconds(f.facts, "standby_promoted_after_s", a.otherPromotedAfter());
-        say("%s: %d samples of both members from the cut, %d with two primaries; %s left the primary role %s, %s became primary %s",
-                name, a.samples(), a.bothPrimary(), w[2], after(a.isolatedLeftPrimaryAfter()), w[3],
-                after(a.otherPromotedAfter()));
-    }
-
-    private static void putSeconds(ObjectNode o, String key, java.util.OptionalDouble v) {
-        if (v.isPresent()) {
-            o.put(key, v.getAsDouble());
-        } else {
-            o.put(key, "-");
-        }
-    }
-
-    private static String after(java.util.OptionalDouble v) {
-        return v.isPresent() ? String.format(Locale.ROOT, "%.2f s after the cut", v.getAsDouble()) : "NEVER in the samples";
     }
 
     /** The presence map after the last fault: USERS and each node's sockets, summed. */
