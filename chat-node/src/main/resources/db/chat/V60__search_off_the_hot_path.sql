@@ -9,7 +9,10 @@ DROP INDEX messages_search;
 -- One row per message or edit that search can show (kind NULL or 'edit'; deletes carry no text), up to the watermark.
 -- (sender, client_id) finds the row in messages (messages_dedup), whose body a hit shows; the reader columns let a
 -- search drop other people's rows before any join. A deleted account's re-keying (NameReleases) rewrites these names
--- too. doc is to_tsvector(search_progress.language, body).
+-- too. doc is to_tsvector(search_progress.language, body). A group's deletion takes its messages along but not their
+-- rows here: a search joins every row to the log by key and seq, so such a row shows nothing, and a later message
+-- that reuses the key replaces it (the indexer's ON CONFLICT DO UPDATE). The watermark's exactness (PgIndexPass) rests
+-- on messages_seq_seq handing out one value at a time (CACHE 1, the identity column's default).
 CREATE UNLOGGED TABLE message_words (
     seq       bigint   NOT NULL,
     sender    text     NOT NULL,
@@ -20,6 +23,8 @@ CREATE UNLOGGED TABLE message_words (
     CONSTRAINT message_words_key UNIQUE (sender, client_id)
 );
 CREATE INDEX message_words_doc ON message_words USING gin (doc);
+-- A name release finds an account's rows by sender (the key above) and by recipient (this).
+CREATE INDEX message_words_recipient ON message_words (recipient) WHERE recipient IS NOT NULL;
 
 -- How far message_words goes, and in which language: every message with seq <= indexed_through that search can show
 -- has its row. At most one row (key true). noted_through and waiting_for are the indexer's next step: the sequence's

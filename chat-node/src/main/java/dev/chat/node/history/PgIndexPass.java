@@ -38,7 +38,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PgIndexPass implements IndexPass {
     /** The advisory lock of indexing passes and name releases (NameReleases takes it too): "search" in ASCII. */
     public static final long LOCK = 0x736561726368L;
-    private static final String TURN = "SELECT pg_try_advisory_xact_lock($1) AS mine";
+    /**
+     * The turn, and a bound on each statement of the pass (a rebuild's delete or a batch on a loaded database is
+     * still far below it): a statement stuck past it is cancelled by PostgreSQL, and its connection comes back.
+     */
+    private static final String TURN = """
+            SELECT set_config('statement_timeout', '30s', true) AS bound, pg_try_advisory_xact_lock($1) AS mine""";
     private static final String PROGRESS = """
             SELECT language, indexed_through, noted_through, waiting_for FROM search_progress""";
     private static final String FORGET = "DELETE FROM message_words";

@@ -3,6 +3,7 @@ package dev.chat.node.history;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -11,12 +12,13 @@ import org.jboss.logging.Logger;
 
 import dev.chat.node.config.NodeIdentity;
 import dev.chat.node.config.Timers;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Keeps search's index ({@code message_words}, V60) following the message log, off the hot path: on every node, a
- * pass ({@link IndexPass}) every {@code chat.search.index-interval}, the next one timed from the end of the last, so
- * a node never runs two at once; across nodes one pass at a time (the pass's advisory lock). A failed pass (the
- * database away, a failover) is logged and the schedule goes on: search does not depend on it, it only gets slower
+ * pass ({@link IndexPass}) every {@code chat.search.index-interval}, the next one timed from the end of the last (so
+ * a node runs one at a time, unless one is given up unanswered); across nodes one pass at a time (the pass's advisory lock). A failed pass (the
+ * database away, a failover; one unanswered for 60 s counts as failed) is logged and the schedule goes on: search does not depend on it, it only gets slower
  * while the index lags ({@link MessageSearch} reads the unindexed tail from the log).
  *
  * <p>Started by the node's lifecycle once the tables are migrated ({@link #start()}); {@code off} never starts it.
@@ -25,6 +27,11 @@ import dev.chat.node.config.Timers;
 @Singleton
 public class SearchIndexer {
     private static final Logger LOG = Logger.getLogger(SearchIndexer.class);
+    /**
+     * A pass that gives no answer (a database frozen or cut off) is given up after this, and the schedule goes on:
+     * longer than the statement timeout a pass sets itself (30 s), so that a slow pass is not given up while running.
+     */
+    private static final Duration UNANSWERED = Duration.ofSeconds(60);
 
     private final IndexPass pass;
     private final Timers timers;
@@ -32,6 +39,7 @@ public class SearchIndexer {
     private final String node;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean failing;
+    private volatile boolean stopped;
 
     @Inject
     SearchIndexer(PgIndexPass pass, Timers timers, NodeIdentity identity,
@@ -71,7 +79,20 @@ public class SearchIndexer {
     }
 
     private void schedule() {
-        timers.after(interval, () -> pass.run().subscribe().with(this::done, this::failed));
+        timers.after(interval, () -> {
+            if (stopped) {
+                return;
+            }
+            pass.run().ifNoItem().after(UNANSWERED)
+                    .failWith(() -> new IllegalStateException("no answer from PostgreSQL within "
+                            + UNANSWERED.toSeconds() + " s"))
+                    .subscribe().with(this::done, this::failed);
+        });
+    }
+
+    /** The node stops: no pass begins after this (the database pool goes away with the node). */
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
     }
 
     private void done(IndexPass.Outcome o) {

@@ -188,6 +188,32 @@ class SearchIndexTest {
         assertEquals(List.of("c4", "c3", "c2", "c1", "c0"), search("english", "bob", "zqdelta"));
     }
 
+    /**
+     * A group's deletion takes its messages but not their index rows; a later message reusing such a message's key
+     * (sender, ID: free again in the log) is indexed in the row's place and found, and the old words find nothing.
+     */
+    @Test
+    void aKeyFreedByAGroupsDeletionIsIndexedAgain() throws SQLException {
+        try (Statement s = owner.createStatement()) {
+            s.execute("INSERT INTO chat_groups (name, created_by) VALUES ('g', 'ann')");
+            s.execute("INSERT INTO group_members (group_id, username, role, joined_seq) SELECT id, 'bob', 'member', 0 "
+                    + "FROM chat_groups");
+            s.execute("INSERT INTO messages (sender, client_id, group_id, body, ts) SELECT 'ann', 'r1', id, "
+                    + "'old zqepsilon', 1 FROM chat_groups");
+        }
+        catchUp("english", Long.parseLong(sql("SELECT max(seq) FROM messages")));
+        assertEquals(List.of("r1"), search("english", "bob", "zqepsilon"));
+        try (Statement s = owner.createStatement()) {
+            s.execute("DELETE FROM chat_groups");
+        }
+        assertEquals(List.of(), search("english", "bob", "zqepsilon"), "gone with its group");
+        long again = insert(owner, "ann", "r1", "bob", "new zqzeta");
+        catchUp("english", again);
+        assertEquals(List.of(), search("english", "bob", "zqepsilon"));
+        assertEquals(List.of("r1"), search("english", "bob", "zqzeta"), "the reused key's new message, from the index");
+        assertEquals(Long.toString(again), sql("SELECT seq FROM message_words WHERE client_id = 'r1'"));
+    }
+
     /** A node started with another language rebuilds the index in it; meanwhile searches in it read the log. */
     @Test
     void aChangeOfLanguageRebuildsTheIndex() throws SQLException {

@@ -16,8 +16,8 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * The indexer's schedule on a hand-moved clock: nothing before it is started, a pass every interval timed from the end
- * of the last (a slow pass is never overlapped by the next), a failed pass does not stop the schedule, and {@code off}
- * never runs one.
+ * of the last (a slow pass is never overlapped by the next), a failed pass does not stop the schedule, none begins
+ * once the node stops, and {@code off} never runs one.
  */
 class SearchIndexerTest {
     private final FakeTimers timers = new FakeTimers(new FakeTime());
@@ -64,6 +64,17 @@ class SearchIndexerTest {
         endPass(true);
         timers.advance(Duration.ofMillis(500));
         assertEquals(3, begun, "a failed pass does not stop the schedule");
+    }
+
+    @Test
+    void noPassBeginsOnceTheNodeStops() {
+        SearchIndexer indexer = indexer("500ms");
+        indexer.start();
+        timers.advance(Duration.ofMillis(500));
+        endPass(false);
+        indexer.stop(null);
+        timers.advance(Duration.ofSeconds(5));
+        assertEquals(1, begun, "the pass due after the stop never begins");
     }
 
     @Test
