@@ -102,7 +102,7 @@ public class PgIndexPass implements IndexPass {
     }
 
     /** The progress a pass starts from. */
-    private record Progress(boolean rebuilt, long through, Long noted, String[] waiting) {
+    private record Progress(boolean rebuilt, String was, long through, Long noted, String[] waiting) {
     }
 
     @Override
@@ -120,13 +120,13 @@ public class PgIndexPass implements IndexPass {
             Row r = rows.size() == 0 ? null : rows.iterator().next();
             if (r != null && language.equals(r.getString("language"))) {
                 Object[] waiting = r.getArrayOfStrings("waiting_for");
-                return Uni.createFrom().item(new Progress(false, r.getLong("indexed_through"),
+                return Uni.createFrom().item(new Progress(false, null, r.getLong("indexed_through"),
                         r.getLong("noted_through"),
                         waiting == null ? null : Arrays.copyOf(waiting, waiting.length, String[].class)));
             }
             // Lost (a crash, a promoted standby) or in another language: from the start.
             return tx.query(FORGET).execute().chain(() -> tx.preparedQuery(RESTART).execute(Tuple.of(language)))
-                    .replaceWith(new Progress(true, 0, null, null));
+                    .replaceWith(new Progress(true, r == null ? null : r.getString("language"), 0, null, null));
         });
     }
 
@@ -164,6 +164,6 @@ public class PgIndexPass implements IndexPass {
 
     private static Uni<Outcome> save(SqlClient tx, Progress p, Indexed done, Long noted, String[] waiting) {
         return tx.preparedQuery(SAVE).execute(Tuple.of(done.through(), noted, waiting))
-                .replaceWith(new Outcome(true, p.rebuilt(), done.rows(), done.through()));
+                .replaceWith(new Outcome(true, p.rebuilt(), p.was(), done.rows(), done.through()));
     }
 }

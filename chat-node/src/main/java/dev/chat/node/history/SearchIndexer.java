@@ -101,7 +101,10 @@ public class SearchIndexer {
             LOG.infof("search indexing works again on node %s", node);
         }
         if (o.rebuilt()) {
-            LOG.infof("search index rebuilt from the start on node %s (it was lost or in another language)", node);
+            LOG.infof(o.was() == null
+                    ? "search index built from the start on node %s: none recorded (a new database, or PostgreSQL "
+                            + "crashed or failed over, which empties it)"
+                    : "search index built from the start on node %s: it was in %s", node, o.was());
         }
         if (o.ran() && o.rows() > 0) {
             LOG.debugf("search indexed on node %s: %d rows, through seq %d", node, o.rows(), o.through());

@@ -182,7 +182,9 @@ class SearchIndexTest {
             s.execute("TRUNCATE message_words, search_progress");
         }
         assertEquals(List.of("c4", "c3", "c2", "c1", "c0"), search("english", "bob", "zqdelta"));
-        assertTrue(pass("english").rebuilt(), "an empty progress table starts the index again");
+        IndexPass.Outcome rebuilt = pass("english");
+        assertTrue(rebuilt.rebuilt(), "an empty progress table starts the index again");
+        assertEquals(null, rebuilt.was(), "nothing was recorded");
         catchUp("english", last);
         assertEquals("5", sql("SELECT count(*) FROM message_words"));
         assertEquals(List.of("c4", "c3", "c2", "c1", "c0"), search("english", "bob", "zqdelta"));
@@ -225,6 +227,7 @@ class SearchIndexTest {
 
         IndexPass.Outcome first = pass("german");
         assertTrue(first.rebuilt(), "the index was English");
+        assertEquals("english", first.was());
         assertEquals("german", sql("SELECT language FROM search_progress"));
         catchUp("german", last);
         assertEquals(List.of("k1"), search("german", "ben", "Katze Haus"), "from the German index");

@@ -39,7 +39,7 @@ class SearchIndexerTest {
         if (fail) {
             e.fail(new IllegalStateException("database away"));
         } else {
-            e.complete(new IndexPass.Outcome(true, false, 3, 10));
+            e.complete(new IndexPass.Outcome(true, false, null, 3, 10));
         }
     }
 
