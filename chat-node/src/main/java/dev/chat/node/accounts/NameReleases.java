@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import dev.chat.common.DeletedAccounts;
 import dev.chat.node.config.ChatLog;
+import dev.chat.node.history.PgIndexPass;
 import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -47,13 +48,19 @@ public class NameReleases {
     private static final String CLAIM = """
             SELECT account_id, username FROM pending_name_releases
             ORDER BY account_id LIMIT 1 FOR UPDATE SKIP LOCKED""";
+    /**
+     * Search's index (message_words, V60) names users too, and an indexing pass that read the messages before this
+     * release's commit would write the old names after it: a release waits for the pass running, if any, and keeps
+     * the next one out until it commits (one lock for both, {@link PgIndexPass#LOCK}).
+     */
+    private static final String SEARCH_TURN = "SELECT pg_advisory_xact_lock($1)";
     private static final String DONE = "UPDATE pending_name_releases SET released_at = now() WHERE account_id = $1";
 
     /** One statement of a release: $1 is the name; $2, when it takes it, the tombstone key. */
     record Step(String sql, boolean takesKey) {
     }
 
-    /** Every row of the node's tables that names a user (db/chat V1 to V50), in this order. */
+    /** Every row of the node's tables that names a user (db/chat V1 to V60), in this order. */
     static final List<Step> STEPS = List.of(
             // Changes (edits, deletes: an admin's too) of the account's messages, found through them (no index on
             // target_from): first, while their sender still names the account.
@@ -63,6 +70,11 @@ public class NameReleases {
                        AND c.target_from = $1""", true),
             new Step("""
                     UPDATE messages SET sender = CASE WHEN sender = $1 THEN $2 ELSE sender END,
+                           recipient = CASE WHEN recipient = $1 THEN $2 ELSE recipient END
+                     WHERE sender = $1 OR recipient = $1""", true),
+            // Search's index follows (found by the text of whose messages it holds, so by the key now).
+            new Step("""
+                    UPDATE message_words SET sender = CASE WHEN sender = $1 THEN $2 ELSE sender END,
                            recipient = CASE WHEN recipient = $1 THEN $2 ELSE recipient END
                      WHERE sender = $1 OR recipient = $1""", true),
             new Step("DELETE FROM pending WHERE recipient = $1", false),
@@ -150,7 +162,8 @@ public class NameReleases {
                     long account = row.getLong("account_id");
                     String name = row.getString("username");
                     String key = DeletedAccounts.key(account);
-                    return rekey(tx, name, key, 0, 0L)
+                    return tx.preparedQuery(SEARCH_TURN).execute(Tuple.of(PgIndexPass.LOCK))
+                            .chain(() -> rekey(tx, name, key, 0, 0L))
                             .chain(rows -> tx.preparedQuery(DONE).execute(Tuple.of(account))
                                     .replaceWith(new Released(account, name, key, rows)));
                 })))

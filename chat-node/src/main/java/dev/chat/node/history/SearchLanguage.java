@@ -12,14 +12,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The text-search configuration of search ({@code chat.search.language}): its stemming and stop words. It is written
- * into SQL twice, into the expression of the GIN index {@code messages_search} (migration V40, as Flyway's placeholder
- * {@code search_language}) and into every query ({@link MessageSearch}); the index serves a query only when the two
- * name the same configuration.
+ * into SQL by the indexer ({@link PgIndexPass}, which records it beside its index, {@code search_progress.language})
+ * and into every query ({@link MessageSearch}, which uses the index only when the recorded language is its own). A
+ * change of language needs nothing but the setting: the indexer builds its index again (docs/operations.md).
+ * (Migration V40 still names it, as Flyway's placeholder {@code search_language}, for the index V60 drops.)
  *
  * <p>Checked at start, before the migration ({@code SchemaMigration}): a name that is not a configuration of the
- * database stops the node with a message naming the setting, instead of failing V40 with PostgreSQL's words or, on a
- * database V40 already built, every search later. Which index matches is looked at after the migration: none (the
- * language was changed without building its index, docs/operations.md) is logged, as searches then scan the table.
+ * database stops the node with a message naming the setting, instead of failing every search and indexing pass later.
  */
 @Singleton
 public class SearchLanguage {
@@ -28,7 +27,6 @@ public class SearchLanguage {
     /** Resolved as {@code 'name'::regconfig} resolves it: along the search path. */
     private static final String KNOWN = "SELECT count(*) FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace"
             + " WHERE c.cfgname = ? AND n.nspname = ANY (current_schemas(true))";
-    private static final String INDEXES = "SELECT indexdef FROM pg_indexes WHERE tablename = 'messages'";
 
     private final String name;
 
@@ -36,7 +34,7 @@ public class SearchLanguage {
         this.name = name;
     }
 
-    /** The configuration's name, as the index expression and the queries write it. */
+    /** The configuration's name, as the indexer and the queries write it. */
     public String name() {
         return name;
     }
@@ -67,22 +65,6 @@ public class SearchLanguage {
                         : "chat.search.language is '" + name + "', which is no text-search configuration of this "
                                 + "database (SELECT cfgname FROM pg_ts_config lists them)";
             }
-        }
-    }
-
-    /**
-     * Whether an index of {@code messages} is on this language's expression (V40's, or one an operator built for a
-     * new language as docs/operations.md says): without one, searches are right but scan the table.
-     */
-    public boolean indexed(Connection c) throws SQLException {
-        String expression = "to_tsvector('" + name + "'::regconfig, body)";
-        try (PreparedStatement ps = c.prepareStatement(INDEXES); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                if (rs.getString(1).contains(expression)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

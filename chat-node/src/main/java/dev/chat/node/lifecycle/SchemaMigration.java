@@ -12,6 +12,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.config.NodeConfig;
+import dev.chat.node.history.SearchIndexer;
 import dev.chat.node.history.SearchLanguage;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
@@ -27,8 +28,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  *
  * <p>Before migrating, the search language ({@link SearchLanguage}) is checked against the database: a name
  * PostgreSQL has no text-search configuration of stops the node at once (no retries: it will not change), with a
- * message naming {@code chat.search.language}. After migrating, a language no index of {@code messages} is on is
- * logged as a warning: searches are then right but scan the table (docs/operations.md, changing the language).
+ * message naming {@code chat.search.language}. Once migrated, search's indexer starts ({@link SearchIndexer}): it
+ * builds its index again by itself when the language changed (docs/operations.md, changing the language).
  */
 @Singleton
 public class SchemaMigration {
@@ -36,10 +37,12 @@ public class SchemaMigration {
     private static final int ATTEMPTS = 6;
 
     private final SearchLanguage language;
+    private final SearchIndexer indexer;
     private volatile boolean done;
 
-    SchemaMigration(SearchLanguage language) {
+    SchemaMigration(SearchLanguage language, SearchIndexer indexer) {
         this.language = language;
+        this.indexer = indexer;
     }
 
     void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, NodeConfig config) {
@@ -65,10 +68,10 @@ public class SchemaMigration {
     private void migrateWithRetries(Flyway flyway) {
         for (int attempt = 1;; attempt++) {
             try {
-                checkLanguage(flyway, true);
+                checkLanguage(flyway);
                 flyway.migrate();
-                checkLanguage(flyway, false);
                 done = true;
+                indexer.start();
                 return;
             } catch (FlywayException e) {
                 if (attempt == ATTEMPTS) {
@@ -86,20 +89,14 @@ public class SchemaMigration {
     }
 
     /**
-     * Before the migration ({@code before}): refuses a search language the database does not know. After it: warns
-     * when no index serves that language. A database that does not answer is a FlywayException, retried as one.
+     * Refuses a search language the database does not know. A database that does not answer is a FlywayException,
+     * retried as one.
      */
-    private void checkLanguage(Flyway flyway, boolean before) {
+    private void checkLanguage(Flyway flyway) {
         try (Connection c = flyway.getConfiguration().getDataSource().getConnection()) {
-            if (before) {
-                String refusal = language.refusal(c);
-                if (refusal != null) {
-                    throw new IllegalStateException(refusal);
-                }
-            } else if (!language.indexed(c)) {
-                LOG.warnf("no index of messages is on to_tsvector('%s'::regconfig, body) (chat.search.language): "
-                        + "searches are answered by scanning the table; build the index (docs/operations.md, section 8)",
-                        language.name());
+            String refusal = language.refusal(c);
+            if (refusal != null) {
+                throw new IllegalStateException(refusal);
             }
         } catch (SQLException e) {
             throw new FlywayException("could not check chat.search.language: " + e.getMessage(), e);
