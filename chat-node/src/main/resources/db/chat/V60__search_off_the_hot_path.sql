@@ -39,11 +39,14 @@ CREATE UNLOGGED TABLE search_progress (
 );
 
 -- The unindexed tail (seq > the watermark): messages has had no index on seq since V7. A BRIN index costs an append
--- nothing while the heap's last block range is unsummarized (autosummarize off, the default); VACUUM summarizes only
--- the full ranges behind it. The build summarizes every range, the last one too, even on an empty table, and each
--- append would then widen that summary (72 bytes of WAL per message, measured): so the last range is unsummarized
--- again here, and a search reads its blocks as it reads any unsummarized range.
-CREATE INDEX messages_seq_brin ON messages USING brin (seq);
+-- nothing while the heap's last block range is unsummarized: an insert into an unsummarized range writes no index
+-- record. autosummarize asks autovacuum to summarize each range once it is full (one record per 128 pages), so the
+-- unsummarized part, which every indexer pass and every search's tail reads whole, stays one range long; without it
+-- that part grew until the next VACUUM of the table (autovacuum's insert threshold: a fifth of the table). The build
+-- summarizes every range, the last one too, even on an empty table, and each append would then widen that summary
+-- (72 bytes of WAL per message, measured): so the last range is unsummarized again here, and a search reads its
+-- blocks as it reads any unsummarized range.
+CREATE INDEX messages_seq_brin ON messages USING brin (seq) WITH (autosummarize = on);
 SELECT brin_desummarize_range('messages_seq_brin',
                               GREATEST(pg_relation_size('messages') / current_setting('block_size')::bigint - 1, 0));
 
