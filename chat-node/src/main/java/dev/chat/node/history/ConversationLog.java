@@ -12,10 +12,24 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Reads of the message log for people, not for delivery: conversations, pages of history, read marks. A message is
- * delivered once its recipient acked it, that is when its pending row (V6) is gone.
+ * delivered once its recipient acked it, that is when its pending row (V6) is gone (see DELIVERED for the moments
+ * after a crash, V61).
  */
 @Singleton
 public class ConversationLog {
+    /*
+     * Acked: no pending row (V6). While pending is not whole (pending_epoch empty after a crash or failover, V61,
+     * until PendingKeeper rebuilds it), what the logged tables say: acked if before the mark and not kept; a message
+     * after the mark is shown undelivered, as the rebuild will make it owed again.
+     */
+    private static final String DELIVERED = """
+            CASE WHEN EXISTS (SELECT 1 FROM pending_epoch)
+                 THEN NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
+                                                            AND p.seq = m.seq)
+                 ELSE m.seq <= (SELECT kept_through FROM pending_mark)
+                      AND NOT EXISTS (SELECT 1 FROM pending_kept p WHERE p.recipient = m.recipient
+                                                                     AND p.client_id = m.client_id AND p.seq = m.seq)
+            END""";
     private static final String CONVERSATIONS = """
             WITH mine AS (
               SELECT recipient AS peer, seq, client_id, sender, recipient, body, ts
@@ -28,8 +42,8 @@ public class ConversationLog {
             )
             SELECT m.peer, m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
-                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered,
+                   """ + DELIVERED + """
+                    AS delivered,
                    (SELECT count(*) FROM messages u
                      WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1 AND u.kind IS NULL
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
@@ -41,8 +55,8 @@ public class ConversationLog {
     private static final String PAGE = """
             SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
-                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered,
+                   """ + DELIVERED + """
+                    AS delivered,
                    CASE WHEN m.sender = $1 AND m.ts <= COALESCE((SELECT r.read_ts FROM conversation_reads r
                                                                   WHERE r.reader = $2 AND r.peer = $1), 0)
                         THEN 1 END AS seen_by
