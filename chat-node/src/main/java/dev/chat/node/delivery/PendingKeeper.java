@@ -1,11 +1,8 @@
 package dev.chat.node.delivery;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Singleton;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.chat.node.config.ChatLog;
 import dev.chat.node.config.NodeIdentity;
@@ -117,10 +114,9 @@ public class PendingKeeper {
     private volatile Note note;
     private volatile boolean warned;
 
-    PendingKeeper(Pool pool, NodeIdentity node,
-            @ConfigProperty(name = "chat.delivery.pending-keep-timeout") Duration timeout) {
+    PendingKeeper(Pool pool, NodeIdentity node, DeliveryConfig config) {
         this.pool = pool;
-        this.calls = PostgresCalls.within(timeout);
+        this.calls = PostgresCalls.within(config.pendingKeepTimeout());
         this.node = node.id();
     }
 
