@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -27,21 +28,32 @@ import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * pending is UNLOGGED (V61): what a PostgreSQL crash or a failover leaves (pending and pending_epoch empty, the
  * logged tables whole, here by TRUNCATE) is refused for appends until a keeper pass rebuilds it; then every unacked
  * message is owed again, nothing acked before the mark is, and a message acked after it is owed again (at least
  * once). The mark does not pass a seq held by a transaction still open. Passes are run by hand (the schedule is off
- * in tests).
+ * here: {@link HandRun}).
  */
 @QuarkusTest
+@TestProfile(PendingKeeperTest.HandRun.class)
 @Tag("quarkus")
 @WithTestResource(PostgresResource.class)
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)
 class PendingKeeperTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** No scheduled passes: each pass of a test is one it runs and sees the outcome of. */
+    public static class HandRun implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("chat.delivery.pending-keep-interval", "off");
+        }
+    }
 
     @Inject
     MessageLog log;
