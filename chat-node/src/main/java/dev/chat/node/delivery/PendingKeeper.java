@@ -1,6 +1,7 @@
 package dev.chat.node.delivery;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
@@ -111,6 +112,8 @@ public class PendingKeeper {
     private final Pool pool;
     private final PostgresCalls calls;
     private final String node;
+    private final boolean scheduled;
+    private final AtomicBoolean running = new AtomicBoolean();
     private volatile Note note;
     private volatile boolean warned;
 
@@ -118,17 +121,34 @@ public class PendingKeeper {
         this.pool = pool;
         this.calls = PostgresCalls.within(config.pendingKeepTimeout());
         this.node = node.id();
+        this.scheduled = !"off".equalsIgnoreCase(config.pendingKeepInterval().trim());
     }
 
     @Scheduled(every = "${chat.delivery.pending-keep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> keep() {
+        if (!running.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
         return pass().invoke(() -> warned = false).onFailure().invoke(e -> {
             if (!warned) {
                 warned = true;
                 LOG.warn(null, null, "node=%s pending keeper pass failed (tried again next interval): %s", node,
                         e.toString());
             }
-        }).onFailure().recoverWithNull().replaceWithVoid();
+        }).onFailure().recoverWithNull().replaceWithVoid().eventually(() -> running.set(false));
+    }
+
+    /**
+     * An append found pending not whole (pending_epoch empty): a pass now, unless one is running or the schedule is
+     * off, so that sends are taken again as soon as a rebuild is done rather than up to an interval later (after a
+     * failover every send is refused until then).
+     */
+    void refused() {
+        if (scheduled && !running.get()) {
+            keep().subscribe().with(x -> {
+            }, e -> {
+            });
+        }
     }
 
     /** One pass, as the schedule runs it; answers what it did. */

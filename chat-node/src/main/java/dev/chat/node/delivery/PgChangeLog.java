@@ -96,10 +96,12 @@ public class PgChangeLog implements ChangeLog {
              WHERE v.v <> 'ok' AND NOT EXISTS (SELECT 1 FROM own)""";
 
     private final Pool pool;
+    private final PendingKeeper keeper;
     private final PostgresCalls calls;
 
-    PgChangeLog(Pool pool, PostgresCalls calls) {
+    PgChangeLog(Pool pool, PostgresCalls calls, PendingKeeper keeper) {
         this.pool = pool;
+        this.keeper = keeper;
         this.calls = calls;
     }
 
@@ -122,7 +124,7 @@ public class PgChangeLog implements ChangeLog {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    private static Appended appended(String from, String id, String kind, String targetFrom, String target, Row row) {
+    private Appended appended(String from, String id, String kind, String targetFrom, String target, Row row) {
         String state = row.getString("state");
         switch (state) {
             case "unknown":
@@ -137,6 +139,7 @@ public class PgChangeLog implements ChangeLog {
                 return Appended.refused(Outcome.ID_IN_USE);
             case "unavailable":
                 // pending is not whole (V61: after a crash or failover, until PendingKeeper rebuilds it)
+                keeper.refused();
                 return Appended.refused(Outcome.UNAVAILABLE);
             default:
         }

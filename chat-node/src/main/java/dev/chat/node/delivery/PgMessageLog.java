@@ -262,12 +262,14 @@ public class PgMessageLog implements MessageLog {
     private static final int MAX_IN_FLIGHT = 4;
 
     private final Pool pool;
+    private final PendingKeeper keeper;
     private final PostgresCalls calls;
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
 
-    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config) {
+    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config, PendingKeeper keeper) {
         this.pool = pool;
+        this.keeper = keeper;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
         this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
@@ -390,12 +392,13 @@ public class PgMessageLog implements MessageLog {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    private static Appended appended(String from, String id, Row row) {
+    private Appended appended(String from, String id, Row row) {
         String state = row.getString("state");
         if (state.equals("taken")) {
             return Appended.refused(Outcome.ID_IN_USE);
         }
         if (state.equals("unavailable")) {
+            keeper.refused();
             return Appended.refused(Outcome.UNAVAILABLE);
         }
         Message m = new Message(row.getLong("seq"), id, from, row.getString("recipient"), row.getLong("group_id"),
