@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  *
  * <p>What becomes of each table ({@link #STEPS}): messages keep their rows, sent or received, under the key (the
  * other person's history and search keep them, shown as "Deleted account"); what was owed to the account
- * ({@code pending}, {@code group_inbox}) goes, since nobody will ever receive it, and what it had sent and is still
+ * ({@code pending} and its logged copies {@code pending_kept}, {@code group_inbox}) goes, since nobody will ever receive it, and what it had sent and is still
  * owed to others stays owed, from the key; its own read marks go, others' read marks of their conversation with it
  * follow the key; it leaves its groups as a leaving member does (an owner hands the group to the longest-standing
  * admin, else member; a group left empty goes with its messages), and the groups it created and the bars it set or
@@ -79,6 +79,8 @@ public class NameReleases {
                      WHERE sender = $1 OR recipient = $1""", true),
             new Step("DELETE FROM pending WHERE recipient = $1", false),
             new Step("UPDATE pending SET sender = $2 WHERE sender = $1", true),
+            new Step("DELETE FROM pending_kept WHERE recipient = $1", false),
+            new Step("UPDATE pending_kept SET sender = $2 WHERE sender = $1", true),
             new Step("DELETE FROM conversation_reads WHERE reader = $1", false),
             new Step("UPDATE conversation_reads SET peer = $2 WHERE peer = $1", true),
             // An owner leaving hands each group on, as GroupLog.remove does.

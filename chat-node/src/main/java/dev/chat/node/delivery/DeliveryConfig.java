@@ -29,4 +29,15 @@ public interface DeliveryConfig {
      */
     @WithDefault("10ms")
     Duration ackLinger();
+
+    /**
+     * How often a node's {@link PendingKeeper} runs a pass (a duration, or {@code off}: the module's tests run
+     * passes by hand).
+     */
+    @WithDefault("2s")
+    String pendingKeepInterval();
+
+    /** A keeper pass (a rebuild of pending included) answers within this, or is rolled back. */
+    @WithDefault("30s")
+    Duration pendingKeepTimeout();
 }

@@ -18,7 +18,8 @@ import io.vertx.pgclient.PgException;
 /**
  * {@link ChangeLog} on PostgreSQL: one statement per change, which decides, stores the change row and its delivery
  * state (a pending row, or one group_inbox row per member who can see the message) at once. Changes are rare next
- * to messages, so they are not batched. Answers within {@code chat.postgres.call-timeout}.
+ * to messages, so they are not batched. Like an append, a change stores nothing while pending is not whole
+ * (pending_epoch empty, V61) and answers {@code UNAVAILABLE}. Answers within {@code chat.postgres.call-timeout}.
  */
 @Singleton
 public class PgChangeLog implements ChangeLog {
@@ -66,6 +67,7 @@ public class PgChangeLog implements ChangeLog {
                                     target_from)
               SELECT $1, $2, s.recipient, s.group_id, $6, $7, $5, s.seq, $4, $3 FROM seen s, verdict v
                WHERE v.v = 'ok' AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+                 AND EXISTS (SELECT 1 FROM pending_epoch)
               ON CONFLICT DO NOTHING
               RETURNING seq, recipient, group_id, body, ts
             ), owed AS (
@@ -85,15 +87,21 @@ public class PgChangeLog implements ChangeLog {
             UNION ALL
             SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL FROM verdict v
              WHERE v.v = 'ok' AND NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
+               AND EXISTS (SELECT 1 FROM pending_epoch)
+            UNION ALL
+            SELECT 'unavailable', NULL, NULL, NULL, NULL, NULL, NULL FROM verdict v
+             WHERE v.v = 'ok' AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM pending_epoch)
             UNION ALL
             SELECT v.v, NULL, NULL, NULL, NULL, NULL, NULL FROM verdict v
              WHERE v.v <> 'ok' AND NOT EXISTS (SELECT 1 FROM own)""";
 
     private final Pool pool;
+    private final PendingKeeper keeper;
     private final PostgresCalls calls;
 
-    PgChangeLog(Pool pool, PostgresCalls calls) {
+    PgChangeLog(Pool pool, PostgresCalls calls, PendingKeeper keeper) {
         this.pool = pool;
+        this.keeper = keeper;
         this.calls = calls;
     }
 
@@ -116,7 +124,7 @@ public class PgChangeLog implements ChangeLog {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    private static Appended appended(String from, String id, String kind, String targetFrom, String target, Row row) {
+    private Appended appended(String from, String id, String kind, String targetFrom, String target, Row row) {
         String state = row.getString("state");
         switch (state) {
             case "unknown":
@@ -129,6 +137,10 @@ public class PgChangeLog implements ChangeLog {
                 return Appended.refused(Outcome.WINDOW_CLOSED);
             case "taken":
                 return Appended.refused(Outcome.ID_IN_USE);
+            case "unavailable":
+                // pending is not whole (V61: after a crash or failover, until PendingKeeper rebuilds it)
+                keeper.refused();
+                return Appended.refused(Outcome.UNAVAILABLE);
             default:
         }
         Message m = new Message(row.getLong("seq"), id, from, row.getString("recipient"), row.getLong("group_id"),

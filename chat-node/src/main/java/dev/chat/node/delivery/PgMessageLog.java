@@ -23,6 +23,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * append-only: a one-to-one message is a row of messages, never changed, and a row of pending (recipient, ID),
  * written by the same statement and deleted by the recipient's ack (V6). A group message's delivery state is its
  * members' group_inbox rows.
+ * pending is UNLOGGED (V61): it writes no WAL, and a PostgreSQL crash or a failover empties it together with the
+ * one-row pending_epoch. Every append (one-to-one or group: both check pending for {@code id_in_use}) stores nothing
+ * while pending_epoch is empty and answers {@code UNAVAILABLE} (the client retries), until {@link PendingKeeper}
+ * has rebuilt pending from its logged copies (pending_kept) and the log after its mark. An ack deletes the pending
+ * row and its logged copy, if any, in one statement (deleting nothing writes no WAL).
  * Every call answers within {@code chat.postgres.call-timeout} ({@link PostgresCalls}), however long it waited
  * for its batch.
  */
@@ -53,6 +58,7 @@ public class PgMessageLog implements MessageLog {
               INSERT INTO messages (sender, client_id, recipient, body, ts)
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM account_names WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+                 AND EXISTS (SELECT 1 FROM pending_epoch)
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
@@ -65,7 +71,10 @@ public class PgMessageLog implements MessageLog {
             UNION ALL
             SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL
              WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
-               AND EXISTS (SELECT 1 FROM account_names WHERE username = $3)""";
+               AND EXISTS (SELECT 1 FROM account_names WHERE username = $3) AND EXISTS (SELECT 1 FROM pending_epoch)
+            UNION ALL
+            SELECT 'unavailable', NULL, NULL, NULL, NULL, NULL, NULL
+             WHERE NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM pending_epoch)""";
     /*
      * The same for a group: stored once if the sender is a member, one inbox row per other member. Taken: the ID
      * is pending, from someone else, for any member who would receive this message (one-to-one or in a group).
@@ -88,6 +97,7 @@ public class PgMessageLog implements MessageLog {
               SELECT $1, $2, $3, $4, $5
               WHERE EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)
                 AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
+                AND EXISTS (SELECT 1 FROM pending_epoch)
               ON CONFLICT DO NOTHING
               RETURNING seq, recipient, group_id, body, ts
             ), inbox AS (
@@ -104,7 +114,11 @@ public class PgMessageLog implements MessageLog {
             UNION ALL
             SELECT 'taken', NULL, NULL, NULL, NULL, NULL, NULL
              WHERE NOT EXISTS (SELECT 1 FROM own) AND EXISTS (SELECT 1 FROM taken)
-               AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)""";
+               AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)
+               AND EXISTS (SELECT 1 FROM pending_epoch)
+            UNION ALL
+            SELECT 'unavailable', NULL, NULL, NULL, NULL, NULL, NULL
+             WHERE NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM pending_epoch)""";
     private static final String UNACKED_ONE = """
             SELECT m.seq, m.client_id, m.sender, m.recipient, NULL::bigint AS group_id, m.body, m.ts,
                    m.kind, m.target_id, m.target_from
@@ -176,6 +190,9 @@ public class PgMessageLog implements MessageLog {
               DELETE FROM pending p USING target t, lazy_commit
                WHERE t.group_id IS NULL AND p.recipient = t.recipient AND p.client_id = t.client_id AND p.seq = t.seq
               RETURNING t.ord, p.sender, p.client_id
+            ), kept AS (
+              DELETE FROM pending_kept k USING target t, lazy_commit
+               WHERE t.group_id IS NULL AND k.recipient = t.recipient AND k.client_id = t.client_id AND k.seq = t.seq
             ), direct AS (
               SELECT s.ord, m.sender, m.ts, NULL::bigint AS group_id
                 FROM settled s JOIN messages m ON m.sender = s.sender AND m.client_id = s.client_id
@@ -218,6 +235,7 @@ public class PgMessageLog implements MessageLog {
                  AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = f.recipient AND p.client_id = f.client_id)
                  AND NOT EXISTS (SELECT 1 FROM messages p JOIN group_inbox g ON g.member = f.recipient AND g.seq = p.seq
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
+                 AND EXISTS (SELECT 1 FROM pending_epoch)
                ORDER BY f.ord
               ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
@@ -244,12 +262,14 @@ public class PgMessageLog implements MessageLog {
     private static final int MAX_IN_FLIGHT = 4;
 
     private final Pool pool;
+    private final PendingKeeper keeper;
     private final PostgresCalls calls;
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
 
-    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config) {
+    PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config, PendingKeeper keeper) {
         this.pool = pool;
+        this.keeper = keeper;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
         this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
@@ -372,10 +392,14 @@ public class PgMessageLog implements MessageLog {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
-    private static Appended appended(String from, String id, Row row) {
+    private Appended appended(String from, String id, Row row) {
         String state = row.getString("state");
         if (state.equals("taken")) {
             return Appended.refused(Outcome.ID_IN_USE);
+        }
+        if (state.equals("unavailable")) {
+            keeper.refused();
+            return Appended.refused(Outcome.UNAVAILABLE);
         }
         Message m = new Message(row.getLong("seq"), id, from, row.getString("recipient"), row.getLong("group_id"),
                 row.getString("body"), row.getLong("ts"));

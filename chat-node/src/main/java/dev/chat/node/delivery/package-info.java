@@ -4,7 +4,8 @@
  * ({@link dev.chat.node.delivery.Delivery}: store, ack, route), pushes ({@link dev.chat.node.delivery.Pusher}, which
  * routing calls back as its {@code LocalRecipients}), what is in flight ({@link dev.chat.node.delivery.InFlight}),
  * how far a catching-up user's backlog is read ({@link dev.chat.node.delivery.Backlog}),
- * the sweep ({@link dev.chat.node.delivery.Sweeper}), rate limits and typing notices. Settings
+ * the sweep ({@link dev.chat.node.delivery.Sweeper}), the keeper of the UNLOGGED delivery state, which rebuilds it
+ * after a PostgreSQL crash or failover ({@link dev.chat.node.delivery.PendingKeeper}), rate limits and typing notices. Settings
  * {@code chat.delivery.*} ({@link dev.chat.node.delivery.DeliveryConfig}) and the per-user {@code chat.limits.*}
  * ({@link dev.chat.node.delivery.DeliveryLimits}).
  *

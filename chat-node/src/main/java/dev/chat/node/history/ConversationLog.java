@@ -12,11 +12,25 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Reads of the message log for people, not for delivery: conversations, pages of history, read marks. A message is
- * delivered once its recipient acked it, that is when its pending row (V6) is gone.
+ * delivered once its recipient acked it, that is when its pending row (V6) is gone (see DELIVERED for the moments
+ * after a crash, V61).
  */
 @Singleton
 public class ConversationLog {
-    private static final String CONVERSATIONS = """
+    /*
+     * Acked: no pending row (V6). While pending is not whole (pending_epoch empty after a crash or failover, V61,
+     * until PendingKeeper rebuilds it), what the logged tables say: acked if before the mark and not kept; a message
+     * after the mark is shown undelivered, as the rebuild will make it owed again.
+     */
+    private static final String DELIVERED = """
+            CASE WHEN EXISTS (SELECT 1 FROM pending_epoch)
+                 THEN NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
+                                                            AND p.seq = m.seq)
+                 ELSE m.seq <= (SELECT kept_through FROM pending_mark)
+                      AND NOT EXISTS (SELECT 1 FROM pending_kept p WHERE p.recipient = m.recipient
+                                                                     AND p.client_id = m.client_id AND p.seq = m.seq)
+            END""";
+    private static final String CONVERSATIONS = ("""
             WITH mine AS (
               SELECT recipient AS peer, seq, client_id, sender, recipient, body, ts
                 FROM messages WHERE sender = $1 AND recipient IS NOT NULL AND kind IS NULL
@@ -28,8 +42,7 @@ public class ConversationLog {
             )
             SELECT m.peer, m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
-                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered,
+                   {delivered} AS delivered,
                    (SELECT count(*) FROM messages u
                      WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1 AND u.kind IS NULL
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
@@ -37,12 +50,11 @@ public class ConversationLog {
             FROM last m
             """ + HistoryMessage.NEWEST_CHANGE + """
 
-            ORDER BY m.seq DESC""";
-    private static final String PAGE = """
+            ORDER BY m.seq DESC""").replace("{delivered}", DELIVERED);
+    private static final String PAGE = ("""
             SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
-                   NOT EXISTS (SELECT 1 FROM pending p WHERE p.recipient = m.recipient AND p.client_id = m.client_id
-                                                         AND p.seq = m.seq) AS delivered,
+                   {delivered} AS delivered,
                    CASE WHEN m.sender = $1 AND m.ts <= COALESCE((SELECT r.read_ts FROM conversation_reads r
                                                                   WHERE r.reader = $2 AND r.peer = $1), 0)
                         THEN 1 END AS seen_by
@@ -51,7 +63,7 @@ public class ConversationLog {
 
             WHERE ((m.sender = $1 AND m.recipient = $2) OR (m.sender = $2 AND m.recipient = $1)) AND m.seq < $3
               AND m.kind IS NULL
-            ORDER BY m.seq DESC LIMIT $4""";
+            ORDER BY m.seq DESC LIMIT $4""").replace("{delivered}", DELIVERED);
     private static final String MARK_READ = """
             INSERT INTO conversation_reads (reader, peer, read_ts) VALUES ($1, $2, $3)
             ON CONFLICT (reader, peer) DO UPDATE SET read_ts = GREATEST(conversation_reads.read_ts, EXCLUDED.read_ts)""";

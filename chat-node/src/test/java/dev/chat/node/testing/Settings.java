@@ -32,6 +32,16 @@ public final class Settings {
             public Duration ackLinger() {
                 return Duration.ofMillis(10);
             }
+
+            @Override
+            public String pendingKeepInterval() {
+                return "2s";
+            }
+
+            @Override
+            public Duration pendingKeepTimeout() {
+                return Duration.ofSeconds(30);
+            }
         };
     }
 
