@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.ScratchDatabase;
 
 /**
  * V12 on a database that V1 to V11 made: a name retired before it (V3: kept from everyone for good) becomes a pending
@@ -18,17 +17,15 @@ import dev.chat.testing.LocalPostgres;
  * registrable after that; the retirement's table and trigger are gone.
  */
 class NameReleasesMigrationTest {
-    private final LocalPostgres pg = LocalPostgres.shared();
-    private final String db = "migr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final ScratchDatabase db = ScratchDatabase.create("migr");
 
     @AfterEach
     void drop() {
-        pg.psql("postgres", "DROP DATABASE IF EXISTS " + db);
+        db.close();
     }
 
     @Test
     void aNameRetiredBeforeIsReleasedOnlyOnceAChatNodeMarksIt() {
-        pg.psql("postgres", "CREATE DATABASE " + db + " OWNER " + LocalPostgres.USER);
         migrate("11");
         String id = sql("INSERT INTO accounts (username, password_hash) VALUES ('olde', 'x') RETURNING id");
         // A deletion as V3's code made it: the name retired, the row renamed.
@@ -51,12 +48,12 @@ class NameReleasesMigrationTest {
     }
 
     private void migrate(String target) {
-        Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, LocalPostgres.USER,
-                pg.password()).locations("classpath:db/users").table("flyway_history_users").target(target).load()
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/users").table("flyway_history_users").target(target).load()
                 .migrate();
     }
 
     private String sql(String statement) {
-        return pg.psql(db, statement);
+        return db.sql(statement);
     }
 }

@@ -3,13 +3,12 @@ package dev.chat.node.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.ScratchDatabase;
 
 /**
  * V6 and V7 (issue 16) on a database that V1 to V5 made and filled: every one-to-one message that was not acked is
@@ -17,17 +16,15 @@ import dev.chat.testing.LocalPostgres;
  * their inbox rows, and a group's deletion still takes its inbox rows along (V7 drops the key they referenced).
  */
 class AppendOnlyMigrationTest {
-    private final LocalPostgres pg = LocalPostgres.shared();
-    private final String db = "migr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final ScratchDatabase db = ScratchDatabase.create("migr");
 
     @AfterEach
     void drop() {
-        pg.psql("postgres", "DROP DATABASE IF EXISTS " + db);
+        db.close();
     }
 
     @Test
     void unackedMessagesStayOwedAndAckedOnesDoNot() {
-        pg.psql("postgres", "CREATE DATABASE " + db + " OWNER " + LocalPostgres.USER);
         migrate("5");
         sql("INSERT INTO messages (sender, client_id, recipient, body, ts, acked_at) VALUES "
                 + "('ann', 'm1', 'bob', 'acked', 1, now()), ('ann', 'm2', 'bob', 'owed', 2, NULL), "
@@ -50,13 +47,13 @@ class AppendOnlyMigrationTest {
     }
 
     private void migrate(String target) {
-        Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, LocalPostgres.USER,
-                pg.password()).locations("classpath:db/chat").table("flyway_history_chat").target(target)
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/chat").table("flyway_history_chat").target(target)
                 // as application.properties hands chat.search.language to V40
                 .placeholders(Map.of("search_language", "english")).load().migrate();
     }
 
     private String sql(String statement) {
-        return pg.psql(db, statement);
+        return db.sql(statement);
     }
 }

@@ -3,13 +3,12 @@ package dev.chat.node.delivery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
-import java.util.UUID;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.ScratchDatabase;
 
 /**
  * V61 on a database that V1 to V50 made and filled: pending becomes UNLOGGED, every row it held has a logged copy
@@ -17,17 +16,15 @@ import dev.chat.testing.LocalPostgres;
  * are taken at once.
  */
 class PendingUnloggedMigrationTest {
-    private final LocalPostgres pg = LocalPostgres.shared();
-    private final String db = "migr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final ScratchDatabase db = ScratchDatabase.create("migr");
 
     @AfterEach
     void drop() {
-        pg.psql("postgres", "DROP DATABASE IF EXISTS " + db);
+        db.close();
     }
 
     @Test
     void pendingRowsAreCarriedOverAndKept() {
-        pg.psql("postgres", "CREATE DATABASE " + db + " OWNER " + LocalPostgres.USER);
         migrate("50");
         sql("WITH m AS (INSERT INTO messages (sender, client_id, recipient, body, ts) VALUES "
                 + "('ann', 'm1', 'bob', 'owed', 1), ('bob', 'm2', 'ann', 'owed too', 2), ('ann', 'm3', 'bob', 'acked', 3) "
@@ -45,12 +42,12 @@ class PendingUnloggedMigrationTest {
     }
 
     private void migrate(String target) {
-        Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db, LocalPostgres.USER,
-                pg.password()).locations("classpath:db/chat").table("flyway_history_chat").target(target)
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+                .locations("classpath:db/chat").table("flyway_history_chat").target(target)
                 .placeholders(Map.of("search_language", "english")).load().migrate();
     }
 
     private String sql(String statement) {
-        return pg.psql(db, statement);
+        return db.sql(statement);
     }
 }
