@@ -114,6 +114,8 @@ public class PendingKeeper {
     private final String node;
     private final boolean scheduled;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Set by {@link #start()} once the tables are migrated: until then a scheduled pass would only fail. */
+    private volatile boolean started;
     private volatile Note note;
     private volatile boolean warned;
 
@@ -124,9 +126,14 @@ public class PendingKeeper {
         this.scheduled = !"off".equalsIgnoreCase(config.pendingKeepInterval().trim());
     }
 
+    /** Lets the schedule run passes: called by the node's lifecycle once the schema is migrated (as search's indexer). */
+    public void start() {
+        started = true;
+    }
+
     @Scheduled(every = "${chat.delivery.pending-keep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> keep() {
-        if (!running.compareAndSet(false, true)) {
+        if (!started || !running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
         return pass().invoke(() -> warned = false).onFailure().invoke(e -> {

@@ -12,6 +12,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.jboss.logging.Logger;
 
 import dev.chat.node.config.NodeConfig;
+import dev.chat.node.delivery.PendingKeeper;
 import dev.chat.node.history.SearchIndexer;
 import dev.chat.node.history.SearchLanguage;
 import io.quarkus.runtime.Quarkus;
@@ -28,7 +29,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  *
  * <p>Before migrating, the search language ({@link SearchLanguage}) is checked against the database: a name
  * PostgreSQL has no text-search configuration of stops the node at once (no retries: it will not change), with a
- * message naming {@code chat.search.language}. Once migrated, search's indexer starts ({@link SearchIndexer}): it
+ * message naming {@code chat.search.language}. Once migrated, the pending keeper ({@link PendingKeeper}) starts, and
+ * search's indexer ({@link SearchIndexer}): it
  * builds its index again by itself when the language changed (docs/operations.md, changing the language).
  */
 @Singleton
@@ -38,11 +40,13 @@ public class SchemaMigration {
 
     private final SearchLanguage language;
     private final SearchIndexer indexer;
+    private final PendingKeeper keeper;
     private volatile boolean done;
 
-    SchemaMigration(SearchLanguage language, SearchIndexer indexer) {
+    SchemaMigration(SearchLanguage language, SearchIndexer indexer, PendingKeeper keeper) {
         this.language = language;
         this.indexer = indexer;
+        this.keeper = keeper;
     }
 
     void migrate(@Observes @Priority(1) StartupEvent event, Flyway flyway, NodeConfig config) {
@@ -72,6 +76,7 @@ public class SchemaMigration {
                 flyway.migrate();
                 done = true;
                 indexer.start();
+                keeper.start();
                 return;
             } catch (FlywayException e) {
                 if (attempt == ATTEMPTS) {
