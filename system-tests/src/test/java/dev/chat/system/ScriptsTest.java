@@ -235,6 +235,51 @@ class ScriptsTest {
         return env;
     }
 
+    /**
+     * scripts/up decides from each service's build whether it answers health checks on a management port (today's
+     * builds) or on its public port (a REF from before the management interface that scripts/bench --compare runs,
+     * e.g. issue 16's a4b3dc2): from the application.properties packed in the application's jar.
+     */
+    @Test
+    void upReadsFromEachBuildWhetherItHasAManagementInterface() throws IOException {
+        Path builds = Files.createTempDirectory(mkTarget(), "builds");
+        // Today's modules, as their build packs their configuration.
+        for (String module : List.of("user-service", "presence-service", "chat-node")) {
+            Path props = ROOT.resolve(module).resolve("src/main/resources/application.properties");
+            Path app = fakeBuild(builds.resolve(module), Files.readString(props));
+            assertEquals(0, hasManagement(app).exit(), module + " must keep its management interface");
+        }
+        // A build from before it (a4b3dc2's modules have no such entry), and the ways a build can say no or yes.
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("old"), "quarkus.http.port=8080\n")).exit());
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("off"), "quarkus.management.enabled=false\n")).exit());
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("prod-off"),
+                "quarkus.management.enabled=true\n%prod.quarkus.management.enabled=false\n")).exit());
+        assertEquals(0, hasManagement(fakeBuild(builds.resolve("spaced"),
+                "%test.quarkus.management.enabled=false\n  quarkus.management.enabled = TRUE\r\n")).exit());
+        assertEquals(0, hasManagement(fakeBuild(builds.resolve("prod-on"), "%prod.quarkus.management.enabled: true\n")).exit());
+        // No jar to read: a loud refusal, not a guessed port.
+        Result none = hasManagement(Files.createDirectories(builds.resolve("empty")));
+        assertNotEquals(0, none.exit(), none.output());
+        assertTrue(none.output().contains("no single application jar"), none.output());
+    }
+
+    /** A quarkus-app folder under DIR whose application jar holds these application.properties. */
+    private static Path fakeBuild(Path dir, String properties) throws IOException {
+        Path app = Files.createDirectories(dir.resolve("quarkus-app"));
+        Path jar = Files.createDirectories(app.resolve("app")).resolve("service-0.1.0-SNAPSHOT.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("application.properties"));
+            zip.write(properties.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return app;
+    }
+
+    private static Result hasManagement(Path app) {
+        return run(Map.of(), "bash", "-c", "source scripts/lib/common.sh && app_has_management_interface \"$1\"", "_",
+                app.toString());
+    }
+
     @Test
     void haproxyAcceptsItsConfigWithSampleValues() throws IOException {
         Path dir = SocketDirs.create("haproxy-check");
