@@ -310,6 +310,27 @@ management_port() {
   esac
 }
 
+# migrations_grant_role ROLE APP_DIR...: whether a Flyway migration packed in one of these Quarkus builds'
+# application jars (APP_DIR/app/*.jar, its *.sql outside comments) names the database role ROLE, as the grants of
+# the runtime roles do (user-service's V10 grants chat_users and chat_presence, chat-node's V50 chat_node;
+# deploy/postgres/roles.sql). Builds from before those migrations (issue 16's baseline a4b3dc2) grant nothing: their
+# services log in as the owner 'chat', which scripts/up then gives them. Dies when a jar cannot be read.
+migrations_grant_role() {
+  local role=$1 dir sql
+  shift
+  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read the builds' migrations): run scripts/install-deps"
+  for dir in "$@"; do
+    local -a jars=("$dir"/app/*.jar)
+    [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $dir/app: is $dir a Quarkus build?"
+    # Read whole before grep, not piped into it: grep -q leaving early would fail the pipe (pipefail).
+    sql="$(unzip -p "${jars[0]}" '*.sql' 2>/dev/null | sed 's/--.*//' || true)"
+    if grep -qw -- "$role" <<<"$sql"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 # app_has_management_interface APP_DIR: whether the Quarkus build in APP_DIR (a MODULE/target/quarkus-app folder)
 # serves health and metrics on a management interface of its own. quarkus.management.enabled is fixed at build
 # time, so the build decides, not the caller: it is read from the application.properties the build packed into the
