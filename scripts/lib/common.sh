@@ -310,6 +310,50 @@ management_port() {
   esac
 }
 
+# migrations_grant_role ROLE APP_DIR...: whether a Flyway migration packed in one of these Quarkus builds'
+# application jars (APP_DIR/app/*.jar, its *.sql outside comments) names the database role ROLE, as the grants of
+# the runtime roles do (user-service's V10 grants chat_users and chat_presence, chat-node's V50 chat_node;
+# deploy/postgres/roles.sql). Builds from before those migrations (issue 16's baseline a4b3dc2) grant nothing: their
+# services log in as the owner 'chat', which scripts/up then gives them. Dies when a jar cannot be read.
+migrations_grant_role() {
+  local role=$1 dir sql
+  shift
+  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read the builds' migrations): run scripts/install-deps"
+  for dir in "$@"; do
+    local -a jars=("$dir"/app/*.jar)
+    [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $dir/app: is $dir a Quarkus build?"
+    # Read whole before grep, not piped into it: grep -q leaving early would fail the pipe (pipefail).
+    sql="$(unzip -p "${jars[0]}" '*.sql' 2>/dev/null | sed 's/--.*//' || true)"
+    if grep -qw -- "$role" <<<"$sql"; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+# app_has_management_interface APP_DIR: whether the Quarkus build in APP_DIR (a MODULE/target/quarkus-app folder)
+# serves health and metrics on a management interface of its own. quarkus.management.enabled is fixed at build
+# time, so the build decides, not the caller: it is read from the application.properties the build packed into the
+# application's jar (APP_DIR/app/*.jar), a '%prod.' entry winning over the plain one (a packaged jar runs the prod
+# profile). Builds from before the management interface (issue 16's baseline a4b3dc2, which scripts/bench
+# --compare runs) have no such entry and serve /q/health/* on their public port. Dies when the jar or its
+# application.properties cannot be read, rather than guess a port.
+app_has_management_interface() {
+  local dir=$1 jar props
+  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read $dir's configuration): run scripts/install-deps"
+  local -a jars=("$dir"/app/*.jar)
+  [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $dir/app: is $dir a Quarkus build?"
+  jar=${jars[0]}
+  props="$(unzip -p "$jar" application.properties 2>/dev/null)" || die "$jar has no application.properties"
+  # The last plain entry, overridden by the last %prod. one; true or false, as Quarkus reads a boolean.
+  awk '
+    match($0, /^[ \t]*(%prod\.)?quarkus\.management\.enabled[ \t]*[=:][ \t]*/) {
+      v = tolower(substr($0, RLENGTH + 1)); sub(/[ \t\r]+$/, "", v)
+      if ($0 ~ /^[ \t]*%prod\./) { prod = v; has_prod = 1 } else { plain = v }
+    }
+    END { exit !((has_prod ? prod : plain) == "true") }' <<<"$props"
+}
+
 # component_ports NAME BASE: every port NAME needs (HAProxy also has HTTPS, stats and the redirect to HTTPS; a
 # service its management interface).
 component_ports() {

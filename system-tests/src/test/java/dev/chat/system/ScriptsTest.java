@@ -235,6 +235,103 @@ class ScriptsTest {
         return env;
     }
 
+    /**
+     * scripts/up decides from each service's build whether it answers health checks on a management port (today's
+     * builds) or on its public port (a REF from before the management interface that scripts/bench --compare runs,
+     * e.g. issue 16's a4b3dc2): from the application.properties packed in the application's jar.
+     */
+    @Test
+    void upReadsFromEachBuildWhetherItHasAManagementInterface() throws IOException {
+        Path builds = Files.createTempDirectory(mkTarget(), "builds");
+        // Today's modules, as their build packs their configuration.
+        for (String module : List.of("user-service", "presence-service", "chat-node")) {
+            Path props = ROOT.resolve(module).resolve("src/main/resources/application.properties");
+            Path app = fakeBuild(builds.resolve(module), Files.readString(props));
+            assertEquals(0, hasManagement(app).exit(), module + " must keep its management interface");
+        }
+        // A build from before it (a4b3dc2's modules have no such entry), and the ways a build can say no or yes.
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("old"), "quarkus.http.port=8080\n")).exit());
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("off"), "quarkus.management.enabled=false\n")).exit());
+        assertEquals(1, hasManagement(fakeBuild(builds.resolve("prod-off"),
+                "quarkus.management.enabled=true\n%prod.quarkus.management.enabled=false\n")).exit());
+        assertEquals(0, hasManagement(fakeBuild(builds.resolve("spaced"),
+                "%test.quarkus.management.enabled=false\n  quarkus.management.enabled = TRUE\r\n")).exit());
+        assertEquals(0, hasManagement(fakeBuild(builds.resolve("prod-on"), "%prod.quarkus.management.enabled: true\n")).exit());
+        // No jar to read: a loud refusal, not a guessed port.
+        Result none = hasManagement(Files.createDirectories(builds.resolve("empty")));
+        assertNotEquals(0, none.exit(), none.output());
+        assertTrue(none.output().contains("no single application jar"), none.output());
+    }
+
+    /**
+     * scripts/up gives a service its runtime database role only when the builds' migrations grant it (today's
+     * user-service V10 and chat-node V50); an old REF's services (before the runtime roles) log in as the owner.
+     */
+    @Test
+    void upReadsFromTheBuildsMigrationsWhetherTheyGrantTheRuntimeRoles() throws IOException {
+        Path builds = Files.createTempDirectory(mkTarget(), "migrations");
+        Map<String, String> users = new HashMap<>();
+        Map<String, String> node = new HashMap<>();
+        try (var files = Files.list(ROOT.resolve("user-service/src/main/resources/db/users"))) {
+            for (Path f : files.toList()) {
+                users.put("db/users/" + f.getFileName(), Files.readString(f));
+            }
+        }
+        try (var files = Files.list(ROOT.resolve("chat-node/src/main/resources/db/chat"))) {
+            for (Path f : files.toList()) {
+                node.put("db/chat/" + f.getFileName(), Files.readString(f));
+            }
+        }
+        Path usersApp = fakeBuild(builds.resolve("users"), Map.of("application.properties", ""), users);
+        Path nodeApp = fakeBuild(builds.resolve("node"), Map.of("application.properties", ""), node);
+        for (String role : List.of("chat_users", "chat_node", "chat_presence")) {
+            assertEquals(0, grants(role, usersApp, nodeApp).exit(), "today's migrations must grant " + role);
+        }
+        assertEquals(1, grants("chat_node", fakeBuild(builds.resolve("bare"), "")).exit());
+        // Before the runtime roles: tables, and a comment naming a role, grant nothing.
+        Path old = fakeBuild(builds.resolve("old"), Map.of("application.properties", ""),
+                Map.of("db/users/V1__accounts.sql", "-- read by chat_users one day\nCREATE TABLE accounts (id bigint);\n"));
+        assertEquals(1, grants("chat_users", old).exit());
+        Result none = grants("chat_users", Files.createDirectories(builds.resolve("empty")));
+        assertNotEquals(0, none.exit(), none.output());
+        assertTrue(none.output().contains("no single application jar"), none.output());
+    }
+
+    private static Result grants(String role, Path... apps) {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+                "source scripts/lib/common.sh && migrations_grant_role \"$@\"", "_", role));
+        for (Path app : apps) {
+            cmd.add(app.toString());
+        }
+        return run(Map.of(), cmd.toArray(String[]::new));
+    }
+
+    /** A quarkus-app folder under DIR whose application jar holds these application.properties. */
+    private static Path fakeBuild(Path dir, String properties) throws IOException {
+        return fakeBuild(dir, Map.of("application.properties", properties), Map.of());
+    }
+
+    /** A quarkus-app folder under DIR whose application jar holds these entries (name to text). */
+    private static Path fakeBuild(Path dir, Map<String, String> entries, Map<String, String> more) throws IOException {
+        Path app = Files.createDirectories(dir.resolve("quarkus-app"));
+        Path jar = Files.createDirectories(app.resolve("app")).resolve("service-0.1.0-SNAPSHOT.jar");
+        Map<String, String> all = new HashMap<>(entries);
+        all.putAll(more);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, String> e : all.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return app;
+    }
+
+    private static Result hasManagement(Path app) {
+        return run(Map.of(), "bash", "-c", "source scripts/lib/common.sh && app_has_management_interface \"$1\"", "_",
+                app.toString());
+    }
+
     @Test
     void haproxyAcceptsItsConfigWithSampleValues() throws IOException {
         Path dir = SocketDirs.create("haproxy-check");
