@@ -260,6 +260,12 @@ public class PgMessageLog implements MessageLog {
     /** Messages per statement at most; with up to this many statements at once on the pool. */
     private static final int MAX_BATCH = 256;
     private static final int MAX_IN_FLIGHT = 4;
+    /*
+     * Appends on the pool at once. Fewer than the acks' MAX_IN_FLIGHT: an append that finds both slots busy waits
+     * for one and leaves with the others that arrived meanwhile, so more messages share a statement and a commit
+     * (a flush to disk each), which is most of an append's cost in PostgreSQL (docs/performance.md, seventh round).
+     */
+    private static final int APPENDS_IN_FLIGHT = 2;
 
     private final Pool pool;
     private final PendingKeeper keeper;
@@ -272,7 +278,7 @@ public class PgMessageLog implements MessageLog {
         this.keeper = keeper;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
-        this.appends = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
+        this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
         // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
         // plan) settling several is most of their cost saved at any load (docs/performance.md).
         this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, config.ackLinger().toMillis(),
