@@ -2,8 +2,8 @@ package dev.chat.node.delivery;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.chat.node.delivery.MessageLog.Appended;
@@ -23,7 +23,9 @@ import io.smallrye.mutiny.Uni;
  * another node, is left to the store's own dedup (rare: a client resends on its socket).
  *
  * <p>Guarantees: it never answers a message as stored that the store did not store (only an outcome carrying the
- * stored message is shared), and it holds no key longer than its first append's call (ended, failed or cancelled).
+ * stored message is shared), and it holds a key exactly as long as the store's work for it is queued or running
+ * (which {@link Batcher} and PostgresCalls bound), not as long as a caller waits: a caller that timed out leaves it
+ * held, so that its resend cannot race it in PostgreSQL.
  */
 final class AppendFlights {
     /** The store's append, as {@link MessageLog#append}. */
@@ -41,7 +43,7 @@ final class AppendFlights {
         this.store = store;
     }
 
-    /** Keys with an append in flight now (for tests: a flight must end with its call). */
+    /** Keys with an append in flight now (for tests: a flight ends with its store call). */
     int inFlight() {
         return flights.size();
     }
@@ -52,9 +54,10 @@ final class AppendFlights {
             CompletableFuture<Appended> mine = new CompletableFuture<>();
             CompletableFuture<Appended> first = flights.putIfAbsent(key, mine);
             if (first == null) {
-                return lead(key, mine, from, id, to, body, ts);
+                lead(key, mine, from, id, to, body, ts);
+                return outcome(mine);
             }
-            return Uni.createFrom().completionStage(first).onItemOrFailure().transformToUni((done, failure) -> {
+            return outcome(first).onItemOrFailure().transformToUni((done, failure) -> {
                 if (failure == null && done.message() != null) {
                     return Uni.createFrom().item(answer(done.message(), to, body));
                 }
@@ -63,26 +66,39 @@ final class AppendFlights {
         });
     }
 
-    private Uni<Appended> lead(Key key, CompletableFuture<Appended> mine, String from, String id, String to,
-            String body, long ts) {
+    /**
+     * Calls the store on its own subscription, so that the key stays held for as long as the store's work is queued
+     * or running, even when the caller gives up first (its call timed out): a resend then still waits for that work
+     * instead of racing it in PostgreSQL. The key is released before the outcome is published, so that whoever goes
+     * to the store after a refusal finds no finished flight.
+     */
+    private void lead(Key key, CompletableFuture<Appended> mine, String from, String id, String to, String body,
+            long ts) {
         Uni<Appended> call;
         try {
             call = store.append(from, id, to, body, ts);
         } catch (RuntimeException e) {
             call = Uni.createFrom().failure(e);
         }
-        return call.onItemOrFailure().invoke((done, failure) -> {
+        call.subscribe().with(done -> {
             flights.remove(key, mine);
-            if (failure != null) {
-                mine.completeExceptionally(failure);
-            } else {
-                mine.complete(done);
-            }
-        }).onCancellation().invoke(() -> {
-            // The caller gave up (its call timed out): whoever waits goes to the store itself.
+            mine.complete(done);
+        }, failure -> {
             flights.remove(key, mine);
-            mine.completeExceptionally(new CancellationException("the first append of this key was cancelled"));
+            mine.completeExceptionally(failure);
         });
+    }
+
+    /** The flight's outcome; a caller that cancels leaves the flight (and every other caller waiting on it) alone. */
+    private static Uni<Appended> outcome(CompletableFuture<Appended> flight) {
+        return Uni.createFrom().emitter(e -> flight.whenComplete((done, failure) -> {
+            if (failure != null) {
+                e.fail(failure instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : failure);
+            } else {
+                e.complete(done);
+            }
+        }));
     }
 
     /** What the store answers an append of a key it holds {@code stored} under (see PgMessageLog's APPEND). */

@@ -122,15 +122,32 @@ class AppendFlightsTest {
     }
 
     @Test
-    void aResendOfACancelledOriginalGoesToTheStoreItselfAndNoKeyIsHeld() {
+    void anOriginalWhoseCallerGaveUpStillHoldsItsKeyUntilTheStoreAnswers() {
         Result original = append("ann", "m1", "bob", "hi");
         Result resend = append("ann", "m1", "bob", "hi");
         original.subscription.cancel();
+        Result late = append("ann", "m1", "bob", "hi");
 
-        assertEquals(2, calls.size(), "the resend no longer waits for a call nobody waits on");
-        calls.get(1).answer().complete(accepted("ann", "m1", "bob", "hi"));
-        assertEquals(Outcome.ACCEPTED, resend.appended.outcome());
+        assertEquals(1, calls.size(), "the store's work for the key is still queued: nothing races it");
+        assertEquals(1, flights.inFlight());
+        Appended stored = accepted("ann", "m1", "bob", "hi");
+        calls.get(0).answer().complete(stored);
+        assertNull(original.appended, "who gave up hears nothing");
+        assertEquals(Outcome.DUPLICATE, resend.appended.outcome());
+        assertEquals(Outcome.DUPLICATE, late.appended.outcome());
         assertEquals(0, flights.inFlight());
+    }
+
+    @Test
+    void aWaiterThatGivesUpLeavesTheOthersWaiting() {
+        append("ann", "m1", "bob", "hi");
+        Result impatient = append("ann", "m1", "bob", "hi");
+        Result patient = append("ann", "m1", "bob", "hi");
+        impatient.subscription.cancel();
+        calls.get(0).answer().complete(accepted("ann", "m1", "bob", "hi"));
+        assertNull(impatient.appended);
+        assertEquals(Outcome.DUPLICATE, patient.appended.outcome());
+        assertEquals(1, calls.size());
     }
 
     @Test
