@@ -39,11 +39,13 @@ public class PgMessageLog implements MessageLog {
      * retry), reused (the sender's ID names another message), or taken (the ID is still pending for the
      * recipient from someone else, so that their one ack would settle both: a pending row under the ID that is
      * not the sender's own). The branches read one snapshot: a row inserted by this statement is not in own. No
-     * row: the recipient is missing, or a retry racing its original committed after our snapshot (caught by ON
-     * CONFLICT on messages_dedup); a second run decides. ON CONFLICT costs a WAL record per message (the heap
-     * confirm of a speculative insert), but without it such a retry failed its whole statement: under load,
-     * resends piled up, twice measured (docs/performance.md). A concurrent send from someone else with this ID
-     * for this recipient fails the statement on pending's key (nothing stored); a second run decides (see append).
+     * row: the recipient is missing; a second run decides. No ON CONFLICT (issue 16): it made the insert
+     * speculative, one more WAL record per message (the heap confirm, 48 bytes). A retry racing its original
+     * that committed after our snapshot fails the statement on messages_dedup instead, and a concurrent send from
+     * someone else with this ID for this recipient fails it on pending's key; either way nothing is stored and a
+     * second run, on a snapshot that holds the rival, decides (see append). The race that once piled up (a resend
+     * on the same node while its original was in flight; without ON CONFLICT it failed whole batches) never
+     * reaches the database: AppendFlights answers it from its original (docs/performance.md).
      */
     private static final String APPEND = """
             WITH own AS (
@@ -59,7 +61,6 @@ public class PgMessageLog implements MessageLog {
               SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM account_names WHERE username = $3)
                  AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
                  AND EXISTS (SELECT 1 FROM pending_epoch)
-              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -78,6 +79,8 @@ public class PgMessageLog implements MessageLog {
     /*
      * The same for a group: stored once if the sender is a member, one inbox row per other member. Taken: the ID
      * is pending, from someone else, for any member who would receive this message (one-to-one or in a group).
+     * No ON CONFLICT either: a group append is a statement of its own (never batched), so a retry racing its
+     * original fails only itself on messages_dedup, and the second run (see append) answers same.
      */
     private static final String APPEND_TO_GROUP = """
             WITH own AS (
@@ -98,7 +101,6 @@ public class PgMessageLog implements MessageLog {
               WHERE EXISTS (SELECT 1 FROM group_members WHERE group_id = $3 AND username = $1)
                 AND NOT EXISTS (SELECT 1 FROM own) AND NOT EXISTS (SELECT 1 FROM taken)
                 AND EXISTS (SELECT 1 FROM pending_epoch)
-              ON CONFLICT DO NOTHING
               RETURNING seq, recipient, group_id, body, ts
             ), inbox AS (
               INSERT INTO group_inbox (member, seq, group_id)
@@ -215,9 +217,11 @@ public class PgMessageLog implements MessageLog {
      * same (sender, ID) twice (a retry racing its original): only its first occurrence is inserted and reported
      * fresh, the others report the same stored row as same or reused; of messages from different senders with one
      * ID for one recipient only the first is inserted (pending's key allows one). A message that gets no row (an
-     * unknown recipient, a taken ID, a concurrent retry) is decided by APPEND on its own; a concurrent send from
-     * someone else that took a pending key fails the statement, and the batch runs once more, on a snapshot that
-     * holds it (see appendMany).
+     * unknown recipient, a taken ID) is decided by APPEND on its own. No ON CONFLICT (see APPEND): a concurrent
+     * append that committed first under a key this batch inserts (a retry through another node on
+     * messages_dedup, someone else's send on pending's key) fails the statement, and the batch runs once more, on
+     * a snapshot that holds it, then one by one (see appendMany). A retry through this node never races its
+     * original here: AppendFlights holds it until the original's answer.
      */
     static final String APPEND_MANY = """
             WITH input AS (
@@ -237,7 +241,6 @@ public class PgMessageLog implements MessageLog {
                                   WHERE p.client_id = f.client_id AND p.group_id IS NOT NULL AND g.acked_at IS NULL)
                  AND EXISTS (SELECT 1 FROM pending_epoch)
                ORDER BY f.ord
-              ON CONFLICT DO NOTHING
               RETURNING seq, sender, client_id, recipient, group_id, body, ts
             ), owed AS (
               INSERT INTO pending (recipient, client_id, sender, seq) SELECT recipient, client_id, sender, seq FROM ins
@@ -272,6 +275,7 @@ public class PgMessageLog implements MessageLog {
     private final PostgresCalls calls;
     private final Batcher<AppendRequest, Appended> appends;
     private final Batcher<AckRequest, Acked> acks;
+    private final AppendFlights flights;
 
     PgMessageLog(Pool pool, PostgresCalls calls, Vertx vertx, DeliveryConfig config, PendingKeeper keeper) {
         this.pool = pool;
@@ -279,6 +283,8 @@ public class PgMessageLog implements MessageLog {
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
         this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
+        this.flights = new AppendFlights((from, id, to, body, ts) -> appends.submit(new AppendRequest(from, id, to,
+                body, ts)));
         // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
         // plan) settling several is most of their cost saved at any load (docs/performance.md).
         this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, config.ackLinger().toMillis(),
@@ -291,9 +297,10 @@ public class PgMessageLog implements MessageLog {
     private record AckRequest(String user, String id) {
     }
 
+    /** Through {@link AppendFlights}: a resend on this node while its original is queued or in flight waits for it. */
     @Override
     public Uni<Appended> append(String from, String id, String to, String body, long ts) {
-        return calls.bounded(appends.submit(new AppendRequest(from, id, to, body, ts)));
+        return calls.bounded(flights.append(from, id, to, body, ts));
     }
 
     private Uni<List<Appended>> appendMany(List<AppendRequest> batch) {
@@ -317,8 +324,9 @@ public class PgMessageLog implements MessageLog {
             ts[i] = r.ts();
         }
         Tuple args = Tuple.of(from, ids, to, body, ts);
-        // A pending key taken by a concurrent append that committed while this one ran: the batch once more, on a
-        // snapshot that holds it, decides every message in one statement.
+        // A key taken by a concurrent append that committed while this one ran (pending's key: someone else's send;
+        // messages_dedup: a retry through another node): the batch once more, on a snapshot that holds it, decides
+        // every message in one statement.
         return pool.preparedQuery(APPEND_MANY).execute(args)
                 .onFailure(PgMessageLog::keyTaken).recoverWithUni(() -> pool.preparedQuery(APPEND_MANY).execute(args))
                 .chain(rows -> resolve(rows, from, ids, to, body, ts))
@@ -384,16 +392,18 @@ public class PgMessageLog implements MessageLog {
             if (rows.size() > 0) {
                 return Uni.createFrom().item(appended(from, id, rows.iterator().next()));
             }
-            // No row: the recipient (or membership) is missing, or a concurrent append committed after our
-            // snapshot (a retry racing its original on another node). The same statement again, on a fresh
-            // snapshot, decides.
+            // No row: the recipient (or membership) is missing. The same statement again, on a fresh snapshot,
+            // decides (a concurrent append that committed after our snapshot failed the statement above instead).
             return pool.preparedQuery(sql).execute(args).map(again -> again.size() > 0
                     ? appended(from, id, again.iterator().next())
                     : Appended.refused(refusal));
         });
     }
 
-    /** A unique violation: a concurrent append took the key this one wanted (SQLSTATE 23505). */
+    /**
+     * A unique violation: a concurrent append took the key this one wanted (SQLSTATE 23505), on pending's key or on
+     * messages_dedup.
+     */
     private static boolean keyTaken(Throwable e) {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }

@@ -1,6 +1,7 @@
 /**
  * Durable delivery, layer 9: the message log ({@link dev.chat.node.delivery.MessageLog}, on PostgreSQL
- * {@link dev.chat.node.delivery.PgMessageLog}, batched by {@link dev.chat.node.delivery.Batcher}), the hot path
+ * {@link dev.chat.node.delivery.PgMessageLog}, batched by {@link dev.chat.node.delivery.Batcher}, one append in flight per (sender, ID) by
+ * {@link dev.chat.node.delivery.AppendFlights}), the hot path
  * ({@link dev.chat.node.delivery.Delivery}: store, ack, route), pushes ({@link dev.chat.node.delivery.Pusher}, which
  * routing calls back as its {@code LocalRecipients}), what is in flight ({@link dev.chat.node.delivery.InFlight}),
  * how far a catching-up user's backlog is read ({@link dev.chat.node.delivery.Backlog}),
