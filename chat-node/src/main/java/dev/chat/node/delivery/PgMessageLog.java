@@ -268,7 +268,7 @@ public class PgMessageLog implements MessageLog {
      * for one and leaves with the others that arrived meanwhile, so more messages share a statement and a commit
      * (a flush to disk each), which is most of an append's cost in PostgreSQL (docs/performance.md, seventh round).
      */
-    private static final int APPENDS_IN_FLIGHT = 2;
+    static final int APPENDS_IN_FLIGHT = 2;
 
     private final Pool pool;
     private final PendingKeeper keeper;

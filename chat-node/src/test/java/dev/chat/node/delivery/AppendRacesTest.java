@@ -75,10 +75,14 @@ class AppendRacesTest {
         String bob = TestAccounts.create("race-to");
         awaitStoreReady(cat, bob);
 
-        List<String> held = List.of(id(), id(), id(), id());
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < PgMessageLog.APPENDS_IN_FLIGHT; i++) {
+            held.add(id());
+        }
+        int last = held.size() - 1;
         String batched = id();
-        // Another node's appends, stored and not yet committed: four that will block this node's four statements
-        // in flight, and one that will block a batch.
+        // Another node's appends, stored and not yet committed: one for each of this node's append statements in
+        // flight, which they will block, and one that will block a batch.
         SqlConnection first = pool.getConnection().await().atMost(WAIT);
         SqlConnection second = pool.getConnection().await().atMost(WAIT);
         try {
@@ -89,13 +93,13 @@ class AppendRacesTest {
             Transaction t2 = second.begin().await().atMost(WAIT);
             storeAsAppendDoes(second, bea, batched, bob, "hi");
 
-            // This node's resends of those: three alike, one with another body. Each goes alone (a free slot) and
-            // waits on messages_dedup.
+            // This node's resends of those: the last with another body, the others alike. Each goes alone (a free
+            // slot) and waits on messages_dedup.
             List<CompletableFuture<Appended>> rivals = new ArrayList<>();
             for (int i = 0; i < held.size(); i++) {
-                rivals.add(append(ann, held.get(i), bob, i == 3 ? "other" : "hi"));
+                rivals.add(append(ann, held.get(i), bob, i == last ? "other" : "hi"));
             }
-            awaitWaitingOnLocks(4);
+            awaitWaitingOnLocks(held.size());
 
             // Every slot is busy: these queue, and go together as one batch. The original and its two resends on
             // this node share one key: only the original is queued.
@@ -110,7 +114,7 @@ class AppendRacesTest {
             t1.commit().await().atMost(WAIT);
             for (int i = 0; i < held.size(); i++) {
                 Appended a = rivals.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertEquals(i == 3 ? Outcome.ID_REUSED : Outcome.DUPLICATE, a.outcome(), "resend " + i);
+                assertEquals(i == last ? Outcome.ID_REUSED : Outcome.DUPLICATE, a.outcome(), "resend " + i);
                 assertEquals("hi", a.message().body());
             }
             // The batch now runs and waits on the other node's uncommitted row.
