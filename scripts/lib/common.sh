@@ -310,20 +310,27 @@ management_port() {
   esac
 }
 
+# app_jar APP_DIR: the application's own jar in a Quarkus build (APP_DIR/app/*.jar, exactly one), which the two
+# readers below unzip. Dies when there is none or unzip is missing.
+app_jar() {
+  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read the builds' jars): run scripts/install-deps"
+  local -a jars=("$1"/app/*.jar)
+  [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $1/app: is $1 a Quarkus build?"
+  echo "${jars[0]}"
+}
+
 # migrations_grant_role ROLE APP_DIR...: whether a Flyway migration packed in one of these Quarkus builds'
 # application jars (APP_DIR/app/*.jar, its *.sql outside comments) names the database role ROLE, as the grants of
 # the runtime roles do (user-service's V10 grants chat_users and chat_presence, chat-node's V50 chat_node;
 # deploy/postgres/roles.sql). Builds from before those migrations (issue 16's baseline a4b3dc2) grant nothing: their
 # services log in as the owner 'chat', which scripts/up then gives them. Dies when a jar cannot be read.
 migrations_grant_role() {
-  local role=$1 dir sql
+  local role=$1 dir jar sql
   shift
-  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read the builds' migrations): run scripts/install-deps"
   for dir in "$@"; do
-    local -a jars=("$dir"/app/*.jar)
-    [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $dir/app: is $dir a Quarkus build?"
+    jar="$(app_jar "$dir")" || exit 1
     # Read whole before grep, not piped into it: grep -q leaving early would fail the pipe (pipefail).
-    sql="$(unzip -p "${jars[0]}" '*.sql' 2>/dev/null | sed 's/--.*//' || true)"
+    sql="$(unzip -p "$jar" '*.sql' 2>/dev/null | sed 's/--.*//' || true)"
     if grep -qw -- "$role" <<<"$sql"; then
       return 0
     fi
@@ -340,10 +347,7 @@ migrations_grant_role() {
 # application.properties cannot be read, rather than guess a port.
 app_has_management_interface() {
   local dir=$1 jar props
-  command -v unzip >/dev/null 2>&1 || die "unzip is not installed (needed to read $dir's configuration): run scripts/install-deps"
-  local -a jars=("$dir"/app/*.jar)
-  [[ ${#jars[@]} -eq 1 && -f "${jars[0]}" ]] || die "no single application jar in $dir/app: is $dir a Quarkus build?"
-  jar=${jars[0]}
+  jar="$(app_jar "$dir")" || exit 1
   props="$(unzip -p "$jar" application.properties 2>/dev/null)" || die "$jar has no application.properties"
   # The last plain entry, overridden by the last %prod. one; true or false, as Quarkus reads a boolean.
   awk '

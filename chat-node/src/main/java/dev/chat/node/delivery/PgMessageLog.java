@@ -260,11 +260,12 @@ public class PgMessageLog implements MessageLog {
             ), input AS (
               SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(recipient, client_id, ord)
             """ + SETTLE;
-    /** Messages per statement at most; with up to this many statements at once on the pool. */
+    /** Messages per statement at most. */
     private static final int MAX_BATCH = 256;
-    private static final int MAX_IN_FLIGHT = 4;
+    /** Ack statements on the pool at once. */
+    private static final int ACKS_IN_FLIGHT = 4;
     /*
-     * Appends on the pool at once. Fewer than the acks' MAX_IN_FLIGHT: an append that finds both slots busy waits
+     * Appends on the pool at once. Fewer than ACKS_IN_FLIGHT: an append that finds both slots busy waits
      * for one and leaves with the others that arrived meanwhile, so more messages share a statement and a commit
      * (a flush to disk each), which is most of an append's cost in PostgreSQL (docs/performance.md, seventh round).
      */
@@ -287,7 +288,7 @@ public class PgMessageLog implements MessageLog {
                 body, ts)));
         // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
         // plan) settling several is most of their cost saved at any load (docs/performance.md).
-        this.acks = new Batcher<>(MAX_BATCH, MAX_IN_FLIGHT, config.ackLinger().toMillis(),
+        this.acks = new Batcher<>(MAX_BATCH, ACKS_IN_FLIGHT, config.ackLinger().toMillis(),
                 (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(ackMany(batch)));
     }
 

@@ -22,6 +22,7 @@ import dev.chat.node.TestAccounts;
 import dev.chat.node.delivery.MessageLog.Appended;
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
 import dev.chat.testing.LocalPostgres;
+import dev.chat.testing.Poll;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
@@ -174,7 +175,7 @@ class AppendRacesTest {
     }
 
     /** pending_epoch is set once the node has rebuilt pending; until then every append is refused UNAVAILABLE. */
-    private void awaitStoreReady(String from, String to) throws InterruptedException {
+    private void awaitStoreReady(String from, String to) {
         poll(() -> log.append(from, "ready", to, "ready", 1).await().atMost(WAIT).outcome() != Outcome.UNAVAILABLE,
                 "the store takes appends");
     }
@@ -187,19 +188,13 @@ class AppendRacesTest {
                 .execute().await().atMost(WAIT);
     }
 
-    private void awaitWaitingOnLocks(int n) throws InterruptedException {
+    private void awaitWaitingOnLocks(int n) {
         poll(() -> pool.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").execute()
                 .await().atMost(WAIT).iterator().next().getLong(0) == n, n + " statements waiting on a lock");
     }
 
-    private static void poll(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void poll(BooleanSupplier condition, String what) {
+        Poll.until(WAIT, condition::getAsBoolean, done -> done, done -> "not within " + WAIT + ": " + what);
     }
 
     private static String id() {
