@@ -27,7 +27,7 @@ public interface DeliveryConfig {
      * How long a recipient's ack may wait for others to share its statement. It delays only the sender's
      * delivered receipt; an ack lost meanwhile (a crash) means the message is delivered again, and dropped.
      */
-    @WithDefault("10ms")
+    @WithDefault("30ms")
     Duration ackLinger();
 
     /**

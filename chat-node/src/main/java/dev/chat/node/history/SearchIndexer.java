@@ -43,7 +43,7 @@ public class SearchIndexer {
 
     @Inject
     SearchIndexer(PgIndexPass pass, Timers timers, NodeIdentity identity,
-            @ConfigProperty(name = "chat.search.index-interval", defaultValue = "500ms") String interval) {
+            @ConfigProperty(name = "chat.search.index-interval", defaultValue = "2s") String interval) {
         this((IndexPass) pass, timers, identity.id(), interval);
     }
 
