@@ -134,4 +134,40 @@ class BenchSmokeTest {
                 "the chart has the latency curve and the per-second panels");
         assertTrue(chart.contains("class=\"window\" data-name=\"measured\""), "the measured window is shaded");
     }
+    /**
+     * A ramp warms up at its first rate before it measures its first step (docs/performance.md, eighth round): its
+     * first step used to be measured seconds after the sockets connected, with the services still compiling. Only
+     * the shape of the run is asserted (traffic before the first window, the window after the warm-up), never a
+     * figure.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void aRampWarmsUpAtItsFirstRateBeforeItsFirstStep() throws Exception {
+        LocalStack stack = LocalStack.shared();
+        Path reports = ROOT.resolve("system-tests/target/bench-ramp");
+        for (String f : List.of("report.txt", "report.json", "chart.html")) {
+            Files.deleteIfExists(reports.resolve(f));
+        }
+        ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--mode",
+                "ramp", "--users", "20", "--ramp-from", "20", "--ramp-step", "20", "--ramp-to", "40", "--warmup", "4",
+                "--step-warmup", "1", "--step-seconds", "2", "--report-dir", reports.toString()), 300);
+        System.out.println(r.output());
+        assertTrue(Files.isRegularFile(reports.resolve("report.json")), "no report:\n" + r.output());
+        JsonNode s = new ObjectMapper().readTree(reports.resolve("report.json").toFile());
+        assertEquals(4, s.path("warmupSeconds").asLong(), r.output());
+        assertTrue(r.output().contains("warm-up   4 s at 20 msgs/s before the first step"), r.output());
+        assertTrue(s.path("ramp").size() >= 1, "no step measured:\n" + r.output());
+        JsonNode timeline = s.path("timeline");
+        double firstStep = timeline.path("windows").path(0).path("from").asDouble();
+        assertTrue(firstStep >= 4.5, "the first step's window began " + firstStep + " s into the traffic: " + timeline);
+        long sentBefore = 0;
+        for (JsonNode sec : timeline.path("seconds")) {
+            if (sec.path("t").asDouble() + 1 <= firstStep - 1) {
+                sentBefore += sec.path("sent").asLong();
+            }
+        }
+        assertTrue(sentBefore > 0, "no traffic during the warm-up: " + timeline);
+        assertEquals(0, s.path("whole").path("lost").asLong(), r.output());
+        assertEquals(0, s.path("whole").path("shownTwice").asLong(), r.output());
+    }
 }
