@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,10 +51,7 @@ class BenchSmokeTest {
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void terminatingTheBenchmarkStopsItsLoadToolAtOnce() throws Exception {
         LocalStack stack = LocalStack.shared();
-        Path reports = ROOT.resolve("system-tests/target/bench-term");
-        for (String f : List.of("report.txt", "report.json")) {
-            Files.deleteIfExists(reports.resolve(f));
-        }
+        Path reports = reportDirWithout("bench-term");
         Path out = Files.createTempFile(Files.createDirectories(ROOT.resolve("system-tests/target")), "bench-term", ".out");
         ProcessBuilder pb = new ProcessBuilder("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--mode",
                 "idle", "--users", "4", "--hold", "900", "--report-dir", reports.toString())
@@ -82,6 +80,15 @@ class BenchSmokeTest {
         }
     }
 
+    /** system-tests/target/NAME, emptied of the report files an earlier run wrote there. */
+    private static Path reportDirWithout(String name) throws IOException {
+        Path reports = ROOT.resolve("system-tests/target").resolve(name);
+        for (String f : List.of("report.txt", "report.json", "chart.html")) {
+            Files.deleteIfExists(reports.resolve(f));
+        }
+        return reports;
+    }
+
     /** The load tools writing into this report dir (their command line names it). */
     private static List<ProcessHandle> loadTools(Path reports) {
         String dir = reports.toString();
@@ -98,10 +105,7 @@ class BenchSmokeTest {
         LocalStack stack = LocalStack.shared();
         Path json = Files.createDirectories(ROOT.resolve("system-tests/target")).resolve("bench-smoke.json");
         Files.deleteIfExists(json);
-        Path reports = ROOT.resolve("system-tests/target/bench-smoke");
-        for (String f : List.of("report.txt", "report.json", "chart.html")) {
-            Files.deleteIfExists(reports.resolve(f));
-        }
+        Path reports = reportDirWithout("bench-smoke");
         ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--pids-dir",
                 stack.runDir().resolve("pids").toString(), "--users", "20", "--rate", "5", "--warmup", "2", "--duration",
                 "5", "--procs", "2", "--json", json.toString(), "--report-dir", reports.toString()), 300);
@@ -134,6 +138,7 @@ class BenchSmokeTest {
                 "the chart has the latency curve and the per-second panels");
         assertTrue(chart.contains("class=\"window\" data-name=\"measured\""), "the measured window is shaded");
     }
+
     /**
      * A ramp warms up at its first rate before it measures its first step (docs/performance.md, eighth round): its
      * first step used to be measured seconds after the sockets connected, with the services still compiling. Only
@@ -144,10 +149,7 @@ class BenchSmokeTest {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aRampWarmsUpAtItsFirstRateBeforeItsFirstStep() throws Exception {
         LocalStack stack = LocalStack.shared();
-        Path reports = ROOT.resolve("system-tests/target/bench-ramp");
-        for (String f : List.of("report.txt", "report.json", "chart.html")) {
-            Files.deleteIfExists(reports.resolve(f));
-        }
+        Path reports = reportDirWithout("bench-ramp");
         ScriptRun.Result r = ScriptRun.run(List.of("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--mode",
                 "ramp", "--users", "20", "--ramp-from", "20", "--ramp-step", "20", "--ramp-to", "40", "--warmup", "4",
                 "--step-warmup", "1", "--step-seconds", "2", "--report-dir", reports.toString()), 300);

@@ -68,8 +68,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /*
      * 60, not 30: at 1,000 msgs/s on two cores the per-second p99 send->delivery kept falling until about 40 s into
-     * the traffic (27-53 ms in seconds 30-40, 11-15 ms in 40-60, both sides of an A/B; docs/performance.md, eighth
-     * round), so a 30-s warm-up measured the services still compiling.
+     * the traffic (medians of 19-72 ms in seconds 30-40, 10-21 ms in 40-60, both sides of two A/Bs; docs/performance.md,
+     * eighth round), so a 30-s warm-up measured the services still compiling.
      */
     @Option(names = "--warmup", defaultValue = "60", paramLabel = "S", description = "steady and ramp: seconds of traffic before measuring (a ramp's at its first rate); the services' JIT needs them (default: ${DEFAULT-VALUE})")
     long warmupSeconds;
