@@ -283,7 +283,8 @@ public class PgMessageLog implements MessageLog {
         this.keeper = keeper;
         this.calls = calls;
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next.
-        this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, batch -> calls.bounded(appendMany(batch)));
+        this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, config.appendLinger().toMillis(),
+                (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(appendMany(batch)));
         this.flights = new AppendFlights((from, id, to, body, ts) -> appends.submit(new AppendRequest(from, id, to,
                 body, ts)));
         // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
