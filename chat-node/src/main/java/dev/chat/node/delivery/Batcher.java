@@ -15,9 +15,9 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * soon as a slot frees. So the batch size grows with the load, and a commit is shared by many messages.
  *
  * <p>With a linger, a request never goes at once: the first to find nobody waiting arms a timer, and whatever
- * arrived when it fires (or when {@code maxBatch} are waiting) leaves together. For requests nobody waits on
- * (acks: the sender's receipt may come a few milliseconds late), so that one statement settles many even at low
- * load.
+ * arrived when it fires (or when {@code maxBatch} are waiting) leaves together, so that one statement settles many
+ * even at low load. For requests nobody waits on (acks: the sender's receipt may come a few milliseconds late), and
+ * for ones that can wait a little (appends: a millisecond or two on the send's ack).
  *
  * <p>{@code run} must answer one result per request, in the requests' order; its failure fails them all.
  */

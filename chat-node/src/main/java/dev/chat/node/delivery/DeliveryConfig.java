@@ -31,6 +31,14 @@ public interface DeliveryConfig {
     Duration ackLinger();
 
     /**
+     * How long an append may wait for others to share its statement and its commit (0: it goes at once when a slot
+     * is free). It delays the sender's ack and the delivery by up to this much (and a timer's tick); at 1,000 msgs/s
+     * most appends would otherwise go alone, a statement, a commit and a flush each.
+     */
+    @WithDefault("2ms")
+    Duration appendLinger();
+
+    /**
      * How often a node's {@link PendingKeeper} runs a pass (a duration, or {@code off}: the module's tests run
      * passes by hand).
      */

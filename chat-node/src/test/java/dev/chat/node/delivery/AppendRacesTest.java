@@ -48,11 +48,14 @@ import io.vertx.mutiny.sqlclient.Transaction;
 @WithTestResource(RedisResource.class)
 @WithTestResource(JwtKeysResource.class)
 class AppendRacesTest {
-    /** The appends wait on held transactions for as long as the test takes to set its race up. */
+    /**
+     * The appends wait on held transactions for as long as the test takes to set its race up. No linger: the race
+     * is set up through the slots (an append that finds one free goes at once, alone).
+     */
     public static class PatientStore implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("chat.postgres.call-timeout", "60s");
+            return Map.of("chat.postgres.call-timeout", "60s", "chat.delivery.append-linger", "0ms");
         }
     }
 

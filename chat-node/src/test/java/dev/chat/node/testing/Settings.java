@@ -34,6 +34,11 @@ public final class Settings {
             }
 
             @Override
+            public Duration appendLinger() {
+                return Duration.ZERO;
+            }
+
+            @Override
             public String pendingKeepInterval() {
                 return "2s";
             }
