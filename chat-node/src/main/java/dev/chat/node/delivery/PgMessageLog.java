@@ -282,17 +282,18 @@ public class PgMessageLog implements MessageLog {
         this.pool = pool;
         this.keeper = keeper;
         this.calls = calls;
+        Batcher.Timer timers = (millis, task) -> vertx.setTimer(millis, id -> task.run());
         // Bounded per batch too, so that a statement that never ends frees its batch slot for the next. Appends
         // linger a little (chat.delivery.append-linger): at 1,000 msgs/s both slots are seldom busy, and without it
         // most appends went alone (docs/performance.md, ninth round).
-        this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, config.appendLinger().toMillis(),
-                (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(appendMany(batch)));
+        this.appends = new Batcher<>(MAX_BATCH, APPENDS_IN_FLIGHT, config.appendLinger().toMillis(), timers,
+                batch -> calls.bounded(appendMany(batch)));
         this.flights = new AppendFlights((from, id, to, body, ts) -> appends.submit(new AppendRequest(from, id, to,
                 body, ts)));
         // Acks linger: nobody waits on them but the sender's delivered receipt, and one statement (one commit, one
         // plan) settling several is most of their cost saved at any load (docs/performance.md).
-        this.acks = new Batcher<>(MAX_BATCH, ACKS_IN_FLIGHT, config.ackLinger().toMillis(),
-                (millis, task) -> vertx.setTimer(millis, id -> task.run()), batch -> calls.bounded(ackMany(batch)));
+        this.acks = new Batcher<>(MAX_BATCH, ACKS_IN_FLIGHT, config.ackLinger().toMillis(), timers,
+                batch -> calls.bounded(ackMany(batch)));
     }
 
     private record AppendRequest(String from, String id, String to, String body, long ts) {

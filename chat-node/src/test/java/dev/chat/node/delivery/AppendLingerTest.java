@@ -18,7 +18,6 @@ import dev.chat.node.TestAccounts;
 import dev.chat.node.delivery.MessageLog.Appended;
 import dev.chat.node.delivery.MessageLog.Appended.Outcome;
 import dev.chat.testing.LocalPostgres;
-import dev.chat.testing.Poll;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
@@ -62,9 +61,7 @@ class AppendLingerTest {
         String ann = TestAccounts.create("linger-a");
         String bea = TestAccounts.create("linger-b");
         String bob = TestAccounts.create("linger-to");
-        // pending_epoch is set once the node has rebuilt pending; until then every append is refused UNAVAILABLE.
-        Poll.until(WAIT, () -> log.append(ann, "ready", bob, "ready", 1).await().atMost(WAIT).outcome(),
-                o -> o != Outcome.UNAVAILABLE, o -> "the store still refuses appends: " + o);
+        StoreReady.await(log, ann, bob, WAIT);
 
         String first = UUID.randomUUID().toString();
         String second = UUID.randomUUID().toString();

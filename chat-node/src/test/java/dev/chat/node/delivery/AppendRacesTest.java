@@ -77,7 +77,7 @@ class AppendRacesTest {
         String bea = TestAccounts.create("race-b");
         String cat = TestAccounts.create("race-c");
         String bob = TestAccounts.create("race-to");
-        awaitStoreReady(cat, bob);
+        StoreReady.await(log, cat, bob, WAIT);
 
         List<String> held = new ArrayList<>();
         for (int i = 0; i < PgMessageLog.APPENDS_IN_FLIGHT; i++) {
@@ -155,7 +155,7 @@ class AppendRacesTest {
     void anotherNodesAppendThatRollsBackLeavesTheKeyToThisOne() throws Exception {
         String ann = TestAccounts.create("roll-a");
         String bob = TestAccounts.create("roll-to");
-        awaitStoreReady(ann, bob);
+        StoreReady.await(log, ann, bob, WAIT);
         String id = id();
         SqlConnection other = pool.getConnection().await().atMost(WAIT);
         try {
@@ -175,12 +175,6 @@ class AppendRacesTest {
 
     private CompletableFuture<Appended> append(String from, String id, String to, String body) {
         return log.append(from, id, to, body, System.currentTimeMillis()).subscribeAsCompletionStage();
-    }
-
-    /** pending_epoch is set once the node has rebuilt pending; until then every append is refused UNAVAILABLE. */
-    private void awaitStoreReady(String from, String to) {
-        poll(() -> log.append(from, "ready", to, "ready", 1).await().atMost(WAIT).outcome() != Outcome.UNAVAILABLE,
-                "the store takes appends");
     }
 
     /** What an append stores for a one-to-one message: the message and its pending row. */
