@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import dev.chat.common.DeletedAccounts;
 import dev.chat.node.config.ChatLog;
+import dev.chat.node.history.ConversationIndex;
 import dev.chat.node.history.PgIndexPass;
 import dev.chat.node.postgres.PostgresCalls;
 import io.quarkus.scheduler.Scheduled;
@@ -69,9 +70,9 @@ public class NameReleases {
                      WHERE c.target_seq IN (SELECT seq FROM messages WHERE sender = $1 AND kind IS NULL)
                        AND c.target_from = $1""", true),
             new Step("""
-                    UPDATE messages SET sender = CASE WHEN sender = $1 THEN $2 ELSE sender END,
+                    UPDATE messages m SET sender = CASE WHEN sender = $1 THEN $2 ELSE sender END,
                            recipient = CASE WHEN recipient = $1 THEN $2 ELSE recipient END
-                     WHERE sender = $1 OR recipient = $1""", true),
+                     WHERE sender = $1 OR (""" + ConversationIndex.to("m", "$1") + ")", true),
             // Search's index follows (found by the text of whose messages it holds, so by the key now).
             new Step("""
                     UPDATE message_words SET sender = CASE WHEN sender = $1 THEN $2 ELSE sender END,

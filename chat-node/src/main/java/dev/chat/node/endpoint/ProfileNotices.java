@@ -9,6 +9,7 @@ import java.util.Map;
 import jakarta.inject.Singleton;
 
 import dev.chat.node.config.ChatLog;
+import dev.chat.node.history.ConversationIndex;
 import dev.chat.node.postgres.PostgresCalls;
 import dev.chat.node.protocol.ServerFrames;
 import dev.chat.node.sockets.LocalSockets;
@@ -39,8 +40,10 @@ class ProfileNotices {
     private static final String CONTACTS = """
             SELECT u FROM unnest($2::text[]) AS u
             WHERE u = $1
-               OR EXISTS (SELECT 1 FROM messages WHERE sender = $1 AND recipient = u)
-               OR EXISTS (SELECT 1 FROM messages WHERE sender = u AND recipient = $1)
+               OR EXISTS (SELECT 1 FROM messages m WHERE """ + ConversationIndex.from("m", "$1", "u") + """
+            )
+               OR EXISTS (SELECT 1 FROM messages m WHERE """ + ConversationIndex.from("m", "u", "$1") + """
+            )
                OR EXISTS (SELECT 1 FROM group_members a JOIN group_members b ON b.group_id = a.group_id
                           WHERE a.username = $1 AND b.username = u)""";
 

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
+import dev.chat.node.history.ConversationIndex;
 import dev.chat.node.history.HistoryMessage;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,7 +33,7 @@ public class GroupLog {
     /** Of {@code names}, those who have ever sent {@code $1} a direct message (messages_conversation index). */
     private static final String CONTACTS = """
             SELECT u FROM unnest($2::text[]) u
-            WHERE EXISTS (SELECT 1 FROM messages WHERE recipient = $1 AND sender = u)""";
+            WHERE EXISTS (SELECT 1 FROM messages m WHERE """ + ConversationIndex.from("m", "u", "$1") + ")";
 
     private final Pool pool;
     private final int maxSizeWithoutConsent;

@@ -30,13 +30,13 @@ public class ConversationLog {
                       AND NOT EXISTS (SELECT 1 FROM pending_kept p WHERE p.recipient = m.recipient
                                                                      AND p.client_id = m.client_id AND p.seq = m.seq)
             END""";
-    private static final String CONVERSATIONS = ("""
+    static final String CONVERSATIONS = ("""
             WITH mine AS (
               SELECT recipient AS peer, seq, client_id, sender, recipient, body, ts
                 FROM messages WHERE sender = $1 AND recipient IS NOT NULL AND kind IS NULL
               UNION ALL
               SELECT sender AS peer, seq, client_id, sender, recipient, body, ts
-                FROM messages WHERE recipient = $1 AND kind IS NULL
+                FROM messages r WHERE {received} AND kind IS NULL
             ), last AS (
               SELECT * FROM (SELECT DISTINCT ON (peer) * FROM mine ORDER BY peer, seq DESC) p ORDER BY seq DESC LIMIT $2
             )
@@ -44,14 +44,16 @@ public class ConversationLog {
              AS body, m.ts, c.kind AS change,
                    {delivered} AS delivered,
                    (SELECT count(*) FROM messages u
-                     WHERE u.sender = m.peer AND u.recipient = $1 AND u.sender <> $1 AND u.kind IS NULL
+                     WHERE {from_peer} AND u.sender <> $1 AND u.kind IS NULL
                        AND u.ts > COALESCE((SELECT read_ts FROM conversation_reads r
                                              WHERE r.reader = $1 AND r.peer = m.peer), 0)) AS unread
             FROM last m
             """ + HistoryMessage.NEWEST_CHANGE + """
 
-            ORDER BY m.seq DESC""").replace("{delivered}", DELIVERED);
-    private static final String PAGE = ("""
+            ORDER BY m.seq DESC""").replace("{delivered}", DELIVERED)
+            .replace("{received}", ConversationIndex.to("r", "$1"))
+            .replace("{from_peer}", ConversationIndex.from("u", "m.peer", "$1"));
+    static final String PAGE = ("""
             SELECT m.seq, m.client_id, m.sender, m.recipient, """ + HistoryMessage.BODY + """
              AS body, m.ts, c.kind AS change,
                    {delivered} AS delivered,
@@ -61,9 +63,11 @@ public class ConversationLog {
               FROM messages m
             """ + HistoryMessage.NEWEST_CHANGE + """
 
-            WHERE ((m.sender = $1 AND m.recipient = $2) OR (m.sender = $2 AND m.recipient = $1)) AND m.seq < $3
+            WHERE ({from_peer} OR {to_peer}) AND m.seq < $3
               AND m.kind IS NULL
-            ORDER BY m.seq DESC LIMIT $4""").replace("{delivered}", DELIVERED);
+            ORDER BY m.seq DESC LIMIT $4""").replace("{delivered}", DELIVERED)
+            .replace("{from_peer}", ConversationIndex.from("m", "$1", "$2"))
+            .replace("{to_peer}", ConversationIndex.from("m", "$2", "$1"));
     private static final String MARK_READ = """
             INSERT INTO conversation_reads (reader, peer, read_ts) VALUES ($1, $2, $3)
             ON CONFLICT (reader, peer) DO UPDATE SET read_ts = GREATEST(conversation_reads.read_ts, EXCLUDED.read_ts)""";
