@@ -35,10 +35,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * message_words meanwhile (W is 0 for it until the language matches), so it stays exact, only slower.
  *
  * <p><b>The tail summarized first.</b> A pass reads the log above W through messages_seq_brin, which reads each
- * unsummarized range of 128 pages whole. Before it indexes, it has the full ranges behind the last summarized (V63's
- * {@code summarize_log_tail()}, run as the schema's owner): without it they waited for autovacuum, up to a minute, and
- * a pass read all of them (1,070 blocks for 900 messages in the benchmark). Searches read the same tail, and gain
- * the same.
+ * unsummarized range of 128 pages whole. Before it indexes, it summarizes the full ranges behind the one being filled
+ * (V63's {@code summarize_log_tail()}, which runs as the schema's owner): left to autovacuum, they waited up to a
+ * minute, and a pass read all of them (1,070 blocks for 900 messages in the benchmark). Searches read the same tail.
  */
 @Singleton
 public class PgIndexPass implements IndexPass {
