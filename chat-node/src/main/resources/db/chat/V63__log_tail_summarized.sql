@@ -3,8 +3,10 @@
 -- only when autovacuum comes round (autosummarize: up to a naptime, a minute, after the range filled), and a bitmap
 -- scan reads every unsummarized range whole: in the benchmark an indexing pass of 900 messages read 1,070 blocks and
 -- rechecked 42,468 rows, 7.6 of its 14.8 ms (docs/performance.md, tenth round). The indexer now summarizes, before
--- each pass, the full ranges behind the last one, so a tail read covers at most the range being filled and the one
--- before it. The last range stays unsummarized: were it summarized, every append would widen its summary (V60).
+-- each pass, the full ranges behind the last one, so a tail read covers the range being filled, the one before it,
+-- and only such older ranges as a late insert widened (an insert into an old page's free space, even one rolled back,
+-- widens that range's summary for good). The last range stays unsummarized: were it summarized, every append would
+-- widen its summary (V60).
 --
 -- brin_summarize_range needs the index's owner, and the node's role owns nothing (V50): this function runs as the
 -- owner (SECURITY DEFINER) and does only that. It walks back from the range before the last and stops at the first
