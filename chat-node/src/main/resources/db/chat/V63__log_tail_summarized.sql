@@ -13,14 +13,16 @@
 -- one already summarized (ranges fill, and get summarized, in order), 64 at most. It waits for no one: a range
 -- summarization takes the table's SHARE UPDATE EXCLUSIVE lock, which a running VACUUM holds for long, so it gives up
 -- after 100 ms and answers what it did (the next pass, or autovacuum, does the rest). Answers how many ranges it
--- summarized. 128: the index's pages per range (V60 leaves the default).
+-- summarized. The range's size is read from the index (V60 leaves the default, 128 pages).
 CREATE FUNCTION summarize_log_tail() RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path FROM CURRENT
     SET lock_timeout = '100ms'
 AS $$
 DECLARE
-    pages_per_range constant bigint := 128;
+    pages_per_range constant bigint := COALESCE(
+        (SELECT option_value::bigint FROM pg_class c, pg_options_to_table(c.reloptions)
+          WHERE c.oid = 'messages_seq_brin'::regclass AND option_name = 'pages_per_range'), 128);
     last_range bigint := (pg_relation_size('messages') / current_setting('block_size')::bigint - 1) / pages_per_range;
     summarized integer := 0;
     now_done integer;

@@ -17,14 +17,17 @@ public final class ConversationIndex {
      * another table); a range of the index in seq order.
      */
     public static String from(String alias, String sender, String recipient) {
-        return " (hashtext(" + alias + ".recipient) = hashtext(" + recipient + ") AND hashtext(" + alias
-                + ".sender) = hashtext(" + sender + ") AND " + alias + ".recipient = " + recipient + " AND " + alias
-                + ".sender = " + sender + ") ";
+        return " (" + key(alias, "recipient", recipient) + " AND " + key(alias, "sender", sender) + ") ";
     }
 
     /** Messages {@code alias} received by {@code recipient}, one-to-one (never a group's). */
     public static String to(String alias, String recipient) {
-        return " (hashtext(" + alias + ".recipient) = hashtext(" + recipient + ") AND " + alias + ".recipient = "
-                + recipient + ") ";
+        return " (" + key(alias, "recipient", recipient) + ") ";
+    }
+
+    /** One key of the index: the column's hash for the index, the column itself for the answer. */
+    private static String key(String alias, String column, String value) {
+        return "hashtext(" + alias + "." + column + ") = hashtext(" + value + ") AND " + alias + "." + column + " = "
+                + value;
     }
 }
