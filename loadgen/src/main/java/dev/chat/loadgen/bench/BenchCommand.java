@@ -123,6 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--jfr", paramLabel = "DIR", description = "steady: record the chat nodes with JFR (profile settings) during the measured window, into DIR, and print the hot spots")
     Path jfrDir;
+    /** The recordings started for the measured window, by chat node. */
+    private final Map<Servers.Component, Path> jfrFiles = new LinkedHashMap<>();
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
     Path jsonFile;
@@ -893,6 +895,7 @@ public final class BenchCommand implements Callable<Integer> {
     // ------------------------------------------------------------------ profiling
 
     private void startJfr() {
+        jfrFiles.clear();
         if (jfrDir == null) {
             return;
         }
@@ -900,17 +903,16 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("  (--jfr needs --pids-dir to find the chat nodes: not recording)");
             return;
         }
-        try {
-            Files.createDirectories(jfrDir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create " + jfrDir, e);
-        }
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (Servers.Component c : servers.chatNodes()) {
-            Path file = jfrDir.toAbsolutePath().resolve(c.name() + ".jfr");
             starts.add(CompletableFuture.runAsync(() -> {
-                if (!Proc.jcmd(c.pid(), "JFR.start", "name=bench", "settings=profile", "filename=" + file)) {
-                    out.println("  (jcmd JFR.start failed for " + c.name() + ")");
+                JfrRecorder.Start s = JfrRecorder.start(c.pid(), c.name(), "profile", jfrDir);
+                if (s.started()) {
+                    synchronized (jfrFiles) {
+                        jfrFiles.put(c, s.file());
+                    }
+                } else {
+                    out.println("  (JFR not recording " + c.name() + ": " + s.refusal() + ")");
                 }
             }, pool));
         }
@@ -918,28 +920,29 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void stopJfr() {
-        if (jfrDir == null || servers.chatNodes().isEmpty()) {
+        if (jfrFiles.isEmpty()) {
             return;
         }
-        List<Path> files = new ArrayList<>();
-        List<CompletableFuture<Boolean>> stops = new ArrayList<>();
-        for (Servers.Component c : servers.chatNodes()) {
-            stops.add(CompletableFuture.supplyAsync(() -> Proc.jcmd(c.pid(), "JFR.stop", "name=bench"), pool));
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (Map.Entry<Servers.Component, Path> e : jfrFiles.entrySet()) {
+            Servers.Component c = e.getKey();
+            stops.add(CompletableFuture.runAsync(() -> {
+                if (!JfrRecorder.stop(c.pid(), c.name())) {
+                    out.println("  (JFR.stop failed for " + c.name() + ")");
+                }
+            }, pool));
         }
         stops.forEach(CompletableFuture::join);
-        for (Servers.Component c : servers.chatNodes()) {
-            Path file = jfrDir.toAbsolutePath().resolve(c.name() + ".jfr");
-            if (Files.isRegularFile(file)) {
-                files.add(file);
-            }
+        List<Path> files = jfrFiles.values().stream().filter(Files::isRegularFile).sorted().toList();
+        if (files.isEmpty()) {
+            out.println("profile   no JFR recording was written");
+            return;
         }
-        if (!files.isEmpty()) {
-            out.println("profile   JFR recordings of the measured window: " + files);
-            try {
-                JfrTop.print(files, 25, out);
-            } catch (IOException | RuntimeException e) {
-                out.println("  (could not read the recordings: " + e.getMessage() + ")");
-            }
+        out.println("profile   JFR recordings of the measured window: " + files);
+        try {
+            JfrTop.print(files, 25, out);
+        } catch (IOException | RuntimeException e) {
+            out.println("  (could not read the recordings: " + e.getMessage() + ")");
         }
     }
 }

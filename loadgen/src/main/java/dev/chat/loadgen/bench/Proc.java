@@ -128,24 +128,47 @@ public final class Proc {
         return jcmd(pid, "GC.run");
     }
 
-    /** jcmd PID ARGS..., bounded to 30 s; true when it exited 0. */
+    /** jcmd PID ARGS..., bounded to 30 s; true when it exited 0 (jcmd exits 0 also when the JVM refused). */
     public static boolean jcmd(long pid, String... args) {
+        return jcmdOutput(pid, args) != null;
+    }
+
+    /** What jcmd PID ARGS... printed, bounded to 30 s; null when it could not run, timed out or exited non-zero. */
+    public static String jcmdOutput(long pid, String... args) {
         List<String> cmd = new ArrayList<>(List.of(jcmdPath(), Long.toString(pid)));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
+            Path out = Files.createTempFile("jcmd", ".out");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                return p.exitValue() == 0 ? Files.readString(out) : null;
+            } finally {
+                Files.deleteIfExists(out);
             }
-            return p.exitValue() == 0;
         } catch (IOException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return null;
         }
+    }
+
+    /** The effective user ID of a process (/proc/PID/status), or -1 when it is gone. */
+    public static long uid(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Long.parseLong(line.trim().split("\\s+")[2]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return -1;
     }
 
     /**
