@@ -118,6 +118,16 @@ class ScriptsTest {
         assertTrue(url.output().contains("--ha is for the stack scripts/bench starts"), url.output());
     }
 
+    @Test
+    void benchTakesASidesOwnEnvironmentOnlyForAnAbAndOnlyAsVarIsValue() {
+        Result alone = run(Map.of(), "bash", "scripts/bench", "--work-env", "CHAT_JAVA_OPTS=-Xmx1g");
+        assertNotEquals(0, alone.exit());
+        assertTrue(alone.output().contains("they need --compare or --compare-ha"), alone.output());
+        Result shape = run(Map.of(), "bash", "scripts/bench", "--compare-ha", "--ref-env", "-Xmx1g");
+        assertNotEquals(0, shape.exit());
+        assertTrue(shape.output().contains("--ref-env takes VAR=VALUE, not '-Xmx1g'"), shape.output());
+    }
+
     // ------------------------------------------------------------------ down
 
     @Test
