@@ -119,12 +119,11 @@ public class ChatSocket {
     private void dispatch(ClientFrame frame, String user, WebSocketConnection connection) {
         long arrived = time.nanos();
         if (frame instanceof ClientFrame.Send send) {
-            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
+            append(connection, user, send, delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.SendToGroup send) {
-            append(connection, user, send.id(), delivery.admit(user, send), () -> delivery.store(user, send, arrived));
+            append(connection, user, send, delivery.admit(user, send), () -> delivery.store(user, send, arrived));
         } else if (frame instanceof ClientFrame.Change change) {
-            append(connection, user, change.id(), changes.admit(user, change),
-                    () -> changes.store(user, change, arrived));
+            append(connection, user, change, changes.admit(user, change), () -> changes.store(user, change, arrived));
         } else if (frame instanceof ClientFrame.Typing typing) {
             later(connection, user, frame.id(), typingNotices.typing(user, typing, connection));
         } else if (frame instanceof ClientFrame.Ack ack) {
@@ -144,13 +143,15 @@ public class ChatSocket {
      * appends and answered within {@link SocketLimits#answerWithin()} of now while the store answers nothing
      * ({@link Inbound}).
      */
-    private void append(WebSocketConnection connection, String user, String id, String refused,
+    private void append(WebSocketConnection connection, String user, ClientFrame frame, String refused,
             java.util.function.Supplier<Uni<String>> store) {
         if (refused != null) {
             reply(connection, user, refused);
             return;
         }
-        Inbound.of(connection).append(store, () -> delivery.unconfirmed(user, id), r -> reply(connection, user, r),
+        String id = frame.id();
+        Inbound.of(connection).append(frame, store, () -> delivery.unconfirmed(user, id),
+                r -> reply(connection, user, r),
                 new Inbound.Deadline(timers, silence, limits.answerWithin(), limits.storeSilentAfter()),
                 limits.maxAppendsWaiting());
     }

@@ -2,6 +2,8 @@ package dev.chat.node.endpoint;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,7 +26,10 @@ import io.smallrye.mutiny.Uni;
  * while the store is silent every append is answered {@code within} of its arrival, or {@code silentAfter} after
  * the store's last answer if that is later, whatever waits before it and however long the store call's own bound
  * is; a store that is slow but answering keeps them waiting their turn. At most
- * {@code maxWaiting} appends wait: past it the next is answered {@code unavailable} at once. At most
+ * {@code maxWaiting} appends wait: past it the next is answered {@code unavailable} at once. An append equal to one
+ * still waiting or being stored (a client's resend: same frame, same ID and content) is not queued again: it gets
+ * that one's answer when it comes, so a slow spell's resends neither lengthen the queue nor cost store calls
+ * (docs/performance.md, eleventh round). At most
  * {@code maxAcks} acks are in flight: past it an ack is not recorded, and the message is pushed again and acked
  * again, as after any lost ack.
  */
@@ -32,7 +37,8 @@ final class Inbound {
     private static final UserData.TypedKey<Inbound> KEY = new UserData.TypedKey<>("chat.inbound");
 
     private final ArrayDeque<Append> waiting = new ArrayDeque<>();
-    private boolean storing;
+    /** The append being stored, or null. */
+    private Append storing;
     private int acks;
 
     /** The socket's own; made on its first frame (a socket's frames are handed over one at a time). */
@@ -49,13 +55,19 @@ final class Inbound {
     /**
      * Queues an append behind the socket's earlier ones. {@code store} runs when its turn comes (unless its time
      * is up by then) and answers the frame for the sender; {@code unavailable} is the answer when it gives none in
-     * time; {@code answer} writes the one answer.
+     * time; {@code answer} writes the one answer. {@code frame} is what the client asked for (equal for a resend
+     * of the same frame); an append with an equal one unanswered, waiting or being stored, answers this one too.
      */
-    void append(Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer, Deadline deadline,
-            int maxWaiting) {
-        Append a = new Append(store, unavailable, answer);
+    void append(Object frame, Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer,
+            Deadline deadline, int maxWaiting) {
+        Append a = new Append(frame, store, unavailable, answer);
         boolean full;
         synchronized (this) {
+            Append same = unanswered(frame);
+            if (same != null) {
+                same.alsoAnswer(answer);
+                return;
+            }
             full = waiting.size() >= maxWaiting;
             if (!full) {
                 waiting.add(a);
@@ -69,11 +81,24 @@ final class Inbound {
         next();
     }
 
+    /** The unanswered append, being stored or waiting, for an equal frame; null when there is none. */
+    private Append unanswered(Object frame) {
+        if (storing != null && !storing.answered && storing.frame.equals(frame)) {
+            return storing;
+        }
+        for (Append w : waiting) {
+            if (!w.answered && w.frame.equals(frame)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
     /** Starts the next append whose time is not up, unless one is running. */
     private void next() {
         Append a;
         synchronized (this) {
-            if (storing) {
+            if (storing != null) {
                 return;
             }
             do {
@@ -82,7 +107,7 @@ final class Inbound {
             if (a == null) {
                 return;
             }
-            storing = true;
+            storing = a;
         }
         Append current = a;
         Uni<String> stored;
@@ -97,7 +122,7 @@ final class Inbound {
     private void finished(Append a, Supplier<String> frame) {
         a.answer(frame);
         synchronized (this) {
-            storing = false;
+            storing = null;
         }
         next();
     }
@@ -137,13 +162,17 @@ final class Inbound {
     }
 
     final class Append {
+        final Object frame;
         final Supplier<Uni<String>> store;
         final Supplier<String> unavailable;
         final Consumer<String> answer;
+        /** The answers of resends that came while this one was unanswered. Guarded by the Inbound. */
+        private List<Consumer<String>> resends = List.of();
         /** Guarded by the Inbound. */
         boolean answered;
 
-        Append(Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer) {
+        Append(Object frame, Supplier<Uni<String>> store, Supplier<String> unavailable, Consumer<String> answer) {
+            this.frame = frame;
             this.store = store;
             this.unavailable = unavailable;
             this.answer = answer;
@@ -155,17 +184,31 @@ final class Inbound {
             }
         }
 
-        /** The first answer is the one written; later ones are dropped (and not even made). */
+        /** Called with the Inbound's lock held, while unanswered. */
+        void alsoAnswer(Consumer<String> resend) {
+            if (resends.isEmpty()) {
+                resends = new ArrayList<>(2);
+            }
+            resends.add(resend);
+        }
+
+        /**
+         * The first answer is the one written, to this append's frame and to each resend's; later ones are dropped
+         * (and not even made).
+         */
         void answer(Supplier<String> frame) {
+            List<Consumer<String>> also;
             synchronized (Inbound.this) {
                 if (answered) {
                     return;
                 }
                 answered = true;
+                also = resends;
             }
             String f = frame.get();
             if (f != null) {
                 answer.accept(f);
+                also.forEach(r -> r.accept(f));
             }
         }
     }

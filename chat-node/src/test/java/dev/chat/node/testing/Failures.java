@@ -14,6 +14,8 @@ public final class Failures {
     private final AtomicInteger next = new AtomicInteger();
     private volatile FakeTimers frozenOn;
     private volatile java.time.Duration bound;
+    private volatile FakeTimers slowOn;
+    private volatile java.time.Duration delay;
 
     Failures(String what) {
         this.what = what;
@@ -39,10 +41,20 @@ public final class Failures {
         this.frozenOn = timers;
     }
 
+    /**
+     * Every call answers, but only {@code delay} after it was made on {@code timers}: a store that is slow and
+     * answering (a loaded machine), until {@link #heal()}.
+     */
+    public void slow(FakeTimers timers, java.time.Duration delay) {
+        this.delay = delay;
+        this.slowOn = timers;
+    }
+
     public void heal() {
         always = false;
         next.set(0);
         frozenOn = null;
+        slowOn = null;
     }
 
     /** Whether this call fails (counts it when failing the next n). */
@@ -57,6 +69,12 @@ public final class Failures {
             java.time.Duration within = bound;
             return Uni.createFrom().emitter(e -> frozen.after(within,
                     () -> e.fail(new IllegalStateException(what + ": no answer within " + within.toMillis() + " ms"))));
+        }
+        FakeTimers slow = slowOn;
+        if (slow != null) {
+            java.time.Duration after = delay;
+            return Uni.createFrom().emitter(
+                    e -> slow.after(after, () -> call.get().subscribe().with(e::complete, e::fail)));
         }
         return now() ? Uni.createFrom().failure(new IllegalStateException(what + " failed (on demand)")) : call.get();
     }

@@ -28,6 +28,8 @@ public final class MemoryMessageLog implements MessageLog {
     private final Map<String, Stored> byKey = new LinkedHashMap<>();
     private final Failures failures = new Failures("message log");
     private long seq;
+    /** Appends asked for, by (from, id), answered or not. */
+    private final Map<String, Integer> appendCalls = new LinkedHashMap<>();
 
     private static final class Stored {
         final Message message;
@@ -65,13 +67,24 @@ public final class MemoryMessageLog implements MessageLog {
         return s != null && s.unacked.contains(user);
     }
 
+    /** How many times an append of (from, id) was asked for (one-to-one or to a group), answered or not. */
+    public synchronized int appendCalls(String from, String id) {
+        return appendCalls.getOrDefault(from + "\n" + id, 0);
+    }
+
+    private synchronized void called(String from, String id) {
+        appendCalls.merge(from + "\n" + id, 1, Integer::sum);
+    }
+
     @Override
     public Uni<Appended> append(String from, String id, String to, String body, long ts) {
+        called(from, id);
         return failures.orFail(() -> Uni.createFrom().item(store(from, id, to, null, body, ts)));
     }
 
     @Override
     public Uni<Appended> appendToGroup(String from, String id, long group, String body, long ts) {
+        called(from, id);
         return failures.orFail(() -> Uni.createFrom().item(store(from, id, null, group, body, ts)));
     }
 
