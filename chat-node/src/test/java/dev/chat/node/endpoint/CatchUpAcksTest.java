@@ -13,9 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.node.delivery.TestNode;
-import dev.chat.node.protocol.FrameReader;
-import dev.chat.node.protocol.ServerFrames;
-import dev.chat.node.sockets.TestFrameRates;
 import dev.chat.node.testing.EmbeddedConnection;
 import dev.chat.node.testing.FakeTime;
 import dev.chat.node.testing.FakeTimers;
@@ -40,19 +37,10 @@ class CatchUpAcksTest {
     private final TestNode node = new TestNode("node-1", log, new MemoryBroker.Hub(), new MemoryPresence.PresenceMap(),
             time, Settings.limits(20, 60, 2000));
     private final WebSocketConnection connection = EmbeddedConnection.of("c1", UpgradeChecks.USER, "ann");
-    private final ChatSocket socket = new ChatSocket();
+    private final ChatSocket socket = HandlerSockets.on(node, time, new FakeTimers(time), () -> 0);
 
     @Test
     void acksOfPushedMessagesAreNeverRefusedByTheFrameRate() {
-        socket.delivery = node.delivery;
-        socket.reader = new FrameReader(JSON, 4000);
-        socket.frames = new ServerFrames(JSON);
-        socket.out = node.sockets;
-        socket.rate = TestFrameRates.of(time);
-        socket.timers = new FakeTimers(time)::after;
-        socket.limits = Settings.sockets();
-        socket.time = time;
-        socket.silence = () -> 0;
         for (int i = 0; i < BACKLOG; i++) {
             log.append("bob", "m" + i, "ann", "hello " + i, time.millis()).await().indefinitely();
         }

@@ -3,7 +3,6 @@ package dev.chat.node.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,12 +14,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.node.delivery.TestNode;
-import dev.chat.node.protocol.FrameReader;
-import dev.chat.node.protocol.ServerFrames;
-import dev.chat.node.sockets.TestFrameRates;
 import dev.chat.node.testing.EmbeddedConnection;
 import dev.chat.node.testing.FakeTime;
 import dev.chat.node.testing.FakeTimers;
@@ -45,7 +40,6 @@ class FrozenStoreFramesTest {
      * before the first frame; nothing waiting for another frame.
      */
     private static final Duration ANSWERED_WITHIN = Duration.ofMillis(1500);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeTime time = new FakeTime();
     private final FakeTimers timers = new FakeTimers(time);
@@ -57,19 +51,9 @@ class FrozenStoreFramesTest {
     private final SerialFrames inbound = new SerialFrames(text -> socket.text(text, connection));
 
     private ChatSocket socket() {
-        ChatSocket s = new ChatSocket();
-        s.delivery = node.delivery;
-        s.reader = new FrameReader(JSON, 4000);
-        s.frames = new ServerFrames(JSON);
-        s.out = node.sockets;
-        s.rate = TestFrameRates.of(time);
-        s.timers = timers::after;
-        s.limits = Settings.sockets();
-        s.time = time;
         // The log is frozen from the test's first step: nothing has answered since.
         long frozenAt = time.nanos();
-        s.silence = () -> (time.nanos() - frozenAt) / 1_000_000;
-        return s;
+        return HandlerSockets.on(node, time, timers, () -> (time.nanos() - frozenAt) / 1_000_000);
     }
 
     @Test
@@ -142,15 +126,7 @@ class FrozenStoreFramesTest {
     }
 
     private List<JsonNode> frames() {
-        List<JsonNode> out = new ArrayList<>();
-        for (String f : node.sockets.frames("ann")) {
-            try {
-                out.add(JSON.readTree(f));
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
+        return HandlerSockets.frames(node, "ann");
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.chat.node.endpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.chat.node.delivery.TestNode;
 import dev.chat.node.endpoint.FrozenStoreFramesTest.SerialFrames;
-import dev.chat.node.protocol.FrameReader;
-import dev.chat.node.protocol.ServerFrames;
-import dev.chat.node.sockets.TestFrameRates;
 import dev.chat.node.testing.EmbeddedConnection;
 import dev.chat.node.testing.FakeTime;
 import dev.chat.node.testing.FakeTimers;
@@ -37,7 +32,6 @@ import io.quarkus.websockets.next.WebSocketConnection;
 class SlowStoreResendsTest {
     /** How long each store call takes here: far longer than the sends' spacing. */
     private static final Duration SLOW = Duration.ofSeconds(3);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeTime time = new FakeTime();
     private final FakeTimers timers = new FakeTimers(time);
@@ -50,18 +44,8 @@ class SlowStoreResendsTest {
 
     private ChatSocket socket() {
         if (socket == null) {
-            ChatSocket s = new ChatSocket();
-            s.delivery = node.delivery;
-            s.reader = new FrameReader(JSON, 4000);
-            s.frames = new ServerFrames(JSON);
-            s.out = node.sockets;
-            s.rate = TestFrameRates.of(time);
-            s.timers = timers::after;
-            s.limits = Settings.sockets();
-            s.time = time;
             // Slow, not silent: the store answers all the time (never unavailable for silence).
-            s.silence = () -> 0;
-            socket = s;
+            socket = HandlerSockets.on(node, time, timers, () -> 0);
         }
         return socket;
     }
@@ -127,17 +111,12 @@ class SlowStoreResendsTest {
     /** The answers to ann's sends, in order: "ack ID", or the error's code and ID. */
     private List<String> answers() {
         List<String> out = new ArrayList<>();
-        for (String text : node.sockets.frames("ann")) {
-            try {
-                JsonNode f = JSON.readTree(text);
-                String type = f.path("type").asText();
-                if (type.equals("ack")) {
-                    out.add("ack " + f.path("id").asText());
-                } else if (type.equals("error")) {
-                    out.add(f.path("code").asText() + " " + f.path("id").asText());
-                }
-            } catch (IOException e) {
-                throw new AssertionError(e);
+        for (JsonNode f : HandlerSockets.frames(node, "ann")) {
+            String type = f.path("type").asText();
+            if (type.equals("ack")) {
+                out.add("ack " + f.path("id").asText());
+            } else if (type.equals("error")) {
+                out.add(f.path("code").asText() + " " + f.path("id").asText());
             }
         }
         return out;
