@@ -56,6 +56,11 @@ public final class MemoryMessageLog implements MessageLog {
         return this;
     }
 
+    /** The key of byKey and appendCalls: a message's (from, id). */
+    private static String key(String from, String id) {
+        return from + "\n" + id;
+    }
+
     /** How many messages are stored. */
     public synchronized int size() {
         return byKey.size();
@@ -63,17 +68,17 @@ public final class MemoryMessageLog implements MessageLog {
 
     /** Whether {@code user} still has message {@code id} from {@code from} unacked. */
     public synchronized boolean unackedBy(String user, String from, String id) {
-        Stored s = byKey.get(from + "\n" + id);
+        Stored s = byKey.get(key(from, id));
         return s != null && s.unacked.contains(user);
     }
 
     /** How many times an append of (from, id) was asked for (one-to-one or to a group), answered or not. */
     public synchronized int appendCalls(String from, String id) {
-        return appendCalls.getOrDefault(from + "\n" + id, 0);
+        return appendCalls.getOrDefault(key(from, id), 0);
     }
 
     private synchronized void called(String from, String id) {
-        appendCalls.merge(from + "\n" + id, 1, Integer::sum);
+        appendCalls.merge(key(from, id), 1, Integer::sum);
     }
 
     @Override
@@ -89,7 +94,7 @@ public final class MemoryMessageLog implements MessageLog {
     }
 
     private synchronized Appended store(String from, String id, String to, Long group, String body, long ts) {
-        Stored had = byKey.get(from + "\n" + id);
+        Stored had = byKey.get(key(from, id));
         if (had != null) {
             Message m = had.message;
             boolean same = java.util.Objects.equals(m.to(), to) && java.util.Objects.equals(m.group(), group)
@@ -115,7 +120,7 @@ public final class MemoryMessageLog implements MessageLog {
             }
         }
         Message m = new Message(++seq, id, from, to, group, body, ts);
-        byKey.put(from + "\n" + id, new Stored(m, recipients));
+        byKey.put(key(from, id), new Stored(m, recipients));
         return new Appended(Outcome.ACCEPTED, m, recipients);
     }
 

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 final class JfrRecorder {
     /** What the JVM answers when a recording started ("Started recording 1."). */
     private static final String STARTED = "Started recording";
+    /** What the JVM answers when a recording stopped and was written ("Stopped recording 1."). */
+    private static final String STOPPED = "Stopped recording";
 
     private JfrRecorder() {
     }
@@ -49,7 +51,7 @@ final class JfrRecorder {
     /** Stops recording {@code name} in JVM {@code pid}, writing its file; false when jcmd or the JVM refused. */
     static boolean stop(long pid, String name) {
         String out = Proc.jcmdOutput(pid, "JFR.stop", "name=" + name);
-        return out != null && out.contains("Stopped recording");
+        return out != null && out.contains(STOPPED);
     }
 
     private static Path writableBy(long pid, Path dir, String name) throws IOException {
