@@ -558,11 +558,10 @@ EOF
         sv_program "sentinel-$i" 400 none "$(command -v redis-sentinel || echo /usr/bin/redis-sentinel)" \
           "$(ha_home)/sentinel-$i/sentinel.conf"
       done
-      # shellcheck disable=SC2206
-      local -a opts=(${CHAT_JAVA_OPTS:-$DEFAULT_JAVA_OPTS})
+      java_opts
       for c in "${HA_JAVA_COMPONENTS[@]}"; do
         service_env "$c"
-        sv_program "$c" 500 SERVICE_ENV "$JAVA_BIN" "${opts[@]}" -jar "$(jar_of "$c")"
+        sv_program "$c" 500 SERVICE_ENV "$JAVA_BIN" "${JAVA_OPTS_NOW[@]}" -jar "$(jar_of "$c")"
       done
       # Through scripts/lib/haproxy-run, which has it read RUN/haproxy-scaled.cfg at every start: when supervisord
       # restarts a crashed HAProxy, it comes back with the nodes scripts/scale added.

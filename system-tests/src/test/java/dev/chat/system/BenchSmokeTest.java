@@ -56,7 +56,7 @@ class BenchSmokeTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "scripts/bench", "--no-build", "--url", stack.baseUrl(), "--mode",
                 "idle", "--users", "4", "--hold", "900", "--report-dir", reports.toString())
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_") || k.equals("LOADGEN_JAR"));
+        ScriptEnvironment.prepare(pb.environment());
         Process bench = pb.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

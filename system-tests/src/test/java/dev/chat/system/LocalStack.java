@@ -503,6 +503,7 @@ public final class LocalStack implements AutoCloseable {
             out = Files.createTempFile("local-stack", ".out");
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ScriptEnvironment.prepare(pb.environment());
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

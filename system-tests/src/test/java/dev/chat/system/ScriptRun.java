@@ -30,14 +30,14 @@ final class ScriptRun {
     }
 
     /**
-     * Runs a command from the repository root without the caller's CHAT_* environment; on timeout TERM (the
+     * Runs a command from the repository root in {@link ScriptEnvironment}'s environment; on timeout TERM (the
      * scripts clean up on TERM), then KILL.
      */
     static Result run(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         Path out = Files.createTempFile(Files.createDirectories(ROOT.resolve("system-tests/target")), "script", ".out");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_") || k.equals("LOADGEN_JAR"));
+        ScriptEnvironment.prepare(pb.environment());
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroy();

@@ -400,7 +400,7 @@ class ScriptsTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "scripts/lib/haproxy-run", file, ShippedHaproxy.binary(), "-W", "-db", "-f",
                 "haproxy/haproxy.cfg").directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        ScriptEnvironment.prepare(pb.environment());
         pb.environment().putAll(env);
         Process master = pb.start();
         try {
@@ -695,7 +695,7 @@ class ScriptsTest {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // The compose check must not see values from the caller's environment.
-            pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+            ScriptEnvironment.prepare(pb.environment());
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(2, TimeUnit.MINUTES)) {

@@ -62,13 +62,13 @@ final class ShippedHaproxy implements AutoCloseable {
     }
 
     /**
-     * {@code command} run from the repository root with exactly {@code env} as its {@code CHAT_*} settings, stdin
-     * from /dev/null and stdout and stderr into {@code log}.
+     * {@code command} run from the repository root with exactly {@code env} as its {@code CHAT_*} settings besides
+     * {@link ScriptEnvironment}'s, stdin from /dev/null and stdout and stderr into {@code log}.
      */
     static ProcessBuilder process(Map<String, String> env, Path log, List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CHAT_"));
+        ScriptEnvironment.prepare(pb.environment());
         pb.environment().putAll(env);
         return pb;
     }
