@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.ScriptRun.Result;
 
@@ -20,6 +21,7 @@ import dev.chat.system.ScriptRun.Result;
  * prometheus package, installed by scripts/install-deps), and every alert the rules define is exercised by those
  * tests: an alert added without a test fails here.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class AlertRulesTest {
     private static final Path RULES = ScriptRun.ROOT.resolve("monitoring/chat.rules.yml");
     private static final Path TESTS = ScriptRun.ROOT.resolve("monitoring/tests/chat.rules.test.yml");

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import dev.chat.testing.ChatClient;
@@ -28,6 +29,7 @@ import io.restassured.response.Response;
  * security headers. (Frame-level bad input, the fuzzer, the rate limit
  * and token attacks are chat-node's tests: docs/reliability.md lists them.)
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class BadInputThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 

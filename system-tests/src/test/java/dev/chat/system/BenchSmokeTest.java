@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * (latencies, rates, memory, CPU) go to the build log, never into an assertion, since these machines are shared
  * and noisy.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class BenchSmokeTest {
     private static final Path ROOT = LocalStack.projectRoot();
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the verdict FAIL in its JSON report, the failing step and what the plumbing said in it, and exit 1. Nothing is done
  * to the shared stack: the plumbing acts on nothing.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ChaosScheduleFailureTest {
     /** Answers the target query; refuses every injection and restore, saying so. */
     private static final String PLUMBING = "f() { if [[ \"$1 $2\" == '--state redis-master' ]]; then echo redis-1;"

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the output goes to the build log. The full run (six faults, 200 clients) is {@code scripts/chaos}; its figures
  * are in docs/reliability.md.
  */
+@ResourceLock(Lanes.SCENARIOS)
 class ChaosTest {
     @Test
     void theChaosAndSoakScriptsAnswerHelpAndRefuseNonsense() throws Exception {

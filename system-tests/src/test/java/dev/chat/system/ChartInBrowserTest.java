@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.loadgen.chart.BenchChartPage;
 import dev.chat.loadgen.chart.BenchRun;
@@ -22,6 +23,7 @@ import dev.chat.loadgen.measure.Timeline;
  * is laid out with a size: the SVG, the three panels' lines, one band per fault and the VIP owner strip. The same
  * for the chart scripts/bench writes beside its report (an A/B ramp here: both sides, every step, every window).
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ChartInBrowserTest {
     /** A run as loadgen records it: 60 s, 40 clients, a node stop that drops 8 of them, a VIP takeover. */
     private static Timeline run() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The client module ({@code chat-client.js}, as the chat nodes serve it through HAProxy) in a real browser,
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * giving up and retrying, error codes, expired and refused tokens, and what survives a reload. The checks
  * are in {@code chat-client-spec.js}.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ChatClientModuleTest {
     @Test
     void theClientModuleKeepsTheContract() throws IOException {

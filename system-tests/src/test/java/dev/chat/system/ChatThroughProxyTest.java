@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import dev.chat.testing.ChatClient;
@@ -32,6 +33,7 @@ import dev.chat.testing.ChatClient;
  * socket landed on is read from presence-service, as an operator would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(Lanes.SHARED_STACK)
 class ChatThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     @BeforeAll

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import dev.chat.testing.ChatClient;
@@ -24,6 +25,7 @@ import dev.chat.testing.ChatClient;
  * least once on the wire; a client shows each ID once, and the redelivered frames it drops are counted). Send-to-delivery latency is printed (never asserted: these machines are shared and noisy); the
  * benchmark proper is its own command.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class CrossNodeLatencyTest {
     private static final int PAIRS = 10;
     /** Measured messages per sender; more with -Dlatency.per-sender=N (CI keeps the default). */

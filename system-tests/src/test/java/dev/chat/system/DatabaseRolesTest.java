@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Least privilege in PostgreSQL on the stack scripts/up starts (deploy/postgres/roles.sql): each service's runtime
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * they need; none may create or drop a table (the migrations run as the owner 'chat'). That the services work as
  * these roles is what every other test through the proxy shows.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class DatabaseRolesTest {
     private static LocalStack stack() {
         return ChatThroughProxyTest.stack();

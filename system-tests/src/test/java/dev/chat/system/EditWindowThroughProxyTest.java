@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,6 +34,7 @@ import io.restassured.path.json.JsonPath;
  * delivered, history as before); a group's owner and an admin still delete other people's messages, live to the
  * members and in history.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class EditWindowThroughProxyTest {
     /** Long enough for the edit inside it on a busy machine, short enough to wait out. */
     private static final Duration WINDOW = Duration.ofSeconds(20);

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import io.restassured.path.json.JsonPath;
  * event with its own ID, acked once stored, delivered live to every socket of the other party and to the changer's
  * other sockets, learnt on reconnect by a client that was offline, and shown by history.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class EditsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

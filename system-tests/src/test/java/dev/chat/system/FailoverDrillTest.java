@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * loadgen). Whatever happens the drill removes every namespace and process it
  * made; this test checks that too. Needs root (CI runs as root).
  */
+@ResourceLock(Lanes.SCENARIOS)
 class FailoverDrillTest {
     @Test
     void theDrillAndTheDrainScriptAnswerHelpAndRefuseNonsense() throws Exception {

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -39,6 +40,7 @@ import io.restassured.specification.RequestSpecification;
  * (docs/protocol.md): a device that was offline learns their effect from history, the conversation and group lists,
  * which is what is checked after the crash.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class FeaturesAcrossNodeKillTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

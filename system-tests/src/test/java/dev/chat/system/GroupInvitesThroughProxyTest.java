@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import dev.chat.testing.ChatClient;
@@ -21,6 +22,7 @@ import io.restassured.specification.RequestSpecification;
  * Invite codes through HAProxy: removing a member revokes the code and bars them from rejoining by any code
  * (only an owner or admin can add them back); codes expire and run out of uses.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class GroupInvitesThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import io.restassured.http.ContentType;
@@ -23,6 +24,7 @@ import io.restassured.http.ContentType;
  * A group of 50 members spread over the three nodes, one node killed and restarted mid-stream: every member
  * shows every message exactly once, and every send is acked in the end.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class GroupsThroughProxyTest {
     private static final int MEMBERS = 50;
     private static final int SENDERS = 5;

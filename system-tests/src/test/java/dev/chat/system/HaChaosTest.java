@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * dir, never into an assertion. The full run is {@code scripts/chaos --ha}; its figures are in
  * docs/reliability.md.
  */
+@ResourceLock(Lanes.SCENARIOS)
 class HaChaosTest {
     /** Seconds; reported against, not asserted (--report-timings). */
     private static final int ANSWER_BOUND = 8;

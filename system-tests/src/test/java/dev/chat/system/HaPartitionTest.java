@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * exactly once; the namespaces are gone afterwards. Times go to the build log, never into an assertion; the full
  * run's figures are in docs/reliability.md. Needs root (network namespaces): skipped otherwise.
  */
+@ResourceLock(Lanes.SCENARIOS)
 class HaPartitionTest {
     /**
      * Seconds; the issue's 3 s is the full run's figure, not asserted on a shared machine. A socket's frames are

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.Poll;
 
@@ -31,6 +32,7 @@ import dev.chat.testing.Poll;
  * the node out of HAProxy, supervisord and Prometheus's targets. The stack is the test's own (no shared --ha stack exists), stopped with
  * scripts/down --purge whatever happens.
  */
+@ResourceLock(Lanes.SCENARIOS)
 class HaScaleTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The services refuse to start without their keys, rather than start and refuse every login or token later: each
  * packaged service is started as scripts/up starts it (the shared stack's PostgreSQL and Redis, its secrets) but
  * without its key, or with a key file that does not exist, and must exit with a message naming the key.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class KeysRequiredTest {
     private static LocalStack stack() {
         return LocalStack.shared();

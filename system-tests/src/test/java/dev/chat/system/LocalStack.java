@@ -86,7 +86,7 @@ public final class LocalStack implements AutoCloseable {
         Path target = root.resolve("system-tests").resolve("target");
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int base = reserveBase();
+            int base = reservePortBase(BASE_SPAN);
             Path runDir = target.resolve("stack-" + base + "-" + Long.toString(System.nanoTime() % 46656, 36));
             LocalStack stack = new LocalStack(root, runDir, base, config);
             try {
@@ -552,15 +552,24 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** A base B with all of B..B+49 free on loopback, not handed out before in this JVM. */
-    private static int reserveBase() {
+    /**
+     * A port base B with B..B+span free on loopback now, on the 50-port grid between 20000 and 32767 (span at most
+     * 49), that no other stack or script of this JVM holds: test classes run side by side (junit-platform.properties),
+     * and a free port alone is free for another test too until something binds it. A stack's base is held until it
+     * closes; a script's for the rest of the run (the grid has 254 bases; a run takes a few dozen).
+     */
+    static int reservePortBase(int span) {
+        if (span < 0 || span >= BASE_STEP) {
+            throw new IllegalArgumentException("span " + span + " does not fit the " + BASE_STEP + "-port grid");
+        }
         int first = ThreadLocalRandom.current().nextInt(BASE_SLOTS);
         for (int i = 0; i < BASE_SLOTS; i++) {
             int base = LOWEST_BASE + ((first + i) % BASE_SLOTS) * BASE_STEP;
-            if (allFree(base, base + BASE_SPAN) && BASES_IN_USE.add(base)) {
+            if (!BASES_IN_USE.contains(base) && allFree(base, base + span) && BASES_IN_USE.add(base)) {
                 return base;
             }
         }
-        throw new IllegalStateException("no free block of " + (BASE_SPAN + 1) + " loopback ports between " + LOWEST_BASE
+        throw new IllegalStateException("no free block of " + (span + 1) + " loopback ports between " + LOWEST_BASE
                 + " and 32767");
     }
 

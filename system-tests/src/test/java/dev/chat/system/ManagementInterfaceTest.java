@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Health, metrics and the OpenAPI document live on each service's management port only (quarkus.management.*), on the real stack: the
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * the path through HAProxy's front end reaches a service's internals (before, {@code /%71/metrics} and
  * {@code //q/health} answered 200 with metrics and health details).
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ManagementInterfaceTest {
     private static final List<String> SERVICES = List.of("user-service", "presence-service", "chat-node-1",
             "chat-node-2", "chat-node-3");

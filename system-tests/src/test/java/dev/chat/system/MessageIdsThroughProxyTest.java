@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -25,6 +26,7 @@ import io.restassured.http.ContentType;
  * {@code id_in_use}), and an ID reused by its sender for other content is refused with {@code id_reused},
  * never acked and dropped.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class MessageIdsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

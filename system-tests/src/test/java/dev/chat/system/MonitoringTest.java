@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,7 @@ import dev.chat.testing.Poll;
  * HTTP server) within the bound below; keepalived's notify.sh posts a VRRP transition to the same receiver.
  * The killed node is started again before the test ends (other tests share the stack).
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class MonitoringTest {
     /** for: 15s in the rule, plus scrapes and evaluations every 2 s, Alertmanager's 1-s group wait and a busy machine. */
     private static final Duration ALERT_BOUND = Duration.ofSeconds(90);

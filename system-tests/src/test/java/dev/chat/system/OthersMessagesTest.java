@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import io.restassured.http.ContentType;
  * no answer; the history, conversation and group APIs show a user nothing of conversations they are not in;
  * marking someone else's conversation read is impossible; a spoofed {@code from} is ignored.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class OthersMessagesTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.ProxyEdgeTest.Raw;
 
@@ -18,6 +19,7 @@ import dev.chat.system.ProxyEdgeTest.Raw;
  * empty 414 or 431: HAProxy's thresholds sit below the codec's limits); just over, HAProxy answers 414 or 431 with
  * the JSON body. Each sweep crosses the threshold, so both sides are seen.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class OversizeRequestsThroughProxyTest {
 
     private static LocalStack stack() {

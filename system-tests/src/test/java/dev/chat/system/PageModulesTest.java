@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The page's modules that hold logic, as the chat nodes serve them through HAProxy, in a real browser with
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * sign-in rules) and {@code page/profiles.js} (the bounded cache of others' display names and pictures). The
  * checks are in {@code page-spec.js}; the DOM side is covered by the Web*Test browser tests.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class PageModulesTest {
     @Test
     void thePageModulesKeepTheirRules() throws IOException {

@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.Poll;
 import dev.chat.testing.SocketDirs;
@@ -47,6 +48,7 @@ import dev.chat.testing.SocketDirs;
  * session that {@code show peers} reports as TLS), and a twin whose certificate another CA signed learns nothing.
  * The drill checks the same across a real takeover.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class PeersOverTlsTest {
     private static final Path ROOT = LocalStack.projectRoot();
     private static final int LOGIN_LIMIT = 3;

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Least privilege for the processes of the stack scripts/up starts as root (scripts/lib/common.sh, "least
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * chat-node's or presence-service's user fails while the public key reads fine. Skipped when the tests do not
  * run as root (then scripts/up runs everything as the invoking user, as documented).
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ProcessPrivilegesTest {
     /** The user each component must run as, by its name in the run dir's pids folder. */
     private static final Map<String, String> OWNERS = Map.of("postgres", "postgres", "redis", "redis",

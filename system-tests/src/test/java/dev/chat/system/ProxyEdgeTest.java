@@ -40,6 +40,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.SocketDirs;
 
@@ -50,6 +51,7 @@ import dev.chat.testing.SocketDirs;
  * limits, made tight here through their environment variables so that a few requests reach them. Each
  * limit is exercised from its own loopback source address (127.0.0.2, 127.0.0.3), so they do not mix.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ProxyEdgeTest {
     private static final Path ROOT = LocalStack.projectRoot();
     private static final int LOGIN_LIMIT = 3;

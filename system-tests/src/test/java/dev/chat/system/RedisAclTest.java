@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Least privilege in Redis on the stack scripts/up starts (issue 19): the services' user {@code chat} runs only the
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * is no default user. That the services work under these rules is what every other test through the proxy shows;
  * this shows the rules refuse the rest. Only commands harmless to the shared stack were they let through.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class RedisAclTest {
     private static LocalStack stack() {
         return ChatThroughProxyTest.stack();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.system.Accounts.Account;
 import dev.chat.testing.ChatClient;
@@ -30,6 +31,7 @@ import io.restassured.response.Response;
  * with 503 and the JSON error body; presence lookups fail with 503. When Redis is back, everything is as before and
  * nothing was delivered twice.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class RedisDownTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 

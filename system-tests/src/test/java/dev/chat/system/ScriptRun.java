@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,29 +66,11 @@ final class ScriptRun {
 
     /**
      * A port base B with B..B+span free on loopback (49 covers the services' management ports, B+31..B+49), on the
-     * 50-port grid between 20000 and 32767.
+     * 50-port grid between 20000 and 32767, reserved in this JVM ({@link LocalStack#reservePortBase}) so that a test
+     * running beside this one never gets it too.
      */
     static int freePortBase(int span) {
-        int slots = (32768 - 50 - 20000) / 50;
-        int first = ThreadLocalRandom.current().nextInt(slots);
-        for (int i = 0; i < slots; i++) {
-            int base = 20000 + ((first + i) % slots) * 50;
-            if (allFree(base, base + span)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free block of " + (span + 1) + " loopback ports between 20000 and 32767");
-    }
-
-    private static boolean allFree(int from, int to) {
-        for (int port = from; port <= to; port++) {
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                // bound and released: free
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return LocalStack.reservePortBase(span);
     }
 
     /** Components of a stack whose recorded PIDs still run (a PID file left with a live process). */

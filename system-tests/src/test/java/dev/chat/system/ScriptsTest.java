@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.Poll;
 import dev.chat.testing.SocketDirs;
@@ -40,6 +41,7 @@ import dev.chat.testing.SocketDirs;
  * The operator scripts and local-stack tooling: their command lines, the configs they ship (HAProxy, compose,
  * keepalived), and one full start, crash, restart and stop of the local stack through {@link LocalStack}.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class ScriptsTest {
     private static final Path ROOT = LocalStack.projectRoot();
     private static final Path TARGET = ROOT.resolve("system-tests").resolve("target");

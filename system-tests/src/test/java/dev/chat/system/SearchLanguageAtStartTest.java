@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A chat node given a search language it cannot use refuses to start, naming {@code chat.search.language}, rather
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * {@code CHAT_SEARCH_LANGUAGE} set to a name PostgreSQL has no text-search configuration of, then to one that is no
  * configuration's name at all, and must exit non-zero with a message naming the setting and the value.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class SearchLanguageAtStartTest {
     private static Map<String, String> node(String language) {
         Map<String, String> env = new HashMap<>(KeysRequiredTest.database());

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,6 +35,7 @@ import io.restassured.response.Response;
  * session's sockets on every chat node; storms of concurrent logins and of sign-ups are answered (token or account,
  * or 429/503 with Retry-After), and HAProxy never takes user-service out.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class SessionsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 

@@ -9,12 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every Java service of a test stack runs with scripts/up's shipped JVM flags followed by the test stacks' own
  * ({@link ScriptEnvironment#SERVICES_EXTRA_JVM_FLAGS}, through {@code CHAT_JAVA_EXTRA_OPTS}): added to the shipped
  * flags, never in their place. Read from /proc of the live processes.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class StackJvmFlagsTest {
     /** scripts/up's DEFAULT_JAVA_OPTS, then the test stacks' flag. */
     private static final List<String> FLAGS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",

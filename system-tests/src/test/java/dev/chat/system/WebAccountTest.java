@@ -26,6 +26,7 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -40,6 +41,7 @@ import io.restassured.http.ContentType;
  * every device, and deletes the account; a deleted name registered again sees nothing of the old account; others see
  * a person's display name and picture.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebAccountTest {
     private static LocalStack stack;
 

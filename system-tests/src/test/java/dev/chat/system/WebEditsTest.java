@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -17,6 +18,7 @@ import org.openqa.selenium.WebElement;
  * {@code docs/page-delivered-detail.png} and {@code docs/page-seen-detail.png} (alice's message on her laptop before
  * and after bob opens the conversation, enlarged) and {@code docs/page-edits.png}, shown in the README.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebEditsTest {
     private static LocalStack stack;
 

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 
 import io.restassured.http.ContentType;
@@ -24,6 +25,7 @@ import io.restassured.http.ContentType;
  * run after this class on the same stack. bob and carol are made as {@code WebPageTest.Person.named} makes
  * them (same passwords), so either class may run first.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebGroupsTest {
     private static LocalStack stack;
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -37,6 +38,7 @@ import io.restassured.http.ContentType;
  * tab's title, favicon and notifications as read from the page, drawn by the test (headless Chromium draws neither a
  * tab strip nor system notifications); both shown in the README.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebNotificationsTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     /**

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.ChatClient;
 import io.restassured.http.ContentType;
@@ -43,6 +44,7 @@ import io.restassured.http.ContentType;
  * screenshots shown in the README under {@code docs/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(Lanes.SHARED_STACK)
 class WebPageTest {
     private static final Duration WAIT = WebBrowser.WAIT;
     private static final String ALICE_PASSWORD = "correct horse battery";

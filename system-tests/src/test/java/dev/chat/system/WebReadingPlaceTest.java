@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import dev.chat.testing.ChatClient;
 
@@ -24,6 +25,7 @@ import dev.chat.testing.ChatClient;
  * the day's first message; scrolled up, a new message shows "Jump to the newest" instead of moving the view, and the
  * button brings the newest into view and goes. Saves {@code docs/page-unread.png}, shown in the README.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebReadingPlaceTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int EARLIER = 25;

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -28,6 +29,7 @@ import io.restassured.http.ContentType;
  * with alice at that message, loading older pages of history until it is there. Through HAProxy's front end of the whole local stack; saves
  * {@code docs/page-search.png}, shown in the README.
  */
+@ResourceLock(Lanes.SHARED_STACK)
 class WebSearchTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     /** More than a page of the page's history (30), so that the hit is on an older page than the one opened first. */
