@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code scripts/soak --misbehaving 16} (figures in docs/reliability.md).
  */
 @ResourceLock(Lanes.SCENARIOS)
+@Isolated("it samples every service every 10 s and judges the well-behaved clients' p99 flat: another class's stack "
+        + "starting beside it is noise in both (5 samples in the minute instead of 6 with the lanes side by side)")
 class SoakTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
