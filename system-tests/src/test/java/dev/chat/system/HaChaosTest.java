@@ -75,7 +75,7 @@ class HaChaosTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void theReplicatedTierSurvivesItsFaultsWithNothingLostOrShownTwice() throws Exception {
-        int base = ScriptRun.freePortBase(49);
+        int base = ScriptRun.freePortBase();
         ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-ha-" + base, List.of("--ha", "--short", "--report-timings", "--clients", "30",
                 "--answer-target", Integer.toString(ANSWER_BOUND), "--port-base", Integer.toString(base), "--timeout",
                 "1020"), 1140);

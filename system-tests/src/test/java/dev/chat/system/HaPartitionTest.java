@@ -45,7 +45,7 @@ class HaPartitionTest {
     void theCutOffPrimaryStepsDownTheStandbyTakesOverAndNothingAckedIsLost() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
         assumeTrue(ScriptRun.run(List.of("ip", "netns", "list"), 20).exit() == 0, "'ip netns' does not work here");
-        int base = ScriptRun.freePortBase(49);
+        int base = ScriptRun.freePortBase();
         ChaosRun run = ChaosRun.run("scripts/chaos", "chaos-partition-" + base, List.of("--ha", "--report-timings", "--faults",
                 "pg-primary-partition", "--clients", "12", "--interval", "6000", "--answer-target",
                 Integer.toString(ANSWER_BOUND), "--port-base", Integer.toString(base), "--timeout", "400"), 460);

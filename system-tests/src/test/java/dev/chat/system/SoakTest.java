@@ -47,24 +47,20 @@ class SoakTest {
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aMinuteOfSoakWithMisbehavingClientsShowsNoGrowthAndThePresenceMapMatchesTheLiveSet() throws Exception {
-        Soak s = soak("soak-bad-", "--misbehaving", "8");
-        assertTrue(s.r().output().contains("misbehaving     never-reads x2"), s.r().output());
-        assertTrue(s.r().output().contains("presence map vs live sockets"), s.r().output());
-        assertTrue(s.r().output().contains("PASS: no growth beyond the allowances"), s.r().output());
+        ScriptRun.Result r = soak();
+        assertTrue(r.output().contains("misbehaving     never-reads x2"), r.output());
+        assertTrue(r.output().contains("presence map vs live sockets"), r.output());
+        assertTrue(r.output().contains("PASS: no growth beyond the allowances"), r.output());
     }
 
-    private record Soak(ScriptRun.Result r, JsonNode report) {
-    }
-
-    /** Runs a one-minute soak with these extra options and checks what every soak must show. */
-    private static Soak soak(String dirPrefix, String... extra) throws Exception {
+    /** Runs the one-minute soak with 8 misbehaving clients and checks what every soak must show. */
+    private static ScriptRun.Result soak() throws Exception {
         assertTrue(Files.isRegularFile(ScriptRun.ROOT.resolve("loadgen/target/loadgen.jar")),
                 "loadgen/target/loadgen.jar is missing: build with ./mvnw -B package (the reactor builds loadgen first)");
         int base = ScriptRun.freePortBase();
-        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve(dirPrefix + base);
-        List<String> cmd = new ArrayList<>(List.of("bash", "scripts/soak", "--minutes", "1", "--no-install", "--no-build",
-                "--port-base", Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "420"));
-        cmd.addAll(List.of(extra));
+        Path runDir = Files.createDirectories(ScriptRun.ROOT.resolve("system-tests/target")).resolve("soak-bad-" + base);
+        List<String> cmd = List.of("bash", "scripts/soak", "--minutes", "1", "--no-install", "--no-build", "--port-base",
+                Integer.toString(base), "--run-dir", runDir.toString(), "--timeout", "420", "--misbehaving", "8");
         ScriptRun.Result r = ScriptRun.run(cmd, 480);
         System.out.println(r.output());
 
@@ -99,6 +95,6 @@ class SoakTest {
         assertTrue(report.get("verdicts").size() >= 3 * 5 + 1, report.get("verdicts").toString());
         assertEquals(List.of(), notFlat, "series not flat");
         assertTrue(report.get("pass").asBoolean(), report.toString());
-        return new Soak(r, report);
+        return r;
     }
 }
