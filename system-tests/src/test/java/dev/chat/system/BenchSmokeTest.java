@@ -126,6 +126,13 @@ class BenchSmokeTest {
         // The report dir: what it printed, the same summary, and the chart of the run drawn from it, with the
         // second-by-second record of both load processes and the measured window on it.
         assertTrue(Files.readString(reports.resolve("report.txt")).contains("verdict   PASS"), r.output());
+        // What the services ran with, from their command lines: the test stacks' own flag last (ScriptEnvironment).
+        for (String service : List.of("user-service", "presence-service", "chat-node-1", "chat-node-2", "chat-node-3")) {
+            JsonNode flags = s.path("jvmFlags").path(service);
+            assertTrue(flags.size() > 1 && ScriptEnvironment.SERVICES_EXTRA_JVM_FLAGS.equals(flags.get(flags.size() - 1).asText()),
+                    service + "'s JVM options in the report: " + s.path("jvmFlags"));
+        }
+        assertTrue(r.output().contains("jvm       -Xms32m"), r.output());
         assertEquals(s, new ObjectMapper().readTree(reports.resolve("report.json").toFile()));
         JsonNode timeline = s.path("timeline");
         assertTrue(timeline.path("seconds").size() >= 5, "the traffic second by second: " + timeline);

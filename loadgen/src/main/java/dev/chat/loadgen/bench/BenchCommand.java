@@ -175,6 +175,8 @@ public final class BenchCommand implements Callable<Integer> {
                 mode, users, url, p, p == 1 ? "" : "es", Proc.cores(), Proc.loadAverage());
         if (!servers.known()) {
             out.println("  (no --pids-dir: the servers' memory and CPU are not measured)");
+        } else {
+            jvmFlags();
         }
 
         pool = Executors.newCachedThreadPool(r -> {
@@ -380,6 +382,26 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** RSS of the chat nodes and HAProxy now, against before the sockets opened, per socket. */
+    /**
+     * What the services' JVMs run with, from their command lines, in the report: an exported CHAT_JAVA_OPTS or
+     * CHAT_JAVA_EXTRA_OPTS reaches every stack scripts/up starts, both sides of an A/B alike, and would otherwise
+     * go unseen beside the figures. One line when every service has the same options.
+     */
+    private void jvmFlags() {
+        Map<String, List<String>> flags = servers.jvmFlags();
+        ObjectNode json = summary.putObject("jvmFlags");
+        flags.forEach((name, f) -> {
+            ArrayNode each = json.putArray(name);
+            f.forEach(each::add);
+        });
+        if (flags.values().stream().distinct().count() == 1) {
+            out.printf(Locale.ROOT, "jvm       %s (every service: %s)%n",
+                    String.join(" ", flags.values().iterator().next()), String.join(", ", flags.keySet()));
+        } else {
+            flags.forEach((name, f) -> out.printf(Locale.ROOT, "jvm       %s: %s%n", name, String.join(" ", f)));
+        }
+    }
+
     private void memory(Map<String, Long> before) {
         if (!servers.known()) {
             return;

@@ -34,6 +34,30 @@ public final class Proc {
         return -1;
     }
 
+    /**
+     * A Java process's JVM options: the arguments between the launcher and {@code -jar} (or the main class), in order;
+     * empty when the process is gone or is no JVM launched that way.
+     */
+    public static List<String> jvmFlags(long pid) {
+        try {
+            return jvmFlags(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The options of a {@code java} command line (its argv): up to {@code -jar} or the first non-option. */
+    static List<String> jvmFlags(String[] argv) {
+        if (argv.length == 0 || !Path.of(argv[0]).getFileName().toString().equals("java")) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < argv.length && argv[i].startsWith("-") && !argv[i].equals("-jar"); i++) {
+            out.add(argv[i]);
+        }
+        return out;
+    }
+
     public static boolean alive(long pid) {
         String[] f = stat(pid);
         return f != null && !f[0].equals("Z") && !f[0].equals("X");

@@ -106,6 +106,21 @@ final class Servers {
         return sum;
     }
 
+    /**
+     * The JVM options each Java component runs with, read from its command line: what a report's figures were
+     * measured with, whatever the environment of whoever started the stack set ({@code CHAT_JAVA_OPTS},
+     * {@code CHAT_JAVA_EXTRA_OPTS}).
+     */
+    Map<String, List<String>> jvmFlags() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Component c : components) {
+            if (c.jvm()) {
+                out.put(c.name(), Proc.jvmFlags(c.pid()));
+            }
+        }
+        return out;
+    }
+
     /** CPU nanoseconds so far of each component (with descendants), by name. */
     Map<String, Long> cpu() {
         List<Long> pids = components.stream().map(Component::pid).toList();
