@@ -77,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--body", defaultValue = "100", paramLabel = "B", description = "message body size in bytes (default: ${DEFAULT-VALUE})")
     int bodyBytes;
 
+    /** 0: the tool's short IDs; 36 is a UUID's length, what the web client sends (MessageIds). */
+    @Option(names = "--id-chars", defaultValue = "0", paramLabel = "N", description = "message IDs N characters long, spread like random ones (36: a UUID's, as the web client sends); 0: as short as they come, 10 to 14 (default: ${DEFAULT-VALUE})")
+    int idChars;
+
     @Option(names = "--ramp-from", defaultValue = "1000", paramLabel = "MSGS", description = "ramp: first total rate, msgs/s (default: ${DEFAULT-VALUE})")
     double rampFrom;
 
@@ -169,10 +173,13 @@ public final class BenchCommand implements Callable<Integer> {
         String run = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
         String accountPrefix = prefix != null ? prefix : "b" + run + "-";
         String password = "bench-pw-" + (prefix != null ? prefix : run);
-        summary.put("mode", mode.name()).put("url", url).put("users", users).put("procs", p).put("bodyBytes", bodyBytes)
+        summary.put("mode", mode.name()).put("url", url).put("users", users).put("procs", p).put("bodyBytes", bodyBytes).put("idChars", idChars)
                 .put("cores", Proc.cores()).put("loadBefore", Proc.loadAverage());
         out.printf(Locale.ROOT, "bench %s: %d users through %s, %d load process%s, machine %d cores, load average %s%n",
                 mode, users, url, p, p == 1 ? "" : "es", Proc.cores(), Proc.loadAverage());
+        if (idChars > 0) {
+            out.printf(Locale.ROOT, "  message IDs of %d characters, spread like random ones%n", idChars);
+        }
         if (!servers.known()) {
             out.println("  (no --pids-dir: the servers' memory and CPU are not measured)");
         } else {
@@ -235,6 +242,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (rate < 0 || durationSeconds < 1 || warmupSeconds < 0 || bodyBytes < 1 || bodyBytes > 4000) {
             throw new IllegalArgumentException("--rate >= 0, --duration >= 1, --warmup >= 0, 1 <= --body <= 4000");
+        }
+        if (idChars != 0 && (idChars < 24 || idChars > 64)) {
+            throw new IllegalArgumentException("--id-chars is 0 (short IDs) or from 24 to 64 (the protocol's limit)");
         }
         if (mode == Mode.ramp && (rampFrom <= 0 || rampStep <= 0 || rampTo < rampFrom)) {
             throw new IllegalArgumentException("ramp: --ramp-from > 0, --ramp-step > 0, --ramp-to >= --ramp-from");
@@ -310,7 +320,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<JsonNode> answers = callAll(i -> {
             ObjectNode s = json.createObjectNode().put("op", "setup").put("users", sizes[i]).put("firstIndex", firsts[i])
                     .put("prefix", accountPrefix).put("password", password).put("maxPending", maxPending)
-                    .put("resendMs", resendMillis).put("bodyBytes", bodyBytes).put("pingMs", pingMillis)
+                    .put("resendMs", resendMillis).put("bodyBytes", bodyBytes).put("idChars", idChars).put("pingMs", pingMillis)
                     .put("connectConcurrency", connectConcurrency).put("accountThreads", accountThreads)
                     .put("lookupNodes", !noNodeLookup && mode != Mode.idle);
             if (twoSteps) {

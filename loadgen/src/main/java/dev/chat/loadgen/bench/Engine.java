@@ -132,6 +132,8 @@ final class Engine implements AutoCloseable {
     private int maxPending = 1000;
     private long resendNanos = TimeUnit.SECONDS.toNanos(10);
     private int bodyBytes = 100;
+    /** Message IDs this long (MessageIds); 0: as short as they come. */
+    private int idChars;
     private int ringMask;
     private String wsPath;
 
@@ -232,6 +234,7 @@ final class Engine implements AutoCloseable {
         maxPending = spec.path("maxPending").asInt(1000);
         resendNanos = TimeUnit.MILLISECONDS.toNanos(spec.path("resendMs").asLong(10_000));
         bodyBytes = Math.max(1, spec.path("bodyBytes").asInt(100));
+        idChars = Math.max(0, spec.path("idChars").asInt(0));
         connectConcurrency = Math.max(1, spec.path("connectConcurrency").asInt(64));
         int ring = Integer.highestOneBit(Math.max(1024, maxPending * 4) - 1) << 1;
         ringMask = ring - 1;
@@ -604,7 +607,7 @@ final class Engine implements AutoCloseable {
         for (int k = seq.length() + 1; k < bodyBytes; k++) {
             body.append('x');
         }
-        return Frames.send(u.idPrefix + seq, u.partner.name, body.toString());
+        return Frames.send(MessageIds.id(u.idPrefix, s, idChars), u.partner.name, body.toString());
     }
 
     private void resendOverdue() {
@@ -646,14 +649,7 @@ final class Engine implements AutoCloseable {
     }
 
     private long seqOf(User sender, String id) {
-        if (id == null || !id.startsWith(sender.idPrefix)) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(id, sender.idPrefix.length(), id.length(), 10);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return MessageIds.seq(sender.idPrefix, id);
     }
 
     private void onAck(User u, String id, long now) {
