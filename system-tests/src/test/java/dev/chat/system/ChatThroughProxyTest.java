@@ -231,8 +231,7 @@ class ChatThroughProxyTest {
             String node = nodesOf(carol, carol.name(), 1).iterator().next();
             stopped = "chat-" + node;
             stack().stop(stopped);
-            awaitClosed(c);
-            assertEquals(Integer.valueOf(1012), c.closeCode(), "closed with 1012 (service restart)");
+            assertEquals(1012, c.awaitClose(WAIT), "closed with 1012 (service restart)");
             var body = PresenceAsk.of(stack().baseUrl(), carol.token(), carol.name(), Instant.now().plus(WAIT));
             assertEquals(0, body.getInt("sockets"), "left the presence map before exiting: " + body.prettify());
         } finally {

@@ -173,8 +173,7 @@ class SessionsThroughProxyTest {
             ChatClient c = sockets.get(i);
             int node = i + 1;
             // The bound is about a second; the deadline leaves a loaded machine room (a poll, not a timing assertion).
-            Poll.until(WAIT, c::isOpen, open -> !open, open -> when + ": the socket on chat node " + node + " is open");
-            assertEquals(1008, c.closeCode(), when + ": chat node " + node + " closed with 1008 (signed out)");
+            assertEquals(1008, c.awaitClose(WAIT), when + ": chat node " + node + " closed with 1008 (signed out)");
         }
     }
 

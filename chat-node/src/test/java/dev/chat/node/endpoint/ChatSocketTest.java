@@ -443,11 +443,7 @@ class ChatSocketTest {
             String before = id();
             a.sendMessage(before, bob, "while the token is valid");
             a.await(frame("ack", before), WAIT);
-            Instant deadline = Instant.now().plus(WAIT);
-            while (a.isOpen() && Instant.now().isBefore(deadline)) {
-                pause();
-            }
-            assertEquals(1008, a.closeCode(), "closed at the token's expiry with 1008");
+            assertEquals(1008, a.awaitClose(WAIT), "closed at the token's expiry with 1008");
             awaitPresence(alice, false);
             assertTrue(b.isOpen(), "bob's socket, with a valid token, stays open");
             String after = id();

@@ -83,8 +83,7 @@ class FrameLimitsTest {
                     break;
                 }
             }
-            Poll.until(WAIT, f::closeCode, c -> c != null, c -> "the flooding socket is still open");
-            assertEquals(1008, f.closeCode(), "the documented close code of a flood");
+            assertEquals(1008, f.awaitClose(WAIT), "the documented close code of a flood");
             JsonNode refused = f.await(fr -> "error".equals(fr.path("type").asText())
                     && "rate_limited".equals(fr.path("code").asText()), WAIT);
             assertTrue(refused.path("retryAfterMs").asLong() > 0, refused.toString());
@@ -108,8 +107,7 @@ class FrameLimitsTest {
         try (ChatClient x = ChatClient.connect(ws(), token(big)); ChatClient a = ChatClient.connect(ws(), token(ann));
                 ChatClient b = ChatClient.connect(ws(), token(bob))) {
             x.send("{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + bob + "\",\"body\":\"" + "x".repeat(70_000) + "\"}");
-            Poll.until(WAIT, x::closeCode, c -> c != null, c -> "the socket that sent 70,000 bytes is still open");
-            assertEquals(dev.chat.node.protocol.CloseCode.TOO_BIG.status(), x.closeCode(), "the documented close code");
+            assertEquals(dev.chat.node.protocol.CloseCode.TOO_BIG.status(), x.awaitClose(WAIT), "the documented close code");
             othersStillChat(a, b, bob);
         }
     }

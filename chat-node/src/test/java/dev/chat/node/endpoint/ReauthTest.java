@@ -109,8 +109,7 @@ class ReauthTest {
         try (ChatClient a = ChatClient.connect(ws(), tokenFor(alice, 4))) {
             a.send(reauth("r2", tokenFor(mallory, 600)));
             a.await(error("r2", "wrong_user"), WAIT);
-            Poll.until(WAIT, a::isOpen, open -> !open, open -> "still open after the old expiry");
-            assertEquals(1008, a.closeCode(), "closed at the old expiry with 1008");
+            assertEquals(1008, a.awaitClose(WAIT), "closed at the old expiry with 1008");
         }
     }
 

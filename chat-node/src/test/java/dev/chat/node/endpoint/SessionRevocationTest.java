@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.chat.node.TestAccounts;
 import dev.chat.testing.ChatClient;
-import dev.chat.testing.Poll;
 import dev.chat.testing.quarkus.JwtKeysResource;
 import dev.chat.testing.quarkus.PostgresResource;
 import dev.chat.testing.quarkus.RedisResource;
@@ -60,8 +59,7 @@ class SessionRevocationTest {
             a.send("{\"type\":\"ping\",\"id\":\"p1\"}");
             a.await(frame("pong", "p1"), WAIT);
             TestAccounts.revoke(laptop);
-            Poll.until(WAIT, a::isOpen, open -> !open, open -> "the revoked session's socket is still open");
-            assertEquals(1008, a.closeCode(), "closed with 1008");
+            assertEquals(1008, a.awaitClose(WAIT), "the revoked session's socket closed with 1008");
             assertTrue(b.isOpen(), "the other session's socket stays open");
             String m = UUID.randomUUID().toString();
             b.sendMessage(m, alice, "to myself");
