@@ -391,7 +391,6 @@ public final class BenchCommand implements Callable<Integer> {
         return true;
     }
 
-    /** RSS of the chat nodes and HAProxy now, against before the sockets opened, per socket. */
     /**
      * What the services' JVMs run with, from their command lines, in the report: an exported CHAT_JAVA_OPTS or
      * CHAT_JAVA_EXTRA_OPTS reaches every stack scripts/up starts, both sides of an A/B alike, and would otherwise
@@ -412,6 +411,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** RSS of the chat nodes and HAProxy now, against before the sockets opened, per socket. */
     private void memory(Map<String, Long> before) {
         if (!servers.known()) {
             return;
