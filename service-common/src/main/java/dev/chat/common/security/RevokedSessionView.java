@@ -9,11 +9,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * A service's in-memory copy of the revoked sessions, so that checking a token costs no query: at most one query
@@ -95,7 +98,10 @@ public final class RevokedSessionView {
     /**
      * Whether {@code session} was revoked, as of at most {@code maxStaleness} before this call. Answers from memory
      * (no query) while the view is fresh; otherwise after one refresh shared with every concurrent caller. Fails
-     * when that refresh fails or takes longer than {@code timeout}.
+     * when that refresh fails or takes longer than {@code timeout}. The answer (or failure) comes on the caller's
+     * Vert.x context when it called from one: a shared refresh completes on the context of whoever started it (a
+     * socket's check, another request), and a request of Quarkus REST that went on there found its CDI request
+     * context inactive and answered 500 (seen in WebGroupsTest: PUT .../read and DELETE .../members/carol).
      */
     public Uni<Boolean> isRevoked(UUID session) {
         checks.incrementAndGet();
@@ -103,7 +109,22 @@ public final class RevokedSessionView {
         if (fresh(now)) {
             return Uni.createFrom().item(revoked.containsKey(session));
         }
-        return refresh(now, maxStalenessNanos).map(x -> revoked.containsKey(session));
+        return refresh(now, maxStalenessNanos).map(x -> revoked.containsKey(session))
+                .emitOn(onContext(Vertx.currentContext()));
+    }
+
+    /** Runs each task on {@code caller}, at once when already there; at once when there is no caller context. */
+    private static Executor onContext(Context caller) {
+        if (caller == null) {
+            return Runnable::run;
+        }
+        return task -> {
+            if (Vertx.currentContext() == caller) {
+                task.run();
+            } else {
+                caller.runOnContext(x -> task.run());
+            }
+        };
     }
 
     /**

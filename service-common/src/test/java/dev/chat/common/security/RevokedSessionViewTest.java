@@ -2,6 +2,7 @@ package dev.chat.common.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,13 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import dev.chat.testing.Poll;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * The in-memory view of revoked sessions against an in-memory source: a revocation is seen within the staleness
@@ -241,5 +247,41 @@ class RevokedSessionViewTest {
     void aZeroBoundIsRefused() {
         assertThrows(IllegalArgumentException.class,
                 () -> new RevokedSessionView(source, Duration.ZERO, TIMEOUT, Duration.ofHours(1), clock::get));
+    }
+
+    /**
+     * A request that joins a refresh another caller started gets its answer on its own Vert.x context, where Quarkus
+     * keeps its CDI request context: continued on the starter's context instead, a REST request's security handler
+     * found no active request context and answered 500 (a full run of the test command, WebGroupsTest).
+     */
+    @Test
+    void aCallerThatJoinsARefreshStartedElsewhereIsAnsweredOnItsOwnVertxContext() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            // Two duplicated contexts of one event loop, as Quarkus gives each HTTP request (and its request context).
+            ContextInternal loop = (ContextInternal) vertx.getOrCreateContext();
+            Context starter = loop.duplicate();
+            Context joiner = loop.duplicate();
+            UUID session = UUID.randomUUID();
+            CompletableFuture<Context> starterAnswered = new CompletableFuture<>();
+            CompletableFuture<Context> joinerAnswered = new CompletableFuture<>();
+            source.hold();
+            starter.runOnContext(x -> view.isRevoked(session).subscribe()
+                    .with(r -> starterAnswered.complete(Vertx.currentContext())));
+            Poll.until(AWAIT, source::queries, q -> q == 1, q -> q + " queries");
+            CompletableFuture<Void> joined = new CompletableFuture<>();
+            joiner.runOnContext(x -> {
+                view.isRevoked(session).subscribe().with(r -> joinerAnswered.complete(Vertx.currentContext()));
+                joined.complete(null);
+            });
+            joined.get(10, TimeUnit.SECONDS);
+            // The refresh's answer arrives on the starter's context, as the PostgreSQL client delivers it.
+            starter.runOnContext(x -> source.release());
+            assertSame(starter, starterAnswered.get(10, TimeUnit.SECONDS), "the starter on its own context");
+            assertSame(joiner, joinerAnswered.get(10, TimeUnit.SECONDS), "the joiner on its own context");
+            assertEquals(1, source.queries(), "one refresh for both");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 }
