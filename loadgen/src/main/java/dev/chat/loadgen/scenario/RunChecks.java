@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,6 +53,9 @@ public final class RunChecks {
 
     @Option(names = "--secrets-dir", paramLabel = "DIR", description = "the secrets (files named *password) that no log may hold")
     Path secretsDir;
+
+    /** How long one fetch of a metrics or monitoring page may take, its body included. */
+    static final Duration FETCH_WITHIN = Duration.ofSeconds(3);
 
     /** Prints the metrics block and adds it to {@code report} as "metrics". Never fails the run. */
     void metrics(ObjectNode report, Consumer<String> say) {
@@ -108,14 +115,27 @@ public final class RunChecks {
         return fetch(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), url);
     }
 
+    /**
+     * The body of a 200 answer, or "" for anything else, within {@link #FETCH_WITHIN} whatever the server does. The
+     * request's own timeout ends at the answer's headers: a body that stalls after them held a chaos run's clients
+     * past their deadline once (ChaosTest, "the clients did not finish in time" after the first node's metrics).
+     */
     private static String fetch(HttpClient http, String url) {
+        CompletableFuture<HttpResponse<String>> answer;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+            answer = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(FETCH_WITHIN).build(),
                     HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            return "";
+        }
+        try {
+            HttpResponse<String> r = answer.get(FETCH_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
             return r.statusCode() == 200 ? r.body() : "";
-        } catch (IOException | RuntimeException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            answer.cancel(true);
             return "";
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             return "";
         }
