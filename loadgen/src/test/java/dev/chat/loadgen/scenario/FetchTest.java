@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,8 @@ class FetchTest {
             }
             x.close();
         });
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        ExecutorService handlers = Executors.newCachedThreadPool();
+        server.setExecutor(handlers);
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         try {
@@ -54,6 +57,7 @@ class FetchTest {
         } finally {
             stop.countDown();
             server.stop(0);
+            handlers.shutdownNow();
         }
     }
 }
