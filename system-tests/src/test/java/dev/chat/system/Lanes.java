@@ -4,7 +4,8 @@ package dev.chat.system;
  * The two lanes the system test classes run in, side by side (src/test/resources/junit-platform.properties: classes
  * concurrently, two at a time). Each class holds exactly one lane as its {@link org.junit.jupiter.api.parallel.ResourceLock}
  * ({@code LanesTest} checks), so each lane runs one class at a time and at most two classes ever run at once, on a
- * 2-core machine. A class that measures the machine as it runs (the soak) is also
+ * 2-core machine. A class that measures the machine as it runs (the soak), or judges a service's health checks
+ * under a load of its own making (the sign-up and login storms of SessionsThroughProxyTest), is also
  * {@link org.junit.jupiter.api.parallel.Isolated}: it runs with nothing beside it. Both lanes take their port bases
  * from one reservation ({@link LocalStack#reservePortBase}).
  */

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,9 @@ import io.restassured.response.Response;
  * or 429/503 with Retry-After), and HAProxy never takes user-service out.
  */
 @ResourceLock(Lanes.SHARED_STACK)
+@Isolated("its two storms (300 logins, 300 sign-ups at once) judge that HAProxy keeps user-service UP while its hashing"
+        + " pool sheds load; beside a scenario's own stack on two cores its health checks went unanswered too (a full"
+        + " run: marked DOWN twice, every request still answered by the service)")
 class SessionsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
