@@ -62,7 +62,7 @@ public final class RunChecks {
         if (metrics.isEmpty()) {
             return;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_WITHIN).build();
         ObjectNode json = report.putObject("metrics");
         say.accept("");
         say.accept("metrics (Prometheus, each component's own; a restarted process counts from zero):");
@@ -112,7 +112,7 @@ public final class RunChecks {
 
     /** The body of a 200 answer from {@code url} within 3 s; "" otherwise. */
     static String fetch(String url) {
-        return fetch(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(), url);
+        return fetch(HttpClient.newBuilder().connectTimeout(FETCH_WITHIN).build(), url);
     }
 
     /**
