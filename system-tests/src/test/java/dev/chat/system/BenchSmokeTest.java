@@ -133,6 +133,15 @@ class BenchSmokeTest {
                     service + "'s JVM options in the report: " + s.path("jvmFlags"));
         }
         assertTrue(r.output().contains("jvm       -Xms32m"), r.output());
+        // Each chat node's JIT compilers' CPU is a part of that node's CPU, read from its threads.
+        JsonNode usage = s.path("usage");
+        for (String node : List.of("chat-node-1", "chat-node-2", "chat-node-3")) {
+            JsonNode jit = usage.path("componentJitCores").path(node);
+            assertTrue(jit.isNumber() && jit.asDouble() >= 0
+                    && jit.asDouble() <= usage.path("componentCores").path(node).asDouble() + 0.02,
+                    node + "'s JIT cores within its cores: " + usage);
+        }
+        assertTrue(r.output().contains("of which JIT compiler threads: "), r.output());
         assertEquals(s, new ObjectMapper().readTree(reports.resolve("report.json").toFile()));
         JsonNode timeline = s.path("timeline");
         assertTrue(timeline.path("seconds").size() >= 5, "the traffic second by second: " + timeline);

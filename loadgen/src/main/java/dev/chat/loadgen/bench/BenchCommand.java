@@ -796,18 +796,19 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ resources
 
-    private record Sample(long nanos, List<JsonNode> tool, Map<String, Long> cpu, long[] machine,
-            Map<String, Double> counters) {
+    private record Sample(long nanos, List<JsonNode> tool, Map<String, Long> cpu, Map<String, Long> jit,
+            long[] machine, Map<String, Double> counters) {
     }
 
     private record Usage(double toolCores, long gcMillis, Histo threadLag, Histo loopLag, double machineCores,
-            Map<String, Double> components) {
+            Map<String, Double> components, Map<String, Double> jit) {
     }
 
     /** A reading of the load processes (their intervals restart here), the components' CPU and the machine's. */
     private Sample sample() {
         List<JsonNode> tool = callAll("monitor");
-        return new Sample(System.nanoTime(), tool, servers.cpu(), Proc.machineTicks(), Counters.read(countersCmd));
+        return new Sample(System.nanoTime(), tool, servers.cpu(), servers.jitCpu(), Proc.machineTicks(),
+                Counters.read(countersCmd));
     }
 
     private Usage usage(Sample a, Sample b) {
@@ -817,12 +818,16 @@ public final class BenchCommand implements Callable<Integer> {
         long[] m0 = a.machine;
         long[] m1 = b.machine;
         double machine = m1[1] - m0[1] > 0 ? (double) (m1[0] - m0[0]) / (m1[1] - m0[1]) * Proc.cores() : Double.NaN;
-        Map<String, Double> comps = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : b.cpu.entrySet()) {
-            comps.put(e.getKey(), (e.getValue() - a.cpu.getOrDefault(e.getKey(), 0L)) / 1e9 / secs);
-        }
         return new Usage(toolCores, t.path("gcMillis").asLong(), Histo.fromJson(t.path("threadLag")),
-                Histo.fromJson(t.path("loopLag")), machine, comps);
+                Histo.fromJson(t.path("loopLag")), machine, cores(a.cpu, b.cpu, secs), cores(a.jit, b.jit, secs));
+    }
+
+    private static Map<String, Double> cores(Map<String, Long> before, Map<String, Long> after, double secs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            out.put(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9 / secs);
+        }
+        return out;
     }
 
     private void printUsage(Sample a, Sample b) {
@@ -835,6 +840,12 @@ public final class BenchCommand implements Callable<Integer> {
         u.components.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s %.2f, ", k, v)));
         out.printf(Locale.ROOT, "CPU       machine %.2f of %d cores busy%s%n", u.machineCores, Proc.cores(),
                 sb.length() == 0 ? "" : "; " + sb.substring(0, sb.length() - 2) + " cores");
+        if (!u.jit.isEmpty()) {
+            StringBuilder jit = new StringBuilder();
+            u.jit.forEach((k, v) -> jit.append(String.format(Locale.ROOT, "%s %.2f, ", k, v)));
+            out.printf(Locale.ROOT, "          of which JIT compiler threads: %s cores%n",
+                    jit.substring(0, jit.length() - 2));
+        }
     }
 
     private ObjectNode usageJson(Sample a, Sample b) {
@@ -844,6 +855,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.set("schedulingLag", u.threadLag.percentilesJson(json));
         o.set("eventLoopLag", u.loopLag.percentilesJson(json));
         o.set("componentCores", json.valueToTree(u.components));
+        o.set("componentJitCores", json.valueToTree(u.jit));
         return o;
     }
 

@@ -56,6 +56,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         // The replicated topology's PostgreSQL is two members, each Patroni (pg-N) and its server (pg-N-server).
         FIGURES.put("postgres cores", s -> sum(usage(s), "postgres|" + BenchCommand.POSTGRES_MEMBER));
         FIGURES.put("chat nodes cores", s -> sum(usage(s), "chat-node.*"));
+        FIGURES.put("chat nodes JIT compiler cores", s -> sumOf(usage(s).path("componentJitCores"), "chat-node.*"));
         FIGURES.put("machine busy cores", s -> num(usage(s).path("machineBusyCores")));
         FIGURES.put("lost + shown twice", s -> s.path("whole").isMissingNode() ? Double.NaN
                 : s.path("whole").path("lost").asDouble() + s.path("whole").path("shownTwice").asDouble());
@@ -68,9 +69,13 @@ public final class BenchCompareCommand implements Callable<Integer> {
 
     /** The cores of the components whose names match {@code names}; NaN when none is there. */
     private static double sum(JsonNode usage, String names) {
+        return sumOf(usage.path("componentCores"), names);
+    }
+
+    private static double sumOf(JsonNode cores, String names) {
         double sum = 0;
         boolean any = false;
-        for (var it = usage.path("componentCores").fields(); it.hasNext();) {
+        for (var it = cores.fields(); it.hasNext();) {
             var e = it.next();
             if (e.getKey().matches(names)) {
                 sum += e.getValue().asDouble();

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What Linux says about processes and the machine, from /proc: a process's resident memory (VmRSS), the CPU
- * time of a process and all its descendants (PostgreSQL works in one process per connection), the machine's busy
- * CPU time and load average. Everything answers -1 or empty when /proc is not there.
+ * time of a process and all its descendants (PostgreSQL works in one process per connection), of some of its
+ * threads by name (a JVM's JIT compilers), the machine's busy CPU time and load average. Everything answers -1 or empty when /proc is not there.
  */
 public final class Proc {
     private static final long CLK_TCK = clockTicks();
@@ -101,6 +101,42 @@ public final class Proc {
             out.put(root, sum * 1_000_000_000L / CLK_TCK);
         }
         return out;
+    }
+
+    /**
+     * CPU time (user + system) in nanoseconds of those threads of one process whose name ({@code comm}, at most 15
+     * characters) {@code name} accepts; 0 when the process is gone or no thread matches.
+     */
+    public static long threadCpuNanos(long pid, java.util.function.Predicate<String> name) {
+        long ticks = 0;
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks) {
+                String s;
+                try {
+                    s = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended between the listing and the read
+                }
+                int open = s.indexOf('(');
+                int close = s.lastIndexOf(')');
+                if (open < 0 || close < open || !name.test(s.substring(open + 1, close))) {
+                    continue;
+                }
+                String[] f = s.substring(close + 2).trim().split(" ");
+                ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 1_000_000_000L / CLK_TCK;
+    }
+
+    /**
+     * Whether a thread's name is one of HotSpot's JIT compiler threads ("C1 CompilerThread0", "C2 CompilerThread1",
+     * cut by Linux to "C1 CompilerThre"): the CPU a JVM spends compiling rather than running the program.
+     */
+    public static boolean jitCompiler(String comm) {
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
     private static boolean descends(long pid, long root, Map<Long, Long> parent) {

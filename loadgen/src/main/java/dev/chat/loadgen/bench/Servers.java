@@ -121,6 +121,20 @@ final class Servers {
         return out;
     }
 
+    /**
+     * CPU nanoseconds so far of each Java component's JIT compiler threads, by name: part of {@link #cpu()}, the
+     * part a JVM still compiling spends on compiling (its share falls as the hot code is compiled).
+     */
+    Map<String, Long> jitCpu() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Component c : components) {
+            if (c.jvm()) {
+                out.put(c.name(), Proc.threadCpuNanos(c.pid(), Proc::jitCompiler));
+            }
+        }
+        return out;
+    }
+
     /** CPU nanoseconds so far of each component (with descendants), by name. */
     Map<String, Long> cpu() {
         List<Long> pids = components.stream().map(Component::pid).toList();
