@@ -845,7 +845,36 @@ public final class BenchCommand implements Callable<Integer> {
             u.jit.forEach((k, v) -> jit.append(String.format(Locale.ROOT, "%s %.2f, ", k, v)));
             out.printf(Locale.ROOT, "          of which JIT compiler threads: %s cores%n",
                     jit.substring(0, jit.length() - 2));
+            double share = chatNodesJitShare(u);
+            if (share > STILL_COMPILING) {
+                out.printf(Locale.ROOT, "note      the chat nodes' JIT compilers took %.0f %% of their CPU in this window: they were"
+                        + " still compiling, so their CPU and the latencies include warm-up work (a longer --warmup measures"
+                        + " them compiled)%n", share * 100);
+            }
         }
+    }
+
+    /**
+     * The share of the chat nodes' JIT compilers in the chat nodes' CPU above which a window counts as measured
+     * while they were still compiling: once the hot path is compiled they take a few percent at most.
+     */
+    static final double STILL_COMPILING = 0.10;
+
+    /** The chat nodes' JIT compilers' CPU over the chat nodes' CPU, 0 when not measured. */
+    static double chatNodesJitShare(Map<String, Double> cores, Map<String, Double> jit) {
+        double all = 0;
+        double compiling = 0;
+        for (Map.Entry<String, Double> e : cores.entrySet()) {
+            if (e.getKey().startsWith("chat-node")) {
+                all += e.getValue();
+                compiling += jit.getOrDefault(e.getKey(), 0.0);
+            }
+        }
+        return all > 0 ? compiling / all : 0;
+    }
+
+    private static double chatNodesJitShare(Usage u) {
+        return chatNodesJitShare(u.components, u.jit);
     }
 
     private ObjectNode usageJson(Sample a, Sample b) {
@@ -856,6 +885,7 @@ public final class BenchCommand implements Callable<Integer> {
         o.set("eventLoopLag", u.loopLag.percentilesJson(json));
         o.set("componentCores", json.valueToTree(u.components));
         o.set("componentJitCores", json.valueToTree(u.jit));
+        o.put("chatNodesJitShare", chatNodesJitShare(u));
         return o;
     }
 

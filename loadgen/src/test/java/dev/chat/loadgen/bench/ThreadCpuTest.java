@@ -56,6 +56,17 @@ class ThreadCpuTest {
         assertFalse(Proc.jitCompiler("Sweeper thread"));
     }
 
+    @Test
+    void aWindowCountsAsStillCompilingByTheChatNodesShareAlone() {
+        var cores = java.util.Map.of("chat-node-1", 0.4, "chat-node-2", 0.4, "haproxy", 0.2, "user-service", 0.1);
+        // user-service's compiler is not a chat node's: it is in neither sum.
+        var jit = java.util.Map.of("chat-node-1", 0.2, "chat-node-2", 0.0, "user-service", 0.1);
+        assertEquals(0.25, BenchCommand.chatNodesJitShare(cores, jit), 1e-9);
+        assertTrue(BenchCommand.chatNodesJitShare(cores, jit) > BenchCommand.STILL_COMPILING);
+        assertEquals(0.0, BenchCommand.chatNodesJitShare(cores, java.util.Map.of()), 1e-9);
+        assertEquals(0.0, BenchCommand.chatNodesJitShare(java.util.Map.of(), jit), 1e-9, "nothing measured");
+    }
+
     /** Spins until this thread has used 300 ms of CPU, bounded by 20 s of wall time. */
     private static void burn() {
         var mx = ManagementFactory.getThreadMXBean();
