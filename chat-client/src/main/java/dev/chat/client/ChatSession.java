@@ -23,8 +23,9 @@ import io.vertx.core.http.WebSocket;
  * nothing (frame or pong) came back for {@code silenceTimeout} (a moved virtual IP or a vanished proxy sends
  * nothing at all);
  * <li>keeps every send until its ack, writes it again on every new socket (same ID) and after
- * {@code resendAfter} without an ack, or soon after an {@code unavailable} error (after
- * {@code retryAfterMs} for a {@code rate_limited} one): see {@link Frames#retryAfterMillis};
+ * {@code resendAfter} without an ack (each further time after twice as long, up to 8 times {@code resendAfter}),
+ * or soon after an {@code unavailable} error (half a second, doubled by each further {@code unavailable} up to 8 s;
+ * after {@code retryAfterMs} for a {@code rate_limited} one): see {@link Frames#retryAfterMillis(Frame, int)};
  * <li>acks every {@code msg} and reports whether its ID is new to this session (the dedup a client does to show
  * each message once);
  * <li>reports how long each send waited for its first answer (ack or error frame) from its first unanswered
@@ -104,14 +105,27 @@ public final class ChatSession {
         final String frame;
         final long firstSent;
         volatile long lastWritten;
+        /**
+         * How long after {@link #lastWritten} it is written again: {@code resendAfter}, doubled by each write again
+         * without an answer (up to 8 times it), or an error's retry wait. Guarded by the session's lock.
+         */
+        long waitNanos;
+        /**
+         * Writes again by the timer so far (at most 3 counted: each doubles the wait for an answer), and
+         * {@code unavailable} answers so far (see {@link Frames#retryAfterMillis(Frame, int)}). Guarded by the
+         * session's lock.
+         */
+        int unanswered;
+        int unavailable;
         /** The first write not answered yet, -1 when none is waiting. Guarded by the session's lock. */
         long awaitingSince = -1;
 
-        Pending(String id, String frame, long firstSent) {
+        Pending(String id, String frame, long firstSent, long waitNanos) {
             this.id = id;
             this.frame = frame;
             this.firstSent = firstSent;
             this.lastWritten = firstSent;
+            this.waitNanos = waitNanos;
         }
     }
 
@@ -186,7 +200,7 @@ public final class ChatSession {
      * group): kept and written again, unchanged, until acked. Refuses an ID already pending.
      */
     public void sendFrame(String id, String frame) {
-        Pending p = new Pending(id, frame, System.nanoTime());
+        Pending p = new Pending(id, frame, System.nanoTime(), options.resendAfter().toNanos());
         Conn c;
         synchronized (lock) {
             if (pending.putIfAbsent(id, p) != null) {
@@ -390,11 +404,14 @@ public final class ChatSession {
             }
             c.ws.writePing(Buffer.buffer("hb"));
             List<Pending> overdue = new ArrayList<>();
-            long limit = options.resendAfter().toNanos();
             synchronized (lock) {
                 for (Pending p : pending.values()) {
-                    if (now - p.lastWritten > limit) {
+                    if (now - p.lastWritten > p.waitNanos) {
                         overdue.add(p);
+                        // No answer since: the next write again waits twice as long (an overloaded node answers
+                        // late; clients that all write again at one pace keep it overloaded).
+                        p.unanswered = Math.min(p.unanswered + 1, 3);
+                        p.waitNanos = options.resendAfter().toNanos() << p.unanswered;
                     }
                 }
             }
@@ -474,13 +491,17 @@ public final class ChatSession {
                 }
                 listener.onError(this, id, f.code(), f.message());
                 // Not accepted: try again later with the same ID when the error says so.
-                long retryMs = Frames.retryAfterMillis(f);
-                if (retryMs >= 0 && id != null) {
+                if (id != null) {
                     synchronized (lock) {
                         Pending p = pending.get(id);
-                        if (p != null) {
+                        long retryMs = Frames.retryAfterMillis(f, p == null ? 0 : p.unavailable);
+                        if (p != null && retryMs >= 0) {
                             // rewritten by the first tick after retryMs
-                            p.lastWritten = now - options.resendAfter().toNanos() + retryMs * 1_000_000L;
+                            p.lastWritten = now;
+                            p.waitNanos = retryMs * 1_000_000L;
+                            if ("unavailable".equals(f.code())) {
+                                p.unavailable++;
+                            }
                         }
                     }
                 }

@@ -7,7 +7,7 @@ package dev.chat.client;
  *
  * @param type         {@code ack}, {@code msg}, {@code error}, or an extension's type; null when unreadable
  * @param id           the message ID when the frame carries one as a string, else null
- * @param retryAfterMs a {@code rate_limited} error's hint (a project extension), -1 when absent
+ * @param retryAfterMs a {@code rate_limited} or {@code unavailable} error's hint (a project extension), -1 when absent
  * @param text         the raw text, kept only for an unreadable frame
  */
 public record Frame(String type, String id, String from, String to, String body, long ts, String code, String message,

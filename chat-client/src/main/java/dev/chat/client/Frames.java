@@ -106,14 +106,31 @@ public final class Frames {
         return new Frame(type, id, from, to, body, ts, code, message, retryAfter, null);
     }
 
+    /** The first wait after {@code unavailable}; each further one for the same send doubles it, up to the cap. */
+    public static final long UNAVAILABLE_FIRST_MS = 500;
+    /** The longest wait after {@code unavailable}. */
+    public static final long UNAVAILABLE_MAX_MS = 8_000;
+
     /**
      * After an {@code error} frame for a send, how long to wait before writing it again (same ID), in ms; -1 when
-     * the error is final for that send. {@code unavailable}: the store could not take it, half a second;
-     * {@code rate_limited}: the sender was too fast, the server's {@code retryAfterMs} (at least 50 ms).
+     * the error is final for that send. {@code unavailable}: the store could not take it, half a second the first
+     * time (see {@link #retryAfterMillis(Frame, int)}); {@code rate_limited}: the sender was too fast, the server's
+     * {@code retryAfterMs} (at least 50 ms).
      */
     public static long retryAfterMillis(Frame error) {
+        return retryAfterMillis(error, 0);
+    }
+
+    /**
+     * As {@link #retryAfterMillis(Frame)}, for a send already answered {@code unavailable} {@code unavailableBefore}
+     * times: each {@code unavailable} doubles the wait (500 ms, 1 s, 2 s, up to 8 s), and a server's
+     * {@code retryAfterMs} on it is a floor. Why: a node answers {@code unavailable} when it is overloaded, and
+     * clients that all write again every half second keep it so (docs/performance.md, thirteenth round).
+     */
+    public static long retryAfterMillis(Frame error, int unavailableBefore) {
         if ("unavailable".equals(error.code())) {
-            return 500;
+            long backoff = UNAVAILABLE_FIRST_MS << Math.min(Math.max(unavailableBefore, 0), 8);
+            return Math.max(Math.min(backoff, UNAVAILABLE_MAX_MS), Math.max(0, error.retryAfterMs()));
         }
         if ("rate_limited".equals(error.code())) {
             return Math.max(50, error.retryAfterMs() < 0 ? 1000 : error.retryAfterMs());

@@ -186,6 +186,27 @@ class ChatSessionTest {
     }
 
     @Test
+    void eachFurtherUnavailableForTheSameSendWaitsTwiceAsLong() {
+        Heard a = new Heard();
+        ChatSession alice = open("alice", a);
+        open("bob", new Heard());
+        server.failSends(4, "unavailable");
+
+        alice.send("m1", "bob", "an overloaded node");
+
+        Await.until("the ack of the fifth write", Duration.ofSeconds(30), () -> a.acks.contains("m1"), a::toString);
+        List<Long> at = server.writeMillisOf("m1");
+        assertEquals(5, at.size(), "four unavailable, then the ack: " + at);
+        // 500 ms, 1 s, 2 s, 4 s (the session's timer ticks every 100 ms here, so each gap is at most a tick longer).
+        long[] least = {500, 1000, 2000, 4000};
+        for (int k = 0; k < least.length; k++) {
+            long gap = at.get(k + 1) - at.get(k);
+            assertTrue(gap >= least[k] - 20, "write " + (k + 2) + " came " + gap + " ms after the one before: " + at);
+        }
+        assertEquals(1, alice.connects(), "all on one socket");
+    }
+
+    @Test
     void aFinalErrorIsReportedAndTheSendIsNotRewrittenBeforeResendAfter() {
         Heard a = new Heard();
         ChatSession alice = open("alice", a);

@@ -34,6 +34,8 @@ final class FakeChatServer implements AutoCloseable {
     private final Map<String, List<String>> accepted = new HashMap<>();
     /** Every send frame written to the server, by ID (retries included). */
     private final Map<String, Integer> writes = new HashMap<>();
+    /** When each send frame was read (System.nanoTime()), by ID. */
+    private final Map<String, List<Long>> writeTimes = new HashMap<>();
     private int upgrades;
     private int refusals;
     private int swallow;
@@ -96,6 +98,7 @@ final class FakeChatServer implements AutoCloseable {
         String msg = null;
         synchronized (lock) {
             writes.merge(id, 1, Integer::sum);
+            writeTimes.computeIfAbsent(id, k -> new ArrayList<>()).add(System.nanoTime());
             if (swallow > 0) {
                 swallow--;
                 return;
@@ -177,6 +180,14 @@ final class FakeChatServer implements AutoCloseable {
     int writesOf(String id) {
         synchronized (lock) {
             return writes.getOrDefault(id, 0);
+        }
+    }
+
+    /** When each write of {@code id} was read, in ms from the first. */
+    List<Long> writeMillisOf(String id) {
+        synchronized (lock) {
+            List<Long> at = writeTimes.getOrDefault(id, List.of());
+            return at.stream().map(t -> (t - at.get(0)) / 1_000_000).toList();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.chat.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -59,6 +60,24 @@ class FramesTest {
         assertEquals(-1, Frames.retryAfterMillis(refused));
         assertNull(refused.id(), "a null id is no id");
         assertEquals("no", refused.message());
+    }
+
+    @Test
+    void eachUnavailableForTheSameSendDoublesTheWaitUpToItsCap() {
+        Frame unavailable = Frames.read("{\"type\":\"error\",\"id\":\"m1\",\"code\":\"unavailable\",\"message\":\"x\"}");
+        long[] waits = new long[7];
+        for (int n = 0; n < waits.length; n++) {
+            waits[n] = Frames.retryAfterMillis(unavailable, n);
+        }
+        assertArrayEquals(new long[] {500, 1000, 2000, 4000, 8000, 8000, 8000}, waits);
+        assertEquals(8000, Frames.retryAfterMillis(unavailable, Integer.MAX_VALUE), "no overflow");
+        // A server's hint is a floor, never a ceiling.
+        Frame hinted = Frames.read("{\"type\":\"error\",\"id\":\"m1\",\"code\":\"unavailable\",\"retryAfterMs\":3000}");
+        assertEquals(3000, Frames.retryAfterMillis(hinted, 0));
+        assertEquals(4000, Frames.retryAfterMillis(hinted, 3));
+        // rate_limited follows its hint whatever came before.
+        Frame limited = Frames.read("{\"type\":\"error\",\"id\":\"m2\",\"code\":\"rate_limited\",\"retryAfterMs\":70}");
+        assertEquals(70, Frames.retryAfterMillis(limited, 5));
     }
 
     @Test

@@ -96,7 +96,13 @@ final class Engine implements AutoCloseable {
         final BitSet acked = new BitSet();
         long[] sentAt;
         long[] sentSeq;
-        long[] writtenAt;
+        /** When each unacked send is due to be written again (System.nanoTime()). */
+        long[] dueAt;
+        /**
+         * Per send: the low nibble counts writes again after no answer (at most 3: each doubles the wait for one),
+         * the high nibble its {@code unavailable} answers (at most 15, Frames.retryAfterMillis caps the wait).
+         */
+        byte[] tries;
         final long[] winStart = new long[MAX_WINDOWS];
         // receiving
         final BitSet seenIds = new BitSet();
@@ -579,12 +585,14 @@ final class Engine implements AutoCloseable {
         if (u.sentAt == null) {
             u.sentAt = new long[ringMask + 1];
             u.sentSeq = new long[ringMask + 1];
-            u.writtenAt = new long[ringMask + 1];
+            u.dueAt = new long[ringMask + 1];
+            u.tries = new byte[ringMask + 1];
         }
         long s = ++u.seq;
         int i = (int) (s & ringMask);
         u.sentAt[i] = now;
         u.sentSeq[i] = s;
+        u.tries[i] = 0;
         u.unacked++;
         sentInWindow[window]++;
         perSecond.sent(now);
@@ -594,7 +602,7 @@ final class Engine implements AutoCloseable {
     private void write(User u, long s, long now) {
         int i = (int) (s & ringMask);
         if (u.sentSeq != null && u.sentSeq[i] == s) {
-            u.writtenAt[i] = now;
+            u.dueAt[i] = now + (resendNanos << (u.tries[i] & 0x0f));
         }
         if (u.ws != null) {
             u.ws.writeTextMessage(frame(u, s));
@@ -621,7 +629,11 @@ final class Engine implements AutoCloseable {
                     continue;
                 }
                 int i = (int) (s & ringMask);
-                if (u.sentSeq[i] != s || now - u.writtenAt[i] > resendNanos) {
+                if (u.sentSeq[i] != s || now - u.dueAt[i] >= 0) {
+                    // Each write again with no answer since waits twice as long for one, as ChatSession does.
+                    if (u.sentSeq[i] == s && (u.tries[i] & 0x0f) < 3) {
+                        u.tries[i]++;
+                    }
                     resent++;
                     write(u, s, now);
                 }
@@ -728,11 +740,18 @@ final class Engine implements AutoCloseable {
         if (s <= 0 || s > u.seq || u.acked.get((int) s)) {
             return;
         }
-        long retryMs = Frames.retryAfterMillis(error);
         int i = (int) (s & ringMask);
-        if (retryMs >= 0 && u.sentSeq[i] == s) {
+        if (u.sentSeq[i] != s) {
+            return;
+        }
+        int unavailable = (u.tries[i] >> 4) & 0x0f;
+        long retryMs = Frames.retryAfterMillis(error, unavailable);
+        if (retryMs >= 0) {
             // written again by the resend pass after retryMs
-            u.writtenAt[i] = now - resendNanos + retryMs * 1_000_000L;
+            u.dueAt[i] = now + retryMs * 1_000_000L;
+            if ("unavailable".equals(error.code()) && unavailable < 15) {
+                u.tries[i] = (byte) ((u.tries[i] & 0x0f) | ((unavailable + 1) << 4));
+            }
         }
     }
 
