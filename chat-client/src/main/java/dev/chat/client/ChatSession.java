@@ -337,6 +337,12 @@ public final class ChatSession {
         List<Pending> again;
         synchronized (lock) {
             again = new ArrayList<>(pending.values());
+            // A new socket, maybe to another node: the waits start over (what was slow was the old path).
+            for (Pending p : again) {
+                p.unanswered = 0;
+                p.unavailable = 0;
+                p.waitNanos = options.resendAfter().toNanos();
+            }
         }
         for (Pending p : again) {
             writePending(conn, p);
