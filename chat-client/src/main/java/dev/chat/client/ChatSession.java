@@ -111,7 +111,7 @@ public final class ChatSession {
          */
         long waitNanos;
         /**
-         * Writes again by the timer so far (at most 3 counted: each doubles the wait for an answer), and
+         * Writes again by the timer so far (counted up to {@link Frames#RESEND_DOUBLINGS}), and
          * {@code unavailable} answers so far (see {@link Frames#retryAfterMillis(Frame, int)}). Guarded by the
          * session's lock.
          */
@@ -414,10 +414,9 @@ public final class ChatSession {
                 for (Pending p : pending.values()) {
                     if (now - p.lastWritten > p.waitNanos) {
                         overdue.add(p);
-                        // No answer since: the next write again waits twice as long (an overloaded node answers
-                        // late; clients that all write again at one pace keep it overloaded).
-                        p.unanswered = Math.min(p.unanswered + 1, 3);
-                        p.waitNanos = options.resendAfter().toNanos() << p.unanswered;
+                        // No answer since: the next write again waits twice as long.
+                        p.unanswered = Math.min(p.unanswered + 1, Frames.RESEND_DOUBLINGS);
+                        p.waitNanos = Frames.resendWaitNanos(options.resendAfter().toNanos(), p.unanswered);
                     }
                 }
             }

@@ -106,6 +106,19 @@ public final class Frames {
         return new Frame(type, id, from, to, body, ts, code, message, retryAfter, null);
     }
 
+    /** How many times a send written again for want of an answer doubles its wait for one: up to 8 times. */
+    public static final int RESEND_DOUBLINGS = 3;
+
+    /**
+     * How long to wait for an answer to a send before writing it again (same ID), when it has been written again
+     * {@code writesAgain} times for want of one: {@code resendAfterNanos}, doubled by each such write up to
+     * {@link #RESEND_DOUBLINGS} times. An overloaded node answers late; clients that all write again at one pace
+     * keep it overloaded (docs/performance.md, thirteenth round).
+     */
+    public static long resendWaitNanos(long resendAfterNanos, int writesAgain) {
+        return resendAfterNanos << Math.min(Math.max(writesAgain, 0), RESEND_DOUBLINGS);
+    }
+
     /** The first wait after {@code unavailable}; each further one for the same send doubles it, up to the cap. */
     public static final long UNAVAILABLE_FIRST_MS = 500;
     /** The longest wait after {@code unavailable}. */

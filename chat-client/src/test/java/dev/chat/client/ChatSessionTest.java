@@ -207,6 +207,27 @@ class ChatSessionTest {
     }
 
     @Test
+    void aSendWrittenAgainForWantOfAnAnswerWaitsTwiceAsLongForTheNext() {
+        Heard a = new Heard();
+        ChatSession.Options quick = new ChatSession.Options(OPTIONS.connectTimeout(), OPTIONS.pingInterval(),
+                OPTIONS.silenceTimeout(), OPTIONS.backoffMin(), OPTIONS.backoffMax(), Duration.ofMillis(300));
+        ChatSession alice = open("alice", quick, fresh -> "good:alice", a);
+        open("bob", new Heard());
+        server.swallowSends(3);
+
+        alice.send("m1", "bob", "a node that answers nothing");
+
+        Await.until("the ack of the fourth write", Duration.ofSeconds(30), () -> a.acks.contains("m1"), a::toString);
+        List<Long> at = server.writeMillisOf("m1");
+        assertEquals(4, at.size(), "three unanswered, then the ack: " + at);
+        long[] least = {300, 600, 1200};
+        for (int k = 0; k < least.length; k++) {
+            long gap = at.get(k + 1) - at.get(k);
+            assertTrue(gap >= least[k] - 20, "write " + (k + 2) + " came " + gap + " ms after the one before: " + at);
+        }
+    }
+
+    @Test
     void aFinalErrorIsReportedAndTheSendIsNotRewrittenBeforeResendAfter() {
         Heard a = new Heard();
         ChatSession alice = open("alice", a);

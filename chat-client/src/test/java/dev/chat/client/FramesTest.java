@@ -75,6 +75,12 @@ class FramesTest {
         Frame hinted = Frames.read("{\"type\":\"error\",\"id\":\"m1\",\"code\":\"unavailable\",\"retryAfterMs\":3000}");
         assertEquals(3000, Frames.retryAfterMillis(hinted, 0));
         assertEquals(4000, Frames.retryAfterMillis(hinted, 3));
+        // Writes again for want of an answer: resend-after, then twice as long each time, up to 8 times it.
+        long[] resend = new long[6];
+        for (int n = 0; n < resend.length; n++) {
+            resend[n] = Frames.resendWaitNanos(6, n);
+        }
+        assertArrayEquals(new long[] {6, 12, 24, 48, 48, 48}, resend);
         // rate_limited follows its hint whatever came before.
         Frame limited = Frames.read("{\"type\":\"error\",\"id\":\"m2\",\"code\":\"rate_limited\",\"retryAfterMs\":70}");
         assertEquals(70, Frames.retryAfterMillis(limited, 5));

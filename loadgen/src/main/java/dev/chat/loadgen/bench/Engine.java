@@ -99,7 +99,7 @@ final class Engine implements AutoCloseable {
         /** When each unacked send is due to be written again (System.nanoTime()). */
         long[] dueAt;
         /**
-         * Per send: the low nibble counts writes again after no answer (at most 3: each doubles the wait for one),
+         * Per send: the low nibble counts writes again after no answer (up to Frames.RESEND_DOUBLINGS),
          * the high nibble its {@code unavailable} answers (at most 15, Frames.retryAfterMillis caps the wait).
          */
         byte[] tries;
@@ -602,7 +602,7 @@ final class Engine implements AutoCloseable {
     private void write(User u, long s, long now) {
         int i = (int) (s & ringMask);
         if (u.sentSeq != null && u.sentSeq[i] == s) {
-            u.dueAt[i] = now + (resendNanos << (u.tries[i] & 0x0f));
+            u.dueAt[i] = now + Frames.resendWaitNanos(resendNanos, u.tries[i] & 0x0f);
         }
         if (u.ws != null) {
             u.ws.writeTextMessage(frame(u, s));
@@ -631,7 +631,7 @@ final class Engine implements AutoCloseable {
                 int i = (int) (s & ringMask);
                 if (u.sentSeq[i] != s || now - u.dueAt[i] >= 0) {
                     // Each write again with no answer since waits twice as long for one, as ChatSession does.
-                    if (u.sentSeq[i] == s && (u.tries[i] & 0x0f) < 3) {
+                    if (u.sentSeq[i] == s && (u.tries[i] & 0x0f) < Frames.RESEND_DOUBLINGS) {
                         u.tries[i]++;
                     }
                     resent++;

@@ -66,11 +66,22 @@ public final class Proc {
     /** Fields from the state on (field 3 of /proc/PID/stat is index 0), or null. */
     static String[] stat(long pid) {
         try {
-            String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return s.substring(s.lastIndexOf(')') + 2).trim().split(" ");
+            return fieldsAfterName(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A stat line's fields after the name in parentheses (which may hold spaces and parentheses itself). */
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    }
+
+    /** A stat line's name: what stands between the first '(' and the last ')', or "" when there is none. */
+    private static String name(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        return open < 0 || close < open ? "" : stat.substring(open + 1, close);
     }
 
     /** CPU time (user + system) in nanoseconds of each given root process plus all its descendants. */
@@ -105,9 +116,9 @@ public final class Proc {
 
     /**
      * CPU time (user + system) in nanoseconds of those threads of one process whose name ({@code comm}, at most 15
-     * characters) {@code name} accepts; 0 when the process is gone or no thread matches.
+     * characters) {@code accepts}; 0 when the process is gone or no thread matches.
      */
-    public static long threadCpuNanos(long pid, java.util.function.Predicate<String> name) {
+    public static long threadCpuNanos(long pid, java.util.function.Predicate<String> accepts) {
         long ticks = 0;
         try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks) {
@@ -117,12 +128,10 @@ public final class Proc {
                 } catch (IOException e) {
                     continue; // the thread ended between the listing and the read
                 }
-                int open = s.indexOf('(');
-                int close = s.lastIndexOf(')');
-                if (open < 0 || close < open || !name.test(s.substring(open + 1, close))) {
+                if (!accepts.test(name(s))) {
                     continue;
                 }
-                String[] f = s.substring(close + 2).trim().split(" ");
+                String[] f = fieldsAfterName(s);
                 ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
             }
         } catch (IOException | RuntimeException e) {
