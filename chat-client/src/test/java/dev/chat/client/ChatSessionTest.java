@@ -198,11 +198,7 @@ class ChatSessionTest {
         List<Long> at = server.writeMillisOf("m1");
         assertEquals(5, at.size(), "four unavailable, then the ack: " + at);
         // 500 ms, 1 s, 2 s, 4 s (the session's timer ticks every 100 ms here, so each gap is at most a tick longer).
-        long[] least = {500, 1000, 2000, 4000};
-        for (int k = 0; k < least.length; k++) {
-            long gap = at.get(k + 1) - at.get(k);
-            assertTrue(gap >= least[k] - 20, "write " + (k + 2) + " came " + gap + " ms after the one before: " + at);
-        }
+        assertGapsAtLeast(at, 500, 1000, 2000, 4000);
         assertEquals(1, alice.connects(), "all on one socket");
     }
 
@@ -220,7 +216,11 @@ class ChatSessionTest {
         Await.until("the ack of the fourth write", Duration.ofSeconds(30), () -> a.acks.contains("m1"), a::toString);
         List<Long> at = server.writeMillisOf("m1");
         assertEquals(4, at.size(), "three unanswered, then the ack: " + at);
-        long[] least = {300, 600, 1200};
+        assertGapsAtLeast(at, 300, 600, 1200);
+    }
+
+    /** Each write after the first came at least {@code least[k]} ms (less 20 for the clocks) after the one before. */
+    private static void assertGapsAtLeast(List<Long> at, long... least) {
         for (int k = 0; k < least.length; k++) {
             long gap = at.get(k + 1) - at.get(k);
             assertTrue(gap >= least[k] - 20, "write " + (k + 2) + " came " + gap + " ms after the one before: " + at);
